@@ -1,0 +1,25 @@
+"""munsim: an agent-based simulator of artillery-munitions supply under sanctions.
+
+The Python API::
+
+    import sim
+    scenario = sim.load_scenario("scenarios/tutorial.toml", variant="no_dprk")
+    tables = sim.run(scenario, reps=20, seed=1)
+    tables.summary.groupby(["side", "munition"])["fired_total"].mean()
+"""
+
+from sim.experiments.runner import RunTables, run
+from sim.model import SupplyModel
+from sim.results import read_run, write_run
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import load_scenario
+
+__all__ = [
+    "RunTables",
+    "ScenarioError",
+    "SupplyModel",
+    "load_scenario",
+    "read_run",
+    "run",
+    "write_run",
+]

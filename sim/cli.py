@@ -1,0 +1,180 @@
+"""The ``munsim`` command: parse, call the Python API, print. No model logic here.
+
+Exit codes: 0 success; 2 bad input (one line on stderr, ``error: FILE: KEY: problem``);
+1 an internal error (a bug), with a message that says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sim.ledger import LedgerError
+from sim.scenario.errors import ScenarioError
+from sim.scenario.paths import PathError, parse_assignment
+
+
+class BadInput(Exception):
+    """Bad command-line input that is not about a scenario key."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage problem as one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"error: {self.prog}: {message}\n")
+        raise SystemExit(2)
+
+
+def _positive(name: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name} must be a whole number, got {text!r}"
+            ) from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{name} must be at least 1, got {value}")
+        return value
+
+    return parse
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed must be a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"--seed must be in [0, 2^63), got {value}")
+    return value
+
+
+def _overrides(file: str, assignments: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for text in assignments:
+        try:
+            path, value = parse_assignment(text)
+        except PathError as exc:
+            raise ScenarioError(file, "--set", str(exc)) from None
+        out[path] = value
+    return out
+
+
+def cmd_validate(args: argparse.Namespace) -> str | None:
+    from sim.scenario.loader import check_variants
+
+    scenarios = check_variants(args.scenario)
+    base = scenarios[0]
+    counts = ", ".join(
+        f"{len(getattr(base, name))} {name.replace('_', ' ')}"
+        for name in (
+            "sides",
+            "munitions",
+            "producers",
+            "stockpiles",
+            "importers",
+            "depots",
+            "links",
+            "front_units",
+            "strikes",
+            "events",
+            "checkpoints",
+        )
+    )
+    print(
+        f"{args.scenario}: ok — {base.scenario.name}, {base.scenario.days} days from "
+        f"{base.scenario.start_date}"
+    )
+    print(f"  {counts}")
+    print(f"  variants: {', '.join(s.source.variant for s in scenarios)}")
+    return None
+
+
+def cmd_run(args: argparse.Namespace) -> str:
+    from sim.experiments.runner import run, utc_now
+    from sim.results import write_run
+    from sim.scenario.loader import load_scenario
+
+    overrides = _overrides(args.scenario, args.set or [])
+    scenario = load_scenario(args.scenario, variant=args.variant, overrides=overrides)
+    started = utc_now()
+    tables = run(scenario, reps=args.reps, seed=args.seed)
+    folder = write_run(tables, args.out, command_name="run", started=started, finished=utc_now())
+    _print_summary(tables.summary)
+    return str(folder)
+
+
+def _print_summary(summary) -> None:
+    columns = ["fired_total", "shortfall_total", "imports_arrived_total", "final_stock"]
+    means = summary.groupby(["variant", "side", "munition"], sort=False)[columns].mean()
+    print(means.round(0).astype("int64").to_string())
+
+
+def cmd_schema(args: argparse.Namespace) -> None:
+    from sim.scenario.schema import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="munsim", description="Artillery-munitions supply under sanctions.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("validate", help="check a scenario and its variants")
+    p.add_argument("scenario")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("run", help="run replications of a scenario and write a run folder")
+    p.add_argument("scenario")
+    p.add_argument("--variant", default=None, help="a [variants.NAME] table to apply")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter")
+    p.add_argument("--reps", type=_positive("--reps"), default=10)
+    p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
+    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``munsim`` and ``python -m sim``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        folder = args.func(args)
+    except ScenarioError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except BadInput as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except LedgerError as exc:
+        sys.stderr.write(f"internal error (a bug in munsim): {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except Exception as exc:  # a bug: say so, in one line unless asked for more
+        if os.environ.get("MUNSIM_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"internal error (a bug in munsim): {type(exc).__name__}: {exc} "
+            "(set MUNSIM_DEBUG=1 for the traceback)\n"
+        )
+        return 1
+    if folder:
+        print(Path(folder))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

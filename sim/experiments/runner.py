@@ -1,0 +1,207 @@
+"""Replications: run a scenario (or several variants of it) as one batch of members.
+
+Replication ``r`` gets the seed ``member_seed(seed, r)`` in every variant, so the
+variants' replications are paired on common random numbers.
+
+Example:
+    >>> from sim import load_scenario, run
+    >>> tables = run(load_scenario("scenarios/tutorial.toml"), reps=2, seed=1)  # doctest: +SKIP
+    >>> sorted(tables.summary["replication"].unique())  # doctest: +SKIP
+    [0, 1]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from sim.metrics import METRICS, RECORD_COLUMNS, days_of_supply, summarise
+from sim.model import SupplyModel
+from sim.rng import member_seed
+from sim.scenario.schema import Scenario
+
+KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "munition")
+STOCK_COLUMNS = ("stock_legacy", "stock_depot", "stock_unit", "in_transit")
+FLOW_COLUMNS = (
+    "produced",
+    "refurbished",
+    "imports_dispatched",
+    "imports_arrived",
+    "interdicted",
+    "destroyed",
+    "discarded",
+    "delivered",
+    "demanded",
+    "fired",
+    "shortfall",
+    "duds",
+    "effective_fire",
+)
+EXTRA_COLUMNS = ("imports_in_transit", "days_of_supply")
+TIMESERIES_COLUMNS = KEY_COLUMNS + STOCK_COLUMNS + FLOW_COLUMNS + EXTRA_COLUMNS
+
+
+@dataclass
+class RunTables:
+    """What a run returns, in memory: its tables and what produced them."""
+
+    summary: pd.DataFrame
+    timeseries: pd.DataFrame | None
+    seeds: list[int]
+    scenarios: dict[str, Scenario]
+    master_seed: int
+    record: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def replication_seeds(master_seed: int, reps: int) -> list[int]:
+    """The member seed of each replication."""
+    return [member_seed(master_seed, r) for r in range(reps)]
+
+
+def simulate(
+    scenarios: Sequence[Scenario], seeds: Sequence[int], *, progress: bool | None = None
+) -> SupplyModel:
+    """Run one batch: member ``i`` is ``scenarios[i]`` with ``seeds[i]``."""
+    model = SupplyModel(scenarios, seeds)
+    show = sys.stderr.isatty() if progress is None else progress
+    chunk = 30
+    with tqdm(total=model.days, unit="day", disable=not show, leave=False) as bar:
+        while model.day < model.days:
+            until = min(model.day + chunk, model.days)
+            model.run_until(until)
+            bar.update(until - bar.n)
+    return model
+
+
+def run_variants(
+    variants: Sequence[Scenario],
+    *,
+    reps: int,
+    seed: int,
+    timeseries: bool = True,
+    progress: bool | None = None,
+) -> RunTables:
+    """Run ``reps`` replications of each variant in one batch, paired by replication."""
+    if reps < 1:
+        raise ValueError("reps must be at least 1")
+    seeds = replication_seeds(seed, reps)
+    members = [scenario for scenario in variants for _ in range(reps)]
+    model = simulate(members, seeds * len(variants), progress=progress)
+    labels = [scenario.source.variant if scenario.source else "baseline" for scenario in variants]
+    base = variants[0]
+    record = model.record
+    summary = summary_table(record, model.pairs, labels, reps)
+    series = timeseries_table(record, model.pairs, labels, reps, base) if timeseries else None
+    return RunTables(
+        summary=summary,
+        timeseries=series,
+        seeds=seeds,
+        scenarios=dict(zip(labels, variants, strict=True)),
+        master_seed=seed,
+        record=record,
+    )
+
+
+def run(
+    scenario: Scenario,
+    *,
+    reps: int = 1,
+    seed: int | None = None,
+    timeseries: bool = True,
+    progress: bool | None = None,
+) -> RunTables:
+    """Run ``reps`` replications of a loaded scenario; returns the tables in memory.
+
+    Args:
+        scenario: from ``load_scenario`` (its variant and overrides already applied).
+        reps: number of replications.
+        seed: master seed (default: the scenario's ``[scenario] seed``).
+        timeseries: also build the daily table (large for long runs).
+    """
+    master = scenario.scenario.seed if seed is None else seed
+    return run_variants(
+        [scenario], reps=reps, seed=master, timeseries=timeseries, progress=progress
+    )
+
+
+def _replication_major(n_variants: int, reps: int) -> np.ndarray:
+    """Member indices (variant-major in the batch) in replication, variant order."""
+    return np.array([v * reps + r for r in range(reps) for v in range(n_variants)])
+
+
+def summary_table(
+    record: dict[str, np.ndarray], pairs: list[tuple[str, str]], labels: Sequence[str], reps: int
+) -> pd.DataFrame:
+    """One row per replication × variant × side × munition, with every metric."""
+    metrics = summarise(record)
+    order = _replication_major(len(labels), reps)
+    n_pairs = len(pairs)
+    members = len(order)
+    return pd.DataFrame(
+        {
+            "replication": np.repeat(np.repeat(np.arange(reps), len(labels)), n_pairs),
+            "variant": np.repeat(np.tile(np.asarray(labels, dtype=str), reps), n_pairs),
+            "side": np.tile(np.asarray([s for s, _ in pairs], dtype=str), members),
+            "munition": np.tile(np.asarray([m for _, m in pairs], dtype=str), members),
+            **{name: metrics[name][order].reshape(-1) for name in METRICS},
+        }
+    )
+
+
+def timeseries_table(
+    record: dict[str, np.ndarray],
+    pairs: list[tuple[str, str]],
+    labels: Sequence[str],
+    reps: int,
+    scenario: Scenario,
+) -> pd.DataFrame:
+    """One row per replication × variant × day × side × munition."""
+    n_days, n_members, n_pairs = record["fired"].shape
+    n_variants = len(labels)
+
+    def tidy(values: np.ndarray) -> np.ndarray:
+        # [days, variants * reps, pairs] -> rows ordered replication, variant, day, pair
+        shaped = values.reshape(n_days, n_variants, reps, n_pairs)
+        return shaped.transpose(2, 1, 0, 3).reshape(-1)
+
+    columns: dict[str, Any] = {}
+    rows_per_day = n_pairs
+    rows = n_members * n_days * n_pairs
+    columns["replication"] = np.repeat(np.arange(reps), rows // reps)
+    columns["variant"] = np.tile(
+        np.repeat(np.asarray(labels, dtype=object), n_days * n_pairs), reps
+    )
+    columns["day"] = np.tile(np.repeat(np.arange(n_days), rows_per_day), n_members)
+    start = np.datetime64(scenario.scenario.start_date, "D")
+    columns["date"] = start + columns["day"].astype("timedelta64[D]")
+    columns["side"] = np.tile([s for s, _ in pairs], n_members * n_days)
+    columns["munition"] = np.tile([m for _, m in pairs], n_members * n_days)
+    for name in STOCK_COLUMNS:
+        columns[name] = tidy(record[name])
+    derived = {
+        "shortfall": record["demanded"] - record["fired"],
+        "effective_fire": record["fired"] - record["duds"],
+    }
+    for name in FLOW_COLUMNS:
+        columns[name] = tidy(derived[name] if name in derived else record[name])
+    columns["imports_in_transit"] = tidy(record["imports_in_transit"])
+    columns["days_of_supply"] = tidy(days_of_supply(record))
+    table = pd.DataFrame(columns)
+    table["variant"] = table["variant"].astype(str)
+    table["date"] = table["date"].astype("datetime64[s]")
+    assert list(table.columns) == list(TIMESERIES_COLUMNS)
+    assert set(RECORD_COLUMNS) <= set(record)
+    return table
+
+
+def utc_now() -> str:
+    """The current UTC time, ISO 8601."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

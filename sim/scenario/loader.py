@@ -1,0 +1,195 @@
+"""Reading scenario files: TOML → variant and overrides → validated ``Scenario``.
+
+Every problem becomes one ``ScenarioError`` naming the file, the key path and what is
+wrong; nothing here prints or exits.
+
+Example:
+    >>> from sim import load_scenario
+    >>> s = load_scenario("scenarios/tutorial.toml", variant="no_dprk")  # doctest: +SKIP
+    >>> s.source.variant  # doctest: +SKIP
+    'no_dprk'
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.scenario.errors import ScenarioError
+from sim.scenario.paths import PathError, set_path
+from sim.scenario.references import check_references
+from sim.scenario.schema import Scenario
+
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Provenance of a loaded scenario: file, hash, variant and overrides applied."""
+
+    path: str
+    sha256: str
+    variant: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+def read_raw(path: str | Path) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file into a dictionary and its SHA-256."""
+    file = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise ScenarioError(file, "", "no such file")
+    if p.is_dir():
+        raise ScenarioError(file, "", "is a directory, not a scenario file")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(file, "", f"cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(file, "", "not a text file (not UTF-8)") from None
+    if not text.strip():
+        raise ScenarioError(file, "", "the file is empty")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(file, "", f"malformed TOML: {exc}") from None
+    return raw, hashlib.sha256(data).hexdigest()
+
+
+def _location(raw: Any, loc: tuple[Any, ...]) -> str:
+    """A pydantic error location as a dotted path, list positions shown as ids."""
+    parts: list[str] = []
+    node = raw
+    for item in loc:
+        if isinstance(item, int) and isinstance(node, list) and item < len(node):
+            node = node[item]
+            ident = node.get("id") if isinstance(node, dict) else None
+            parts.append(str(ident) if ident is not None else str(item))
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "missing required key"
+    message = error["msg"]
+    if error.get("input") is not None and not isinstance(error["input"], dict | list):
+        message += f" (got {error['input']!r})"
+    return message
+
+
+def validate_raw(raw: dict[str, Any], file: str) -> Scenario:
+    """Validate a raw dictionary against the schema and the cross-references."""
+    try:
+        scenario = Scenario.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = exc.error_count() - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise ScenarioError(file, _location(raw, first["loc"]), _message(first) + suffix) from None
+    check_references(scenario, file)
+    return scenario
+
+
+def apply_overrides(
+    raw: dict[str, Any], overrides: dict[str, Any], file: str, where: str = ""
+) -> dict[str, Any]:
+    """A copy of ``raw`` with dotted-path overrides applied."""
+    out = copy.deepcopy(raw)
+    for path, value in overrides.items():
+        try:
+            set_path(out, path, value)
+        except PathError as exc:
+            raise ScenarioError(file, f"{where}{path}", str(exc)) from None
+    return out
+
+
+def _check_events(raw: dict[str, Any], file: str) -> None:
+    """Each event's settings must name a real key and hold a valid value there."""
+    for event in raw.get("events", []):
+        if not isinstance(event, dict) or not isinstance(event.get("set"), dict):
+            continue  # the schema reports it
+        for path, value in event["set"].items():
+            where = f"events.{event.get('id')}.set.{path}"
+            if path.split(".")[0] in {"scenario", "munitions", "sides", "events", "variants"}:
+                raise ScenarioError(file, where, "only agent parameters can change on a date")
+            try:
+                trial = apply_overrides(raw, {path: value}, file)
+                validate_raw(trial, file)
+            except PathError as exc:
+                raise ScenarioError(file, where, str(exc)) from None
+            except ScenarioError as exc:
+                raise ScenarioError(file, where, exc.message) from None
+
+
+def build_scenario(
+    raw: dict[str, Any],
+    *,
+    file: str,
+    sha256: str = "",
+    variant: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Scenario:
+    """Apply a variant and overrides to a raw scenario, validate, attach provenance."""
+    variants = raw.get("variants", {}) if isinstance(raw.get("variants"), dict) else {}
+    name = variant or BASELINE
+    if variant is not None and variant not in variants and variant != BASELINE:
+        known = ", ".join(variants) or "none defined"
+        raise ScenarioError(file, "variants", f"unknown variant {variant!r} (known: {known})")
+    resolved = raw
+    if isinstance(variants.get(name), dict):
+        resolved = apply_overrides(resolved, variants[name], file, f"variants.{name}.")
+    if overrides:
+        resolved = apply_overrides(resolved, overrides, file)
+    scenario = validate_raw(resolved, file)
+    _check_events(resolved, file)
+    scenario._source = Source(file, sha256, name, dict(overrides or {}), resolved)
+    return scenario
+
+
+def load_scenario(
+    path: str | Path, variant: str | None = None, overrides: dict[str, Any] | None = None
+) -> Scenario:
+    """Load, resolve and validate a scenario file.
+
+    Args:
+        path: the TOML file.
+        variant: a ``[variants.NAME]`` table to apply (default: ``baseline``).
+        overrides: dotted path → value, applied after the variant.
+    """
+    raw, sha256 = read_raw(path)
+    return build_scenario(raw, file=str(path), sha256=sha256, variant=variant, overrides=overrides)
+
+
+def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
+    """The same scenario with more dotted-path overrides (a sweep sample, say)."""
+    source: Source = scenario.source
+    merged = {**source.overrides, **overrides}
+    resolved = apply_overrides(source.raw, overrides, source.path)
+    out = validate_raw(resolved, source.path)
+    out._source = Source(source.path, source.sha256, source.variant, merged, resolved)
+    return out
+
+
+def check_variants(path: str | Path) -> list[Scenario]:
+    """Validate a file and every variant it declares; returns baseline then the variants."""
+    raw, sha256 = read_raw(path)
+    baseline = build_scenario(raw, file=str(path), sha256=sha256)
+    others = [name for name in baseline.variants if name != BASELINE]
+    return [baseline] + [
+        build_scenario(raw, file=str(path), sha256=sha256, variant=name) for name in others
+    ]

@@ -1,0 +1,127 @@
+"""Cross-reference checks the field types cannot express: unique ids, resolvable refs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sim.scenario.errors import ScenarioError
+from sim.scenario.schema import Scenario
+
+_LISTS = (
+    "munitions",
+    "sides",
+    "producers",
+    "stockpiles",
+    "importers",
+    "depots",
+    "links",
+    "front_units",
+    "strikes",
+    "events",
+    "checkpoints",
+)
+
+
+def _unique(file: str, where: str, ids: Iterable[str]) -> None:
+    seen: set[str] = set()
+    for ident in ids:
+        if ident in seen:
+            raise ScenarioError(file, f"{where}.{ident}", "duplicate id")
+        seen.add(ident)
+
+
+def check_references(s: Scenario, file: str) -> None:
+    """Raise ``ScenarioError`` at the first id that is repeated or does not resolve."""
+    for name in _LISTS:
+        _unique(file, name, (entry.id for entry in getattr(s, name)))
+    for importer in s.importers:
+        _unique(file, f"importers.{importer.id}.routes", (r.id for r in importer.routes))
+
+    sides = {side.id for side in s.sides}
+    munitions = {m.id for m in s.munitions}
+    depot_side = {d.id: d.side for d in s.depots}
+
+    def need_side(where: str, side: str) -> None:
+        if side not in sides:
+            raise ScenarioError(file, where, f"unknown side {side!r}")
+
+    def need_depot(where: str, depot: str, side: str) -> None:
+        if depot not in depot_side:
+            raise ScenarioError(file, where, f"unknown depot {depot!r}")
+        if depot_side[depot] != side:
+            raise ScenarioError(file, where, f"depot {depot!r} belongs to another side")
+
+    def need_munitions(where: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            if key not in munitions:
+                raise ScenarioError(file, f"{where}.{key}", f"unknown munition {key!r}")
+
+    for p in s.producers:
+        where = f"producers.{p.id}"
+        need_side(f"{where}.side", p.side)
+        need_depot(f"{where}.ship_to", p.ship_to, p.side)
+        need_munitions(f"{where}.rounds_per_day", p.rounds_per_day)
+        for i, point in enumerate(p.ramp):
+            need_munitions(f"{where}.ramp.{i}.rounds_per_day", point.rounds_per_day)
+    for st in s.stockpiles:
+        where = f"stockpiles.{st.id}"
+        need_side(f"{where}.side", st.side)
+        need_depot(f"{where}.ship_to", st.ship_to, st.side)
+        need_munitions(f"{where}.stock_rounds", st.stock_rounds)
+        need_munitions(f"{where}.refurbish_rounds_per_day", st.refurbish_rounds_per_day)
+    for imp in s.importers:
+        where = f"importers.{imp.id}"
+        need_side(f"{where}.side", imp.side)
+        need_munitions(f"{where}.stock_rounds", imp.stock_rounds)
+        need_munitions(f"{where}.production_rounds_per_day", imp.production_rounds_per_day)
+        for route in imp.routes:
+            rwhere = f"{where}.routes.{route.id}"
+            need_depot(f"{rwhere}.ship_to", route.ship_to, imp.side)
+            need_munitions(f"{rwhere}.munition_shares", route.munition_shares)
+    for d in s.depots:
+        need_side(f"depots.{d.id}.side", d.side)
+        need_munitions(f"depots.{d.id}.stock_rounds", d.stock_rounds)
+    _check_links(s, file, need_depot, depot_side)
+    for u in s.front_units:
+        where = f"front_units.{u.id}"
+        need_side(f"{where}.side", u.side)
+        need_depot(f"{where}.depot", u.depot, u.side)
+        need_munitions(f"{where}.base_rounds_per_day", u.base_rounds_per_day)
+        need_munitions(f"{where}.stock_rounds", u.stock_rounds)
+    if s.sanctions.target_side is not None:
+        need_side("sanctions.target_side", s.sanctions.target_side)
+    for c in s.strikes:
+        need_side(f"strikes.{c.id}.target_side", c.target_side)
+        for depot in c.depots or []:
+            need_depot(f"strikes.{c.id}.depots", depot, c.target_side)
+    for cp in s.checkpoints:
+        need_side(f"checkpoints.{cp.id}.side", cp.side)
+        if cp.munition is not None and cp.munition not in munitions:
+            raise ScenarioError(file, f"checkpoints.{cp.id}.munition", "unknown munition")
+    for name, overrides in s.variants.items():
+        for path in overrides:
+            if path.split(".")[0] in {"variants", "scenario.name"}:
+                raise ScenarioError(file, f"variants.{name}.{path}", "cannot be overridden")
+
+
+def _check_links(s: Scenario, file: str, need_depot, depot_side: dict[str, str]) -> None:
+    """Links join depots of one side into a forest: one inbound link per depot, no cycle."""
+    upstream: dict[str, str] = {}
+    for link in s.links:
+        where = f"links.{link.id}"
+        need_depot(f"{where}.from", link.from_depot, depot_side.get(link.from_depot, ""))
+        need_depot(f"{where}.to", link.to_depot, depot_side[link.from_depot])
+        if link.from_depot == link.to_depot:
+            raise ScenarioError(file, where, "a link must join two different depots")
+        if link.to_depot in upstream:
+            raise ScenarioError(
+                file, f"{where}.to", f"depot {link.to_depot!r} already has a link in"
+            )
+        upstream[link.to_depot] = link.from_depot
+    for start in upstream:
+        node, seen = start, {start}
+        while node in upstream:
+            node = upstream[node]
+            if node in seen:
+                raise ScenarioError(file, "links", f"links form a cycle through {start!r}")
+            seen.add(node)

@@ -1,0 +1,332 @@
+"""The scenario format: pydantic models that are the single source of truth.
+
+Every key, its unit, its bounds and its help text live here; the loader, the CLI's
+``munsim schema`` and the docs read them. Field names carry their units
+(``rounds_per_day``, ``transit_days``); shares and probabilities are in [0, 1].
+
+Tables keyed by munition id (``rounds_per_day = {shell_152 = 8000}``) give one number per
+munition type the entity handles; a munition an entity does not list is simply not
+handled by it.
+
+Example:
+    >>> from sim.scenario.schema import Munition
+    >>> Munition(id="shell_152", name="152 mm shell").id
+    'shell_152'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
+        max_length=64,
+        description="Identifier: a letter, then letters, digits or underscores.",
+    ),
+]
+Share = Annotated[float, Field(ge=0.0, le=1.0, description="A share or probability in [0, 1].")]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Rounds = Annotated[int, Field(ge=0, le=10**12, description="Whole rounds.")]
+PerMunitionRate = dict[Identifier, NonNegative]
+PerMunitionRounds = dict[Identifier, Rounds]
+Posture = Literal["offensive", "defensive", "holding"]
+Scalar = bool | int | float | str | dt.date
+
+
+class Strict(BaseModel):
+    """Base of every table: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ScenarioInfo(Strict):
+    """``[scenario]``: what the scenario is and when it runs."""
+
+    name: Identifier = Field(description="Short name, used in run folder names.")
+    start_date: dt.date = Field(description="Calendar date of day 0.")
+    days: int = Field(ge=1, le=20_000, description="Number of simulated days.")
+    seed: int = Field(default=0, ge=0, le=2**63 - 1, description="Default master seed.")
+    description: str = ""
+    sources: list[str] = Field(default_factory=list, description="Main sources, cited.")
+
+
+class Munition(Strict):
+    """``[[munitions]]``: a munition type. Types are never converted into each other."""
+
+    id: Identifier
+    name: str = ""
+    calibre_mm: float | None = Field(default=None, gt=0)
+
+
+class Side(Strict):
+    """``[[sides]]``: a belligerent; every agent belongs to one side."""
+
+    id: Identifier
+    name: str = ""
+    posture_multipliers: dict[Posture, NonNegative] = Field(
+        default_factory=lambda: {"offensive": 1.5, "defensive": 1.0, "holding": 0.5},
+        description="Demand multiplier of a front unit in each posture.",
+    )
+
+
+class RampPoint(Strict):
+    """A point of a producer's capacity ramp; capacity is linear between points."""
+
+    date: dt.date
+    rounds_per_day: PerMunitionRate
+
+
+class Producer(Strict):
+    """``[[producers]]``: a domestic plant or lumped industry.
+
+    Daily output = capacity(t) x capacity_scale x input availability(t) x noise, where
+    input availability = 1 - sanctioned_input_share x pressure x (1 - evasion).
+    """
+
+    id: Identifier
+    side: Identifier
+    enabled: bool = True
+    ship_to: Identifier = Field(description="Depot that receives the output.")
+    transit_days: int = Field(default=1, ge=0, le=365, description="Days from plant to depot.")
+    rounds_per_day: PerMunitionRate = Field(description="Capacity at the scenario start.")
+    ramp: list[RampPoint] = Field(
+        default_factory=list, description="Later capacities; linear between points."
+    )
+    capacity_scale: NonNegative = Field(default=1.0, description="Multiplier on capacity.")
+    noise_cv: float = Field(default=0.0, ge=0.0, le=2.0, description="Daily output noise (CV).")
+    sanctioned_input_share: Share = Field(
+        default=0.0, description="Share of output that depends on sanctioned imported inputs."
+    )
+    dud_rate: Share = 0.0
+
+    @model_validator(mode="after")
+    def _ramp_in_order(self) -> Producer:
+        dates = [point.date for point in self.ramp]
+        if dates != sorted(dates):
+            raise ValueError("ramp dates must be in increasing order")
+        return self
+
+
+class Stockpile(Strict):
+    """``[[stockpiles]]``: a legacy reserve released by a refurbishment line."""
+
+    id: Identifier
+    side: Identifier
+    enabled: bool = True
+    ship_to: Identifier = Field(description="Depot that receives refurbished rounds.")
+    stock_rounds: PerMunitionRounds = Field(description="Reserve at the scenario start.")
+    refurbish_rounds_per_day: PerMunitionRate = Field(
+        description="Rounds taken out of storage per day (serviceable or not)."
+    )
+    unserviceable_share: Share = Field(
+        default=0.0, description="Share of rounds taken out found unserviceable (discarded)."
+    )
+    dud_rate: Share = 0.0
+
+
+class Route(Strict):
+    """``[[importers.routes]]``: a way shipments travel from a supplier to a depot."""
+
+    id: Identifier
+    mode: Literal["rail", "sea", "road", "air"]
+    ship_to: Identifier
+    start_date: dt.date | None = Field(default=None, description="First shipment (default: start).")
+    end_date: dt.date | None = Field(default=None, description="Last shipment (default: none).")
+    cadence_days: int = Field(ge=1, le=3650, description="Days between shipments.")
+    containers_per_shipment: NonNegative
+    rounds_per_container: NonNegative = Field(
+        description="Conversion from containers to rounds; uncertain, so a parameter."
+    )
+    transit_days: int = Field(ge=0, le=365)
+    interdiction_probability: Share = Field(
+        default=0.0, description="Chance a shipment is seized or destroyed, with no enforcement."
+    )
+    enforcement_sensitivity: Share = Field(
+        default=0.0, description="Added interdiction chance at full sanction enforcement."
+    )
+    munition_shares: dict[Identifier, Share] = Field(
+        description="Share of each shipment by munition; sums to 1."
+    )
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> Route:
+        total = sum(self.munition_shares.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"munition_shares must sum to 1, not {total:g}")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        return self
+
+
+class Importer(Strict):
+    """``[[importers]]``: a foreign supplier with its own stock, production and routes."""
+
+    id: Identifier
+    side: Identifier = Field(description="The receiving side.")
+    enabled: bool = True
+    start_date: dt.date | None = Field(default=None, description="Willing from (default: start).")
+    end_date: dt.date | None = Field(default=None, description="Willing until (default: never).")
+    contract_rounds: NonNegative | None = Field(
+        default=None, description="Most rounds it will ever dispatch (default: unlimited)."
+    )
+    supply_scale: NonNegative = Field(default=1.0, description="Multiplier on shipment size.")
+    stock_rounds: PerMunitionRounds = Field(default_factory=dict)
+    production_rounds_per_day: PerMunitionRate = Field(default_factory=dict)
+    dud_rate: Share = 0.0
+    routes: list[Route] = Field(min_length=1)
+
+
+class Depot(Strict):
+    """``[[depots]]``: a storage and transfer node (arsenal, forward depot, railhead)."""
+
+    id: Identifier
+    side: Identifier
+    stock_rounds: PerMunitionRounds = Field(default_factory=dict)
+    throughput_rounds_per_day: NonNegative = Field(description="Most rounds sent out per day.")
+    target_days_of_supply: NonNegative = Field(
+        default=10.0, description="Stock it orders up to, in days of downstream demand."
+    )
+    exposure: Share = Field(default=1.0, description="Chance a strike aimed at it hits.")
+    distance_to_front_km: NonNegative = 100.0
+    dispersal: Share = Field(default=0.0, description="How dispersed it is: 0 none, 1 full.")
+    dispersal_protection: Share = Field(
+        default=0.5, description="Share of strike losses avoided at full dispersal."
+    )
+    dispersal_throughput_cost: Share = Field(
+        default=0.2, description="Share of throughput lost at full dispersal."
+    )
+    dispersal_extra_transit_days: int = Field(
+        default=1, ge=0, le=30, description="Extra days for shipments into it at full dispersal."
+    )
+
+
+class Link(Strict):
+    """``[[links]]``: a depot-to-depot leg; the downstream depot orders along it."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+    id: Identifier
+    from_depot: Identifier = Field(alias="from")
+    to_depot: Identifier = Field(alias="to")
+    transit_days: int = Field(default=1, ge=0, le=365)
+    capacity_rounds_per_day: NonNegative | None = Field(
+        default=None, description="Most rounds sent along it per day (default: unlimited)."
+    )
+    priority: int = Field(default=1, ge=1, description="1 is served first.")
+
+
+class FrontUnit(Strict):
+    """``[[front_units]]``: a sector or formation that fires.
+
+    Demand = base_rounds_per_day x posture multiplier x intensity x noise. Below
+    ``rationing_threshold_days`` of supply it fires only ``ration_share`` of demand.
+    """
+
+    id: Identifier
+    side: Identifier
+    depot: Identifier = Field(description="Depot it orders from.")
+    base_rounds_per_day: PerMunitionRate
+    posture: Posture = "defensive"
+    intensity: NonNegative = 1.0
+    demand_noise_cv: float = Field(default=0.0, ge=0.0, le=2.0)
+    stock_rounds: PerMunitionRounds = Field(default_factory=dict)
+    target_days_of_supply: NonNegative = 5.0
+    rationing_threshold_days: NonNegative = 1.0
+    ration_share: Share = 0.5
+    priority: int = Field(default=1, ge=1, description="1 is served first by its depot.")
+
+
+class Sanctions(Strict):
+    """``[sanctions]``: pressure on one side's imported production inputs."""
+
+    target_side: Identifier | None = None
+    pressure: Share = Field(default=0.0, description="Share of sanctioned inputs cut off.")
+    enforcement: Share = Field(default=0.0, description="Raises interdiction of import routes.")
+    evasion_rate_per_day: Share = Field(
+        default=0.0, description="Share of the gap to max_evasion closed each day."
+    )
+    max_evasion: Share = Field(default=0.0, description="Most of the pressure evasion can undo.")
+    initial_evasion: Share = 0.0
+
+
+class StrikeCampaign(Strict):
+    """``[[strikes]]``: the enemy's strikes on a side's depots."""
+
+    id: Identifier
+    target_side: Identifier
+    enabled: bool = True
+    strikes_per_day: NonNegative = Field(default=0.0, description="Mean strikes per day.")
+    max_strikes_per_day: int = Field(default=4, ge=1, le=32)
+    targeting: Literal["random", "largest", "nearest"] = "random"
+    destroyed_share: Share = Field(description="Share of a depot's stock a hit destroys.")
+    depots: list[Identifier] | None = Field(
+        default=None, description="Depots it can reach (default: all of target_side)."
+    )
+
+
+class Event(Strict):
+    """``[[events]]``: on ``date``, set parameters by their dotted paths."""
+
+    id: Identifier
+    date: dt.date
+    description: str = ""
+    source: str = ""
+    set: dict[str, Scalar] = Field(min_length=1)
+
+
+class Checkpoint(Strict):
+    """``[[checkpoints]]``: a dated public observation a run is scored against."""
+
+    id: Identifier
+    metric: str
+    side: Identifier
+    munition: Identifier | None = None
+    start_date: dt.date
+    end_date: dt.date
+    low: float
+    high: float
+    source: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Checkpoint:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date is before start_date")
+        if self.high < self.low:
+            raise ValueError("high is below low")
+        return self
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    scenario: ScenarioInfo
+    munitions: list[Munition] = Field(min_length=1)
+    sides: list[Side] = Field(min_length=1)
+    producers: list[Producer] = Field(default_factory=list)
+    stockpiles: list[Stockpile] = Field(default_factory=list)
+    importers: list[Importer] = Field(default_factory=list)
+    depots: list[Depot] = Field(min_length=1)
+    links: list[Link] = Field(default_factory=list)
+    front_units: list[FrontUnit] = Field(default_factory=list)
+    sanctions: Sanctions = Field(default_factory=Sanctions)
+    strikes: list[StrikeCampaign] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    variants: dict[Identifier, dict[str, Scalar]] = Field(default_factory=dict)
+    checkpoints: list[Checkpoint] = Field(default_factory=list)
+
+    _source: Any = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Any:
+        """Where this scenario came from (a ``sim.scenario.loader.Source``), if loaded."""
+        return self._source
+
+    @property
+    def end_date(self) -> dt.date:
+        """The calendar date of the last simulated day."""
+        return self.scenario.start_date + dt.timedelta(days=self.scenario.days - 1)
