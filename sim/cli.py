@@ -10,7 +10,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -31,28 +31,16 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _positive(name: str) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{name} must be a whole number, got {text!r}"
-            ) from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{name} must be at least 1, got {value}")
-        return value
-
-    return parse
-
-
-def _seed(text: str) -> int:
+def whole_number(file: str, option: str, text: str | None, low: int, high: int = 2**63) -> int:
+    """An option's whole-number value in [low, high), or a ``ScenarioError`` naming it."""
     try:
-        value = int(text)
+        value = int(str(text))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a whole number, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"--seed must be in [0, 2^63), got {value}")
+        raise ScenarioError(file, option, f"must be a whole number, got {text!r}") from None
+    if value < low:
+        raise ScenarioError(file, option, f"must be at least {low}, got {value}")
+    if value >= high:
+        raise ScenarioError(file, option, f"must be below {high}, got {value}")
     return value
 
 
@@ -102,10 +90,12 @@ def cmd_run(args: argparse.Namespace) -> str:
     from sim.results import write_run
     from sim.scenario.loader import load_scenario
 
+    reps = whole_number(args.scenario, "--reps", args.reps, 1)
+    seed = None if args.seed is None else whole_number(args.scenario, "--seed", args.seed, 0)
     overrides = _overrides(args.scenario, args.set or [])
     scenario = load_scenario(args.scenario, variant=args.variant, overrides=overrides)
     started = utc_now()
-    tables = run(scenario, reps=args.reps, seed=args.seed)
+    tables = run(scenario, reps=reps, seed=seed)
     folder = write_run(tables, args.out, command_name="run", started=started, finished=utc_now())
     _print_summary(tables.summary)
     return str(folder)
@@ -135,8 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("--variant", default=None, help="a [variants.NAME] table to apply")
     p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter")
-    p.add_argument("--reps", type=_positive("--reps"), default=10)
-    p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
+    p.add_argument("--reps", default="10", help="replications (default: 10)")
+    p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_run)
 

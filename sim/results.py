@@ -117,16 +117,27 @@ def write_run(
     tables: RunTables,
     out_dir: str | Path,
     *,
-    command_name: str,
+    command_name: str = "run",
     command: str | None = None,
-    started: str,
-    finished: str,
+    started: str | None = None,
+    finished: str | None = None,
     extra: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Write a run folder (manifest, timeseries, summary, and any ``extra`` files)."""
+    """Write a run folder (manifest, timeseries, summary, and any ``extra`` files).
+
+    Args:
+        command_name: the middle part of the folder name (``run``, ``compare``, ...).
+        command: the command line to record (default: this process's).
+        started, finished: UTC times to record (default: now).
+        extra: writes more files into the folder before it appears.
+    """
     first = next(iter(tables.scenarios.values()))
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     info = manifest(
-        tables, command=command or " ".join(sys.argv), started=started, finished=finished
+        tables,
+        command=command or " ".join(sys.argv),
+        started=started or now,
+        finished=finished or now,
     )
 
     def fill(folder: Path) -> None:

@@ -52,7 +52,7 @@ class FrontUnit(SupplyAgent):
         demand = stochastic_round(
             expected * lognormal_noise(p.demand_noise_cv[:, None], u[:, :k]), u[:, k:]
         )
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             days_of_supply = np.where(expected > 0, self.stock / expected, np.inf)
         fired = fire_allowed(
             demand,

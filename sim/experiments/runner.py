@@ -87,15 +87,24 @@ def run_variants(
     reps: int,
     seed: int,
     timeseries: bool = True,
+    labels: Sequence[str] | None = None,
     progress: bool | None = None,
 ) -> RunTables:
-    """Run ``reps`` replications of each variant in one batch, paired by replication."""
+    """Run ``reps`` replications of each variant in one batch, paired by replication.
+
+    Args:
+        variants: the scenarios to compare (same structure, any numbers).
+        labels: their names in the tables (default: each scenario's variant name).
+    """
     if reps < 1:
         raise ValueError("reps must be at least 1")
+    if labels is None:
+        labels = [s.source.variant if s.source else "baseline" for s in variants]
+    if len(set(labels)) != len(labels) or len(labels) != len(variants):
+        raise ValueError(f"need one distinct label per variant, got {list(labels)}")
     seeds = replication_seeds(seed, reps)
     members = [scenario for scenario in variants for _ in range(reps)]
     model = simulate(members, seeds * len(variants), progress=progress)
-    labels = [scenario.source.variant if scenario.source else "baseline" for scenario in variants]
     base = variants[0]
     record = model.record
     summary = summary_table(record, model.pairs, labels, reps)

@@ -1,0 +1,176 @@
+"""The real command in a subprocess: what it prints, writes and refuses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.experiments.runner import TIMESERIES_COLUMNS
+from sim.metrics import METRICS
+
+ROOT = Path(__file__).resolve().parents[2]
+TUTORIAL = ROOT / "scenarios" / "tutorial.toml"
+
+
+def munsim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd or ROOT
+    )
+
+
+def test_validate_prints_a_summary():
+    done = munsim("validate", str(TUTORIAL))
+    assert done.returncode == 0, done.stderr
+    assert "ok" in done.stdout and "no_dprk" in done.stdout
+
+
+def test_run_writes_a_whole_run_folder(tmp_path):
+    done = munsim(
+        "run",
+        str(TUTORIAL),
+        "--reps",
+        "2",
+        "--seed",
+        "9",
+        "--variant",
+        "no_dprk",
+        "--set",
+        "importers.dprk.dud_rate=0.3",
+        "--out",
+        str(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr
+    folder = Path(done.stdout.strip().splitlines()[-1])
+    assert folder.parent == tmp_path and folder.name.startswith("tutorial-run-")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "manifest.json",
+        "summary.csv",
+        "timeseries.parquet",
+    ]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["master_seed"] == 9 and len(manifest["replication_seeds"]) == 2
+    assert manifest["variants"] == ["no_dprk"]
+    assert manifest["overrides"]["no_dprk"] == {"importers.dprk.dud_rate": 0.3}
+    resolved = manifest["resolved_parameters"]["no_dprk"]
+    assert resolved["importers"][0]["dud_rate"] == 0.3
+    assert resolved["importers"][0]["enabled"] is False
+    assert len(manifest["scenario_sha256"]) == 64
+    assert {"mesa", "numpy", "python", "munsim"} <= set(manifest["versions"])
+    series = pd.read_parquet(folder / "timeseries.parquet")
+    assert tuple(series.columns) == TIMESERIES_COLUMNS
+    assert len(series) == 2 * 365 * 2
+    summary = pd.read_csv(folder / "summary.csv")
+    assert list(summary.columns) == ["replication", "variant", "side", "munition", *METRICS]
+    assert not list(tmp_path.glob(".*"))  # no staging folder left
+
+
+def test_same_seed_gives_identical_files(tmp_path):
+    folders = []
+    for name in ("a", "b"):
+        done = munsim(
+            "run", str(TUTORIAL), "--reps", "2", "--seed", "3", "--out", str(tmp_path / name)
+        )
+        folders.append(Path(done.stdout.strip().splitlines()[-1]))
+    a, b = (pd.read_parquet(f / "timeseries.parquet") for f in folders)
+    pd.testing.assert_frame_equal(a, b)
+    assert (folders[0] / "summary.csv").read_bytes() == (folders[1] / "summary.csv").read_bytes()
+
+
+def test_python_api_run_matches_cli(tmp_path):
+    import sim
+
+    done = munsim("run", str(TUTORIAL), "--reps", "2", "--seed", "11", "--out", str(tmp_path))
+    folder = done.stdout.strip().splitlines()[-1]
+    written = sim.read_run(folder)
+    tables = sim.run(sim.load_scenario(TUTORIAL), reps=2, seed=11, progress=False)
+    pd.testing.assert_frame_equal(written["timeseries"], tables.timeseries, check_dtype=False)
+
+
+def test_schema_is_json_schema():
+    done = munsim("schema")
+    assert done.returncode == 0
+    schema = json.loads(done.stdout)
+    assert "importers" in schema["properties"]
+    assert "Importer" in schema["$defs"]
+
+
+BAD_FILES = {
+    "malformed.toml": b"[scenario\nname = 1",
+    "empty.toml": b"",
+    "binary.toml": bytes(range(256)),
+}
+
+
+def _edited(tmp_path: Path, old: str, new: str) -> Path:
+    text = TUTORIAL.read_text()
+    assert old in text
+    path = tmp_path / "edited.toml"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (("[sanctions]", "[sanctionz]"), "sanctionz: unknown key"),
+        (("noise_cv = 0.15", "noise_kv = 0.15"), "producers.industry.noise_kv: unknown key"),
+        (
+            ("throughput_rounds_per_day = 30000", "throughput_rounds_per_day = -5"),
+            "depots.arsenal.throughput_rounds_per_day",
+        ),
+        (("dud_rate = 0.2 ", "dud_rate = 1.2 "), "importers.dprk.dud_rate"),
+        (("start_date = 2023-01-01", "start_date = 2023-02-30"), "malformed TOML"),
+        (("days = 365 ", "days = 0 "), "scenario.days"),
+        (("days = 365 ", 'days = "many" '), "scenario.days"),
+    ],
+)
+def test_bad_scenarios_exit_2_with_one_line(tmp_path, edit, words):
+    path = _edited(tmp_path, *edit)
+    done = munsim("run", str(path), "--reps", "1", "--out", str(tmp_path / "runs"))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {path}: ")
+    assert words in lines[0]
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_unreadable_files_exit_2(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(BAD_FILES[name])
+    done = munsim("validate", str(path))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"error: {path}: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["run", "missing.toml"], "missing.toml: no such file"),
+        (["run", "scenarios"], "scenarios: is a directory"),
+        (["run", str(TUTORIAL), "--variant", "nope"], "variants: unknown variant 'nope'"),
+        (["run", str(TUTORIAL), "--set", "importers.nope.dud_rate=0.1"], "no entry 'nope'"),
+        (["run", str(TUTORIAL), "--set", "importers.dprk.dud_rat=0.1"], "dud_rat: unknown key"),
+        (["run", str(TUTORIAL), "--set", "importers.dprk.dud_rate"], "--set: expected PATH=VALUE"),
+        (["run", str(TUTORIAL), "--set", "a..b=1"], "--set: malformed path"),
+        (["run", str(TUTORIAL), "--set", "importers.dprk.dud_rate=abc"], "valid number"),
+        (["run", str(TUTORIAL), "--set", "importers.dprk.enabled=maybe"], "valid boolean"),
+        (["run", str(TUTORIAL), "--reps", "-3"], "--reps: must be at least 1"),
+        (["run", str(TUTORIAL), "--reps", "two"], "--reps: must be a whole number"),
+        (["run", str(TUTORIAL), "--seed", "-1"], "--seed: must be at least 0"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_bad_command_lines_exit_2_with_one_line(tmp_path, args, words):
+    done = munsim(*args, "--out", str(tmp_path)) if args[0] == "run" else munsim(*args)
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert words in lines[0]
+    assert not any(tmp_path.iterdir())
