@@ -9,10 +9,11 @@ run at time ``d + 0.5``, so they take effect that day.
 
 Example:
     >>> from sim import load_scenario
-    >>> s = load_scenario("scenarios/tutorial.toml")  # doctest: +SKIP
-    >>> model = SupplyModel([s, s], seeds=[1, 2])  # doctest: +SKIP
-    >>> model.run()  # doctest: +SKIP
-    >>> model.record["fired"].shape  # [days, members, side x munition pairs]  # doctest: +SKIP
+    >>> s = load_scenario("scenarios/tutorial.toml")
+    >>> model = SupplyModel([s, s], seeds=[1, 2])
+    >>> model.run()
+    >>> model.record["fired"].shape  # [days, members, (side, munition) pairs]
+    (365, 2, 2)
 """
 
 from __future__ import annotations

@@ -5,9 +5,9 @@ wrong; nothing here prints or exits.
 
 Example:
     >>> from sim import load_scenario
-    >>> s = load_scenario("scenarios/tutorial.toml", variant="no_dprk")  # doctest: +SKIP
-    >>> s.source.variant  # doctest: +SKIP
-    'no_dprk'
+    >>> s = load_scenario("scenarios/tutorial.toml", variant="no_dprk")
+    >>> s.source.variant, s.importers[0].enabled
+    ('no_dprk', False)
 """
 
 from __future__ import annotations

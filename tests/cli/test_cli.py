@@ -69,6 +69,28 @@ def test_run_writes_a_whole_run_folder(tmp_path):
     assert not list(tmp_path.glob(".*"))  # no staging folder left
 
 
+@pytest.mark.parametrize(("variant", "seed"), [("baseline", "1"), ("no_dprk", "2")])
+def test_books_recompute_from_the_parquet_file(tmp_path, variant, seed):
+    from sim import load_scenario
+    from tests.ledger_check import check_books
+
+    done = munsim(
+        "run",
+        str(TUTORIAL),
+        "--variant",
+        variant,
+        "--reps",
+        "2",
+        "--seed",
+        seed,
+        "--out",
+        str(tmp_path),
+    )
+    folder = Path(done.stdout.strip().splitlines()[-1])
+    series = pd.read_parquet(folder / "timeseries.parquet")
+    assert check_books(series, load_scenario(TUTORIAL, variant=variant)) == len(series) > 0
+
+
 def test_same_seed_gives_identical_files(tmp_path):
     folders = []
     for name in ("a", "b"):
