@@ -52,16 +52,18 @@ def allocate_by_priority(
     Args:
         budget: ``[...]`` whole rounds available.
         requests: ``[..., K]`` whole rounds asked for.
-        priority: ``[K]`` integers, lower is served first.
+        priority: integers, lower is served first; ``[K]`` or any shape that
+            broadcasts against ``requests`` (priorities may differ between members).
     """
     budget = np.asarray(budget, dtype=np.int64)
     requests = np.asarray(requests, dtype=np.int64)
+    priority = np.broadcast_to(np.asarray(priority), requests.shape)
     allocated = np.zeros_like(requests)
     left = budget.copy()
     for tier in np.unique(priority):
-        members = np.flatnonzero(priority == tier)
-        given = share_out(left, requests[..., members])
-        allocated[..., members] = given
+        in_tier = priority == tier
+        given = share_out(left, np.where(in_tier, requests, 0))
+        allocated += given
         left = left - given.sum(axis=-1)
     return allocated
 

@@ -258,7 +258,14 @@ class SupplyModel(mesa.Model):
             params = self._register(self.params(f"strikes.{spec.id}", lambda m, i=i: m.strikes[i]))
             campaign = StrikeCampaign(self, spec.id, side_of(spec.target_side), params)
             reach = spec.depots or [d.id for d in base.depots if d.side == spec.target_side]
-            campaign.setup([self.depots[name] for name in reach])
+            most = [
+                int(v)
+                for m in self.members
+                for e in m.events
+                for k, v in e.set.items()
+                if k == f"strikes.{spec.id}.max_strikes_per_day"
+            ]
+            campaign.setup([self.depots[name] for name in reach], max(most, default=0))
 
     def _register(self, params: Parameters) -> Parameters:
         self.registry.append(params)

@@ -108,3 +108,10 @@ def test_rationing_cuts_fire_below_threshold():
     fired = fire_allowed(demand, on_hand, dos, np.array(1.5), np.array(0.6))
     # enough supply: full demand; below 1.5 days: 60 % of demand; never above stock
     assert fired.tolist() == [100, 60, 40]
+
+
+def test_priority_may_differ_between_members():
+    requests = np.array([[60, 60], [60, 60]])
+    priority = np.array([[1, 2], [2, 1]])
+    out = allocate_by_priority(np.array([80, 80]), requests, priority)
+    assert out.tolist() == [[60, 20], [20, 60]]

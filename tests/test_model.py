@@ -116,3 +116,25 @@ def test_duds_follow_imported_rounds(tutorial_path):
     )
     tables = run(clean, reps=1, seed=2, progress=False)
     assert tables.summary["duds_total"].sum() == 0
+
+
+def test_members_with_different_numbers_match_their_solo_runs(tutorial_path):
+    variants = [
+        {},
+        {"front_units.north.priority": 1, "front_units.centre.priority": 3},
+        {
+            "strikes.guided_rockets.max_strikes_per_day": 9,
+            "strikes.guided_rockets.strikes_per_day": 3,
+        },
+        {"events.centre_offensive.date": "2023-02-01", "importers.dprk.dud_rate": 0.5},
+        {"importers.dprk.routes.sea.transit_days": 30, "depots.forward.dispersal": 1.0},
+    ]
+    members = [load_scenario(tutorial_path, overrides=o) for o in variants]
+    seeds = [11, 12, 13, 14, 15]
+    batch = SupplyModel(members, seeds)
+    batch.run()
+    for index, (member, seed) in enumerate(zip(members, seeds, strict=True)):
+        solo = SupplyModel([member], [seed])
+        solo.run()
+        for name, values in solo.record.items():
+            assert np.array_equal(values[:, 0], batch.record[name][:, index]), (index, name)

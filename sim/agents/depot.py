@@ -71,13 +71,14 @@ class Depot(SupplyAgent):
         for leg in self.legs:
             cap = np.floor(np.minimum(leg.params.capacity_rounds_per_day, 2**62)).astype(np.int64)
             requests.append(share_out(cap, leg.receiver.request()))
-        priority = np.array(
-            [u.params.priority[0] for u in self.units] + [g.params.priority[0] for g in self.legs]
-        )
+        priority = np.stack(
+            [u.params.priority for u in self.units] + [g.params.priority for g in self.legs],
+            axis=-1,
+        )  # [M, Q]: priorities may differ between members
         asked = np.stack(requests, axis=-1)  # [M, K, Q]
         wanted = np.minimum(asked.sum(axis=-1), self.stock)
         budget = share_out(self.throughput(), wanted)
-        given = allocate_by_priority(budget, asked, priority)
+        given = allocate_by_priority(budget, asked, priority[:, None, :])
         sent = given.sum(axis=-1)
         duds_sent = share_out(carried_share(sent, self.stock, self.duds), given)
         self.stock -= sent

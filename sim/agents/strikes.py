@@ -21,12 +21,14 @@ class StrikeCampaign(SupplyAgent):
 
     kind = "strikes"
 
-    def setup(self, depots: list) -> None:
-        """The depots it can reach."""
+    def setup(self, depots: list, most_by_events: int = 0) -> None:
+        """The depots it can reach; ``most_by_events`` is the highest daily cap any event sets."""
         self.depots = depots
-        self.slots = int(self.params.max_strikes_per_day.max())
-        self._per_strike = 2 + self.model.n_munitions
-        self._draws = self.stream("strikes", 1 + self.slots * self._per_strike)
+        slots = max(int(self.params.max_strikes_per_day.max()), most_by_events)
+        # one stream per strike slot: a member's draws never depend on how many slots
+        # its batch-mates need
+        self._count = self.stream("strike_count", 1)
+        self._slots = [self.stream(f"strike_{k}", 2 + self.model.n_munitions) for k in range(slots)]
 
     def strike(self) -> None:
         """Today's strikes."""
@@ -34,11 +36,10 @@ class StrikeCampaign(SupplyAgent):
             return
         day, k = self.model.day, self.model.n_munitions
         p = self.params
-        u = self._draws.uniforms(day)
         cap = p.max_strikes_per_day.astype(np.int64)
-        count = np.minimum(
-            poisson_from_uniform(p.strikes_per_day * p.enabled, u[:, 0], self.slots), cap
-        )
+        rate = p.strikes_per_day * p.enabled
+        first = self._count.uniforms(day)[:, 0]
+        count = np.minimum(poisson_from_uniform(rate, first, len(self._slots)), cap)
         members = np.arange(self.model.n_members)
         exposure = np.stack([d.params.exposure for d in self.depots], axis=1)
         distance = np.stack([d.params.distance_to_front_km for d in self.depots], axis=1)
@@ -46,8 +47,8 @@ class StrikeCampaign(SupplyAgent):
             [d.params.dispersal * d.params.dispersal_protection for d in self.depots], axis=1
         )
         nearest = np.argmin(distance, axis=1)
-        for slot in range(self.slots):
-            draw = u[:, 1 + slot * self._per_strike : 1 + (slot + 1) * self._per_strike]
+        for slot, stream in enumerate(self._slots):
+            draw = stream.uniforms(day)
             stocks = np.stack([d.stock for d in self.depots], axis=1)  # [M, D, K]
             duds = np.stack([d.duds for d in self.depots], axis=1)
             choice = np.select(
