@@ -243,7 +243,7 @@ p.headline { font-size: 1.15em; border-left: 4px solid #111; padding: 0.4em 0.8e
              background: #f3f3f3; }
 table { border-collapse: collapse; font-family: Helvetica, Arial, sans-serif; font-size: 0.82em; }
 th, td { border: 1px solid #bbb; padding: 0.25em 0.5em; text-align: right; }
-th { background: #eee; } td:nth-child(-n+4) { text-align: left; }
+th { background: #eee; } td:nth-child(-n+4), th:nth-child(-n+4) { text-align: left; }
 figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { font-size: 0.9em; color: #333; } code { font-size: 0.9em; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
