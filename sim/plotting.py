@@ -160,8 +160,12 @@ def _styles(variants: Sequence[str]) -> list[tuple[str, dict]]:
     return list(zip(variants, VARIANT_STYLES, strict=False))
 
 
-def _n_replications(timeseries: pd.DataFrame) -> int:
-    return int(timeseries["replication"].nunique())
+def _finish(figure: Figure, legend_axes: Axes, title: str, timeseries: pd.DataFrame) -> Figure:
+    """Legend on one panel; a title that says what is drawn and over how many replications."""
+    legend_axes.legend(loc="best", fontsize="small")
+    replications = int(timeseries["replication"].nunique())
+    figure.suptitle(f"{title} (median and 5–95 % of {replications} replications)")
+    return figure
 
 
 def _what(munition: str | None) -> str:
@@ -188,12 +192,8 @@ def plot_stocks_by_tier(
         axes.set_title(tier)
         _style_axes(axes, "rounds held at end of day")
         axes.set_ylim(bottom=0)
-    grid.flat[0].legend(loc="best", fontsize="small")
-    figure.suptitle(
-        f"{side} stocks by tier, {_what(munition)}: {' vs '.join(variants)} "
-        f"(median and 5–95 % of {_n_replications(timeseries)} replications)"
-    )
-    return figure
+    title = f"{side} stocks by tier, {_what(munition)}: {' vs '.join(variants)}"
+    return _finish(figure, grid.flat[0], title, timeseries)
 
 
 def plot_fire_per_day(
@@ -217,12 +217,8 @@ def plot_fire_per_day(
         axes.set_title(_what(munition))
         _style_axes(axes, f"rounds fired per day\n({window_days}-day mean)")
         axes.set_ylim(bottom=0)
-    grid[0].legend(loc="best", fontsize="small")
-    figure.suptitle(
-        f"{side} fire per day, {window_days}-day trailing mean: {' vs '.join(variants)} "
-        f"(median and 5–95 % of {_n_replications(timeseries)} replications)"
-    )
-    return figure
+    title = f"{side} fire per day, {window_days}-day trailing mean: {' vs '.join(variants)}"
+    return _finish(figure, grid[0], title, timeseries)
 
 
 def plot_paired_difference(
@@ -256,12 +252,8 @@ def plot_paired_difference(
         axes.axhline(0, color="black", linewidth=0.8, linestyle=":")
         axes.set_title(title)
         _style_axes(axes, f"{unit}, {variant_a} − {variant_b}")
-    grid[0].legend(loc="best", fontsize="small")
-    figure.suptitle(
-        f"{side}, all munitions: paired difference {variant_a} − {variant_b} on the same seeds "
-        f"(median and 5–95 % of {_n_replications(timeseries)} replications)"
-    )
-    return figure
+    title = f"{side}, all munitions: paired difference {variant_a} − {variant_b} on the same seeds"
+    return _finish(figure, grid[0], title, timeseries)
 
 
 def plot_cumulative_imports(
@@ -276,12 +268,8 @@ def plot_cumulative_imports(
         draw_band(axes, replication_band(wide[variant]), variant, style)
     _style_axes(axes, "imported rounds arrived, cumulative")
     axes.set_ylim(bottom=0)
-    axes.legend(loc="upper left", fontsize="small")
-    axes.set_title(
-        f"{side} imports arrived since the start, all munitions: {' vs '.join(variants)} "
-        f"(median and 5–95 % of {_n_replications(timeseries)} replications)"
-    )
-    return figure
+    title = f"{side} imports arrived since the start, all munitions: {' vs '.join(variants)}"
+    return _finish(figure, axes, title, timeseries)
 
 
 def plot_forest(

@@ -301,7 +301,10 @@ def _provenance(info: dict[str, Any]) -> str:
         "SHA-256": f"<code>{_e(info.get('scenario_sha256'))}</code>",
         "command": f"<code>{_e(info.get('command'))}</code>",
         "master seed": _e(info.get("master_seed")),
-        "replication seeds": f"{len(seeds)}: <code>{_e(', '.join(map(str, seeds)))}</code>",
+        "replication seeds": (
+            f"<details><summary>{len(seeds)} seeds, derived from the master seed</summary>"
+            f"<code>{_e(', '.join(map(str, seeds)))}</code></details>"
+        ),
         "versions": versions,
         "started (UTC)": _e(info.get("started_utc")),
         "finished (UTC)": _e(info.get("finished_utc")),

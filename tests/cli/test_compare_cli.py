@@ -37,6 +37,7 @@ def folder(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("runs")
     done = munsim("compare", str(TUTORIAL), "--reps", "6", "--seed", "99", "--out", str(out))
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no progress bars when stderr is not a terminal
     last = done.stdout.strip().splitlines()[-1]
     assert Path(last).parent == out
     assert "RU fires" in done.stdout and "more rounds per day" in done.stdout
