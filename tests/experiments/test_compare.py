@@ -239,3 +239,31 @@ def test_a_variant_that_changes_the_structure_is_refused(tmp_path):
     changed.write_text(TUTORIAL.read_text() + '\n[variants.short]\n"scenario.days" = 30\n')
     error = _expect_error("changes the structure", changed, "baseline,short", reps=2)
     assert error.key_path == "variants.short"
+
+
+def test_side_totals_follow_each_sides_munitions_with_two_sides():
+    from sim.experiments.compare import with_side_totals
+    from sim.experiments.runner import RunTables, summary_table
+    from sim.metrics import RECORD_COLUMNS
+
+    rng = np.random.default_rng(0)
+    pairs = [("RU", "a"), ("RU", "b"), ("UA", "a")]
+    reps, labels = 2, ["A", "B"]
+    record = {
+        name: rng.integers(0, 100, size=(5, reps * len(labels), len(pairs))).astype(np.int64)
+        for name in RECORD_COLUMNS
+    }
+    summary = summary_table(record, pairs, labels, reps)
+    tables = RunTables(summary, None, [1, 2], dict.fromkeys(labels), 0, record)
+    combined = with_side_totals(tables, pairs, reps)
+    block = list(zip(combined["side"], combined["munition"], strict=True))[:5]
+    assert block == [("RU", "a"), ("RU", "b"), ("RU", "all"), ("UA", "a"), ("UA", "all")]
+    assert len(combined) == reps * len(labels) * 5
+    keys = ["replication", "variant", "side"]
+    totals = combined[combined["munition"] == "all"].set_index(keys)["fired_total"]
+    parts = combined[combined["munition"] != "all"].groupby(keys)["fired_total"].sum()
+    pd.testing.assert_series_equal(totals, parts.reindex(totals.index), check_names=False)
+    paired = paired_table(combined, "A", "B")
+    assert paired[["side", "munition"]].drop_duplicates().values.tolist() == [
+        list(p) for p in block
+    ]
