@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/tutorial.toml
+REPS ?= 20
 
 .PHONY: run test lint format bench env clean
 
@@ -16,8 +17,11 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# Compare the scenario's first two variants (with / without DPRK supply) and print the
+# path of the report last.
 run: $(STAMP)
-	$(BIN)/munsim run $(SCENARIO) --reps 20
+	@out=$$($(BIN)/munsim compare $(SCENARIO) --reps $(REPS)) && printf '%s\n' "$$out" && \
+	  printf '%s/report.html\n' "$$(printf '%s\n' "$$out" | tail -n 1)"
 
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks

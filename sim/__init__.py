@@ -8,6 +8,7 @@ The Python API::
     tables.summary.groupby(["side", "munition"])["fired_total"].mean()
 """
 
+from sim.experiments.compare import Comparison, compare
 from sim.experiments.runner import RunTables, run
 from sim.model import SupplyModel
 from sim.results import read_run, write_run
@@ -15,9 +16,11 @@ from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario
 
 __all__ = [
+    "Comparison",
     "RunTables",
     "ScenarioError",
     "SupplyModel",
+    "compare",
     "load_scenario",
     "read_run",
     "run",

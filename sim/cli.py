@@ -107,6 +107,34 @@ def _print_summary(summary) -> None:
     print(means.round(0).astype("int64").to_string())
 
 
+def cmd_compare(args: argparse.Namespace) -> str:
+    from sim.experiments.compare import compare, parse_variants, require_replications
+    from sim.experiments.runner import utc_now
+    from sim.metrics import ALL_MUNITIONS, HEADLINE_METRICS
+    from sim.report import comparison_headline, paired_for_display, write_comparison
+
+    variants = parse_variants(args.variants, args.scenario, "--variants") if args.variants else None
+    require_replications(args.reps, args.scenario, "--reps")
+    started = utc_now()
+    result = compare(args.scenario, variants, reps=args.reps, seed=args.seed)
+    folder = write_comparison(result, args.out, started=started, finished=utc_now())
+    for sentence in comparison_headline(result):
+        print(sentence)
+    totals = result.paired[result.paired["munition"] == ALL_MUNITIONS]
+    shown = paired_for_display(totals, list(HEADLINE_METRICS)).drop(columns=["munition"])
+    print(shown.to_string(index=False))
+    print(f"report: {folder / 'report.html'}")
+    return str(folder)
+
+
+def cmd_plot(args: argparse.Namespace) -> str:
+    from sim.report import redraw
+
+    folder = redraw(args.run_dir)
+    print(f"report: {folder / 'report.html'}")
+    return str(folder)
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from sim.scenario.schema import Scenario
 
@@ -129,6 +157,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "compare", help="paired comparison of two variants on the same seeds, with a report"
+    )
+    p.add_argument("scenario")
+    p.add_argument(
+        "--variants",
+        default=None,
+        metavar="A,B",
+        help="the two variants to compare, A − B (default: the scenario's first two)",
+    )
+    p.add_argument("--reps", type=_positive("--reps"), default=20, help="paired replications")
+    p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
+    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("plot", help="draw a run folder's figures and report again from its tables")
+    p.add_argument("run_dir")
+    p.set_defaults(func=cmd_plot)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func=cmd_schema)

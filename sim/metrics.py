@@ -23,6 +23,7 @@ METRICS: dict[str, str] = {
     "fired_total": "rounds fired over the run",
     "mean_daily_fire": "rounds fired per day, mean over the run",
     "effective_fire_total": "rounds fired that were not duds",
+    "mean_daily_effective_fire": "rounds fired that were not duds, per day, mean over the run",
     "duds_total": "duds among rounds fired",
     "demanded_total": "rounds front units wanted to fire",
     "shortfall_total": "rounds demanded but not fired (rationing or empty stock)",
@@ -39,6 +40,11 @@ METRICS: dict[str, str] = {
     "final_stock_legacy": "legacy stock at the end",
     "final_stock_depot": "depot stock at the end",
     "final_stock_unit": "front-unit stock at the end",
+    "final_in_transit": "rounds on the way (domestic and imported) at the end",
+    "min_stock": "lowest rounds held (legacy + depot + unit + in transit) on any day",
+    "min_stock_legacy": "lowest legacy stock on any day",
+    "min_stock_depot": "lowest depot stock on any day",
+    "min_stock_unit": "lowest front-unit stock on any day",
     "min_stock_front": "lowest depot + unit stock on any day",
     "min_days_of_supply": "lowest (unit + depot stock) / demand on any day",
     "days_below_3_dos": f"days with under {DOS_THRESHOLD_DAYS:g} days of supply",
@@ -46,6 +52,66 @@ METRICS: dict[str, str] = {
         f"first day with under {DOS_THRESHOLD_DAYS:g} days of supply (-1: never)"
     ),
 }
+
+_ROUNDS = "rounds"
+METRIC_UNITS: dict[str, str] = {
+    **{name: _ROUNDS for name in METRICS},
+    "mean_daily_fire": "rounds/day",
+    "mean_daily_effective_fire": "rounds/day",
+    "shortfall_days": "days",
+    "fill_rate": "share of demand",
+    "min_days_of_supply": "days of supply",
+    "days_below_3_dos": "days",
+    "first_day_below_3_dos": "day of run",
+}
+"""The unit of each metric, for axis labels and tables."""
+
+HEADLINE_METRICS = (
+    "mean_daily_fire",
+    "mean_daily_effective_fire",
+    "shortfall_total",
+    "shortfall_days",
+    "imports_arrived_total",
+    "destroyed_total",
+    "final_stock",
+    "min_stock_front",
+    "min_days_of_supply",
+    "days_below_3_dos",
+)
+"""The metrics a comparison's report and forest plot lead with."""
+
+NEVER = -1
+"""The value of a ``first_day_*`` metric when the event never happens."""
+
+DAY_METRICS = ("first_day_below_3_dos",)
+"""Metrics that are a day number, ``NEVER`` when the event does not happen."""
+
+ALL_MUNITIONS = "all"
+"""The ``munition`` label of a side's totals over all its munitions."""
+
+
+def side_totals(
+    record: dict[str, np.ndarray], pairs: list[tuple[str, str]]
+) -> tuple[dict[str, np.ndarray], list[tuple[str, str]]]:
+    """The books summed over each side's munitions: one ``(side, "all")`` pair per side.
+
+    Rounds of every calibre count alike. Metrics of the totals are computed from the
+    summed books (the lowest total stock, the days of supply of the total stock against
+    the total demand), not summed from the per-munition metrics.
+
+    Example:
+        >>> record = {"fired": np.ones((2, 1, 3), np.int64)}
+        >>> totals, labels = side_totals(record, [("RU", "a"), ("RU", "b"), ("UA", "c")])
+        >>> labels, totals["fired"][:, 0, :].tolist()
+        ([('RU', 'all'), ('UA', 'all')], [[2, 1], [2, 1]])
+    """
+    sides = list(dict.fromkeys(side for side, _ in pairs))
+    index = [[i for i, (side, _) in enumerate(pairs) if side == name] for name in sides]
+    totals = {
+        column: np.stack([values[..., i].sum(axis=-1) for i in index], axis=-1)
+        for column, values in record.items()
+    }
+    return totals, [(side, ALL_MUNITIONS) for side in sides]
 
 
 def days_of_supply(record: dict[str, np.ndarray]) -> np.ndarray:
@@ -79,6 +145,7 @@ def summarise(
         "fired_total": total["fired"],
         "mean_daily_fire": total["fired"] / max(n_days, 1),
         "effective_fire_total": total["fired"] - total["duds"],
+        "mean_daily_effective_fire": (total["fired"] - total["duds"]) / max(n_days, 1),
         "duds_total": total["duds"],
         "demanded_total": total["demanded"],
         "shortfall_total": shortfall.sum(axis=0),
@@ -95,6 +162,11 @@ def summarise(
         "final_stock_legacy": window["stock_legacy"][-1],
         "final_stock_depot": window["stock_depot"][-1],
         "final_stock_unit": window["stock_unit"][-1],
+        "final_in_transit": window["in_transit"][-1],
+        "min_stock": held.min(axis=0),
+        "min_stock_legacy": window["stock_legacy"].min(axis=0),
+        "min_stock_depot": window["stock_depot"].min(axis=0),
+        "min_stock_unit": window["stock_unit"].min(axis=0),
         "min_stock_front": (window["stock_unit"] + window["stock_depot"]).min(axis=0),
         "min_days_of_supply": np.where(
             any_dos, np.nanmin(np.where(np.isnan(dos), np.inf, dos), axis=0), np.nan

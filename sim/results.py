@@ -33,7 +33,8 @@ from sim.experiments.runner import RunTables
 def versions() -> dict[str, str]:
     """Versions of munsim and what it stands on."""
     out = {"python": platform.python_version()}
-    for package in ("munsim", "mesa", "numpy", "pandas", "pyarrow", "pydantic"):
+    packages = ("munsim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "matplotlib")
+    for package in packages:
         try:
             out[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

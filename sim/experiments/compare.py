@@ -1,0 +1,317 @@
+"""Paired comparison of two variants on common random numbers.
+
+Both variants run in one batch with the same replication seeds, so replication ``r`` of
+variant A meets the same strikes, demand and production noise as replication ``r`` of
+variant B. The effect of the change is then measured replication by replication
+(A − B), and its mean gets a 95 % t-interval.
+
+Example:
+    >>> import sim
+    >>> result = sim.compare("scenarios/tutorial.toml", reps=10, seed=1)  # doctest: +SKIP
+    >>> row = result.paired.query("munition == 'all' and metric == 'mean_daily_fire'")
+    >>> row[["mean_diff", "ci_low", "ci_high"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.runner import RunTables, run_variants, summary_table
+from sim.metrics import ALL_MUNITIONS, DAY_METRICS, METRICS, NEVER, side_totals
+from sim.model import StructureError, side_munition_pairs
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import BASELINE, build_scenario, read_raw
+from sim.scenario.schema import Scenario
+
+CONFIDENCE = 0.95
+DEFAULT_REPS = 20
+PAIRED_COLUMNS = (
+    "side",
+    "munition",
+    "metric",
+    "variant_a",
+    "variant_b",
+    "n",
+    "mean_a",
+    "mean_b",
+    "mean_diff",
+    "ci_low",
+    "ci_high",
+)
+
+
+@dataclass
+class Comparison:
+    """A paired comparison: the run's tables and the paired differences A − B.
+
+    ``tables.summary`` also holds each side's totals over its munitions
+    (``munition == "all"``); ``paired`` has the columns of ``PAIRED_COLUMNS``.
+    """
+
+    tables: RunTables
+    paired: pd.DataFrame
+    variant_a: str
+    variant_b: str
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.tables.summary
+
+    @property
+    def timeseries(self) -> pd.DataFrame | None:
+        return self.tables.timeseries
+
+
+# -- the statistics (pure functions over numbers and tables) ----------------------------
+
+
+def t_interval(
+    differences: Sequence[float] | np.ndarray, confidence: float = CONFIDENCE
+) -> tuple[float, float, float]:
+    """Mean of the differences and its two-sided t-interval: ``(mean, low, high)``.
+
+    NaN values are left out. With fewer than two values the interval is NaN; with
+    identical values it has zero width.
+
+    Example:
+        >>> mean, low, high = t_interval([1.0, 2.0, 3.0])
+        >>> mean, round(low, 3), round(high, 3)
+        (2.0, -0.484, 4.484)
+    """
+    values = np.asarray(differences, dtype=np.float64)
+    values = values[~np.isnan(values)]
+    n = values.size
+    if n == 0:
+        return np.nan, np.nan, np.nan
+    mean = float(values.mean())
+    if n < 2:
+        return mean, np.nan, np.nan
+    half = _half_width(np.array([values.std(ddof=1)]), np.array([n]), confidence)[0]
+    return mean, mean - half, mean + half
+
+
+def _half_width(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
+    """Half-width of the t-interval of a mean, from the sample SD and size."""
+    from scipy import stats  # here, not at the top: it slows every command's start by ~1 s
+
+    n = np.asarray(n, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quantile = stats.t.ppf(0.5 + confidence / 2, n - 1)
+        return np.where(n >= 2, quantile * np.asarray(sd) / np.sqrt(n), np.nan)
+
+
+def paired_differences(
+    summary: pd.DataFrame,
+    variant_a: str,
+    variant_b: str,
+    metrics: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The per-replication differences A − B, one row per replication × pair × metric.
+
+    Columns: ``replication, side, munition, metric, value_a, value_b, difference``.
+    A ``first_day_*`` metric that never happened (``NEVER``) is missing (NaN), and so is
+    its difference.
+    """
+    metrics = [m for m in (metrics or METRICS) if m in summary.columns]
+    keys = ["replication", "side", "munition"]
+    sides = {}
+    for label, variant in (("value_a", variant_a), ("value_b", variant_b)):
+        rows = summary[summary["variant"] == variant]
+        if rows.empty:
+            raise ValueError(f"no rows of variant {variant!r} in the summary")
+        long = rows.melt(id_vars=keys, value_vars=metrics, var_name="metric", value_name=label)
+        values = long[label].astype(np.float64)
+        never = long["metric"].isin(DAY_METRICS) & (values == NEVER)
+        long[label] = values.mask(never)
+        sides[label] = long
+    both = sides["value_a"].merge(
+        sides["value_b"], on=[*keys, "metric"], how="inner", validate="one_to_one", sort=False
+    )
+    if not len(both) == len(sides["value_a"]) == len(sides["value_b"]):
+        raise ValueError(f"variants {variant_a!r} and {variant_b!r} have different replications")
+    both["difference"] = both["value_a"] - both["value_b"]
+    return both[[*keys, "metric", "value_a", "value_b", "difference"]]
+
+
+def paired_table(
+    summary: pd.DataFrame,
+    variant_a: str,
+    variant_b: str,
+    metrics: Sequence[str] | None = None,
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
+    """``paired.csv``: per side × munition × metric, the mean of A − B and its t-interval.
+
+    ``n`` counts the replications where both values exist; ``mean_a`` and ``mean_b`` are
+    over those same replications, so ``mean_diff == mean_a - mean_b``.
+    """
+    differences = paired_differences(summary, variant_a, variant_b, metrics)
+    usable = differences.dropna(subset=["difference"])
+    grouped = usable.groupby(["side", "munition", "metric"], sort=False)
+    table = grouped.agg(
+        n=("difference", "size"),
+        mean_a=("value_a", "mean"),
+        mean_b=("value_b", "mean"),
+        mean_diff=("difference", "mean"),
+        sd_diff=("difference", "std"),
+    )
+    # keep every side × munition × metric, in summary order, even when none is usable
+    order = differences[["side", "munition", "metric"]].drop_duplicates()
+    table = order.merge(table.reset_index(), on=["side", "munition", "metric"], how="left")
+    table["n"] = table["n"].fillna(0).astype(np.int64)
+    half = _half_width(table["sd_diff"].to_numpy(), table["n"].to_numpy(), confidence)
+    table["ci_low"] = table["mean_diff"] - half
+    table["ci_high"] = table["mean_diff"] + half
+    table["variant_a"] = variant_a
+    table["variant_b"] = variant_b
+    return table[list(PAIRED_COLUMNS)].reset_index(drop=True)
+
+
+# -- choosing and running the variants --------------------------------------------------
+
+
+def require_replications(reps: int, file: str, key: str = "reps") -> None:
+    """An interval needs at least two paired replications."""
+    if reps < 2:
+        raise ScenarioError(
+            file, key, f"a paired interval needs at least 2 replications, got {reps}"
+        )
+
+
+def parse_variants(text: str | Sequence[str], file: str, key: str = "variants") -> list[str]:
+    """``"A,B"`` (or a list) → two different variant names."""
+    names = text.split(",") if isinstance(text, str) else list(text)
+    names = [name.strip() for name in names if name.strip()]
+    if len(names) != 2:
+        shown = ", ".join(names) or "none"
+        raise ScenarioError(
+            file, key, f"a comparison needs exactly two variants, got {len(names)}: {shown}"
+        )
+    if names[0] == names[1]:
+        raise ScenarioError(file, key, f"compare two different variants, got {names[0]!r} twice")
+    return names
+
+
+def default_variants(scenario: Scenario, file: str) -> list[str]:
+    """The scenario's first two ``[variants.NAME]`` tables."""
+    declared = list(scenario.variants)
+    if len(declared) < 2:
+        found = f"only {declared[0]!r}" if declared else "none"
+        raise ScenarioError(
+            file,
+            "variants",
+            f"a comparison needs two [variants.NAME] tables, found {found}; "
+            "declare another or name two variants",
+        )
+    return declared[:2]
+
+
+def load_pair(path: str | Path, variants: str | Sequence[str] | None = None) -> list[Scenario]:
+    """Load two variants of a scenario file (default: its first two variant tables)."""
+    file = str(path)
+    raw, sha256 = read_raw(path)
+    base = build_scenario(raw, file=file, sha256=sha256)
+    names = default_variants(base, file) if variants is None else parse_variants(variants, file)
+    return [
+        base if name == BASELINE else build_scenario(raw, file=file, sha256=sha256, variant=name)
+        for name in names
+    ]
+
+
+def _label(scenario: Scenario) -> str:
+    return scenario.source.variant if scenario.source else BASELINE
+
+
+def with_side_totals(tables: RunTables, pairs: list[tuple[str, str]], reps: int) -> pd.DataFrame:
+    """The summary with each side's totals (``munition == "all"``) after its munitions."""
+    totals, total_pairs = side_totals(tables.record, pairs)
+    labels = list(tables.scenarios)
+    extra = summary_table(totals, total_pairs, labels, reps)
+    sides = list(dict.fromkeys(side for side, _ in pairs))
+
+    def keyed(frame: pd.DataFrame, per_block: int, rank: int) -> pd.DataFrame:
+        position = np.arange(len(frame))
+        return frame.assign(
+            _block=position // per_block,
+            _side=frame["side"].map(sides.index),
+            _rank=rank,
+            _position=position % per_block,
+        )
+
+    both = pd.concat([keyed(tables.summary, len(pairs), 0), keyed(extra, len(sides), 1)])
+    both = both.sort_values(["_block", "_side", "_rank", "_position"], kind="stable")
+    return both.drop(columns=["_block", "_side", "_rank", "_position"]).reset_index(drop=True)
+
+
+def compare(
+    scenario: str | Path | Sequence[Scenario],
+    variants: str | Sequence[str] | None = None,
+    *,
+    reps: int = DEFAULT_REPS,
+    seed: int | None = None,
+    timeseries: bool = True,
+    progress: bool | None = None,
+    confidence: float = CONFIDENCE,
+) -> Comparison:
+    """Run two variants on common random numbers and measure their paired differences.
+
+    Args:
+        scenario: a scenario file, or two loaded scenarios (A then B) of one structure.
+        variants: with a file, two ``[variants.NAME]`` names (``"A,B"`` or a list);
+            default: the file's first two variant tables.
+        reps: paired replications (at least 2).
+        seed: master seed (default: the scenario's ``[scenario] seed``).
+        timeseries: also build the daily table (the figures need it).
+        progress: show a progress bar (default: when stderr is a terminal).
+        confidence: of the intervals.
+
+    Raises:
+        ScenarioError: unknown variant, not two different variants, fewer than two
+            replications, or variants that differ in structure.
+    """
+    if isinstance(scenario, str | Path):
+        pair = load_pair(scenario, variants)
+    else:
+        if variants is not None:
+            raise TypeError("name variants only with a scenario file")
+        pair = list(scenario)
+    file = pair[0].source.path if pair[0].source else "<scenario>"
+    labels = parse_variants([_label(s) for s in pair], file)
+    require_replications(reps, file)
+    if any(m.id == ALL_MUNITIONS for m in pair[0].munitions):
+        raise ScenarioError(
+            file, f"munitions.{ALL_MUNITIONS}", "this id is kept for the totals of a side"
+        )
+    master = pair[0].scenario.seed if seed is None else seed
+    try:
+        tables = run_variants(
+            pair, reps=reps, seed=master, timeseries=timeseries, progress=progress
+        )
+    except StructureError:
+        raise ScenarioError(
+            file,
+            f"variants.{labels[1]}",
+            f"changes the structure of {labels[0]!r} (ids, sides, links, dates); "
+            "a paired comparison needs the same structure with other numbers",
+        ) from None
+    tables.summary = with_side_totals(tables, side_munition_pairs(pair[0]), reps)
+    paired = paired_table(tables.summary, labels[0], labels[1], confidence=confidence)
+    tables.extra = {
+        "comparison": {
+            "variant_a": labels[0],
+            "variant_b": labels[1],
+            "difference": "variant_a - variant_b",
+            "reps": reps,
+            "confidence": confidence,
+            "settings": {
+                label: dict(s.variants.get(label, {}))
+                for label, s in zip(labels, pair, strict=True)
+            },
+        }
+    }
+    return Comparison(tables=tables, paired=paired, variant_a=labels[0], variant_b=labels[1])
