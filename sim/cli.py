@@ -114,9 +114,11 @@ def cmd_compare(args: argparse.Namespace) -> str:
     from sim.report import comparison_headline, paired_for_display, write_comparison
 
     variants = parse_variants(args.variants, args.scenario, "--variants") if args.variants else None
-    require_replications(args.reps, args.scenario, "--reps")
+    reps = whole_number(args.scenario, "--reps", args.reps, 1)
+    require_replications(reps, args.scenario, "--reps")
+    seed = None if args.seed is None else whole_number(args.scenario, "--seed", args.seed, 0)
     started = utc_now()
-    result = compare(args.scenario, variants, reps=args.reps, seed=args.seed)
+    result = compare(args.scenario, variants, reps=reps, seed=seed)
     folder = write_comparison(result, args.out, started=started, finished=utc_now())
     for sentence in comparison_headline(result):
         print(sentence)
@@ -168,8 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="A,B",
         help="the two variants to compare, A − B (default: the scenario's first two)",
     )
-    p.add_argument("--reps", type=_positive("--reps"), default=20, help="paired replications")
-    p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
+    p.add_argument("--reps", default="20", help="paired replications (default: 20)")
+    p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_compare)
 
