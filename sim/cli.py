@@ -117,6 +117,20 @@ def _print_summary(summary) -> None:
     print(means.round(0).astype("int64").to_string())
 
 
+def cmd_check(args: argparse.Namespace) -> str:
+    from sim.experiments.runner import utc_now
+    from sim.scenario.loader import load_scenario
+    from sim.validation import check, format_table, write_check
+
+    overrides = _overrides(args.scenario, args.set or [])
+    scenario = load_scenario(args.scenario, variant=args.variant, overrides=overrides)
+    started = utc_now()
+    result = check(scenario, reps=args.reps, seed=args.seed)
+    folder = write_check(result, args.out, started=started, finished=utc_now())
+    print(format_table(result.table))
+    return str(folder)
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from sim.scenario.schema import Scenario
 
@@ -139,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "check", help="score replications of a scenario against its dated public checkpoints"
+    )
+    p.add_argument("scenario")
+    p.add_argument("--variant", default=None, help="a [variants.NAME] table (default: baseline)")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter")
+    p.add_argument("--reps", type=_positive("--reps"), default=20)
+    p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
+    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func=cmd_schema)
