@@ -137,6 +137,16 @@ def cmd_schema(args: argparse.Namespace) -> None:
     print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
 
 
+def _scenario_run_options(p: argparse.ArgumentParser, *, reps: int) -> None:
+    """The scenario argument and the options of a command that runs replications of it."""
+    p.add_argument("scenario")
+    p.add_argument("--variant", default=None, help="a [variants.NAME] table to apply")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter")
+    p.add_argument("--reps", type=_positive("--reps"), default=reps)
+    p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
+    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="munsim", description="Artillery-munitions supply under sanctions.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -146,23 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("run", help="run replications of a scenario and write a run folder")
-    p.add_argument("scenario")
-    p.add_argument("--variant", default=None, help="a [variants.NAME] table to apply")
-    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter")
-    p.add_argument("--reps", type=_positive("--reps"), default=10)
-    p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
-    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    _scenario_run_options(p, reps=10)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
         "check", help="score replications of a scenario against its dated public checkpoints"
     )
-    p.add_argument("scenario")
-    p.add_argument("--variant", default=None, help="a [variants.NAME] table (default: baseline)")
-    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter")
-    p.add_argument("--reps", type=_positive("--reps"), default=20)
-    p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
-    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    _scenario_run_options(p, reps=20)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
