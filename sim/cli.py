@@ -85,15 +85,22 @@ def cmd_validate(args: argparse.Namespace) -> str | None:
     return None
 
 
-def cmd_run(args: argparse.Namespace) -> str:
-    from sim.experiments.runner import run, utc_now
-    from sim.results import write_run
+def _scenario_and_replications(args: argparse.Namespace):
+    """The scenario (variant and ``--set`` applied), replications and seed of a command."""
     from sim.scenario.loader import load_scenario
 
     reps = whole_number(args.scenario, "--reps", args.reps, 1)
     seed = None if args.seed is None else whole_number(args.scenario, "--seed", args.seed, 0)
     overrides = _overrides(args.scenario, args.set or [])
     scenario = load_scenario(args.scenario, variant=args.variant, overrides=overrides)
+    return scenario, reps, seed
+
+
+def cmd_run(args: argparse.Namespace) -> str:
+    from sim.experiments.runner import run, utc_now
+    from sim.results import write_run
+
+    scenario, reps, seed = _scenario_and_replications(args)
     started = utc_now()
     tables = run(scenario, reps=reps, seed=seed)
     folder = write_run(tables, args.out, command_name="run", started=started, finished=utc_now())
@@ -137,10 +144,32 @@ def cmd_plot(args: argparse.Namespace) -> str:
     return str(folder)
 
 
+def cmd_check(args: argparse.Namespace) -> str:
+    from sim.experiments.runner import utc_now
+    from sim.validation import check, format_table, write_check
+
+    scenario, reps, seed = _scenario_and_replications(args)
+    started = utc_now()
+    result = check(scenario, reps=reps, seed=seed)
+    folder = write_check(result, args.out, started=started, finished=utc_now())
+    print(format_table(result.table))
+    return str(folder)
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from sim.scenario.schema import Scenario
 
     print(json.dumps(Scenario.model_json_schema(by_alias=True), indent=2))
+
+
+def _scenario_run_options(p: argparse.ArgumentParser, *, reps: int) -> None:
+    """The scenario argument and the options of a command that runs replications of it."""
+    p.add_argument("scenario")
+    p.add_argument("--variant", default=None, help="a [variants.NAME] table to apply")
+    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter")
+    p.add_argument("--reps", default=str(reps), help=f"replications (default: {reps})")
+    p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")
+    p.add_argument("--out", default="runs", help="parent folder of the run folder")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,13 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("run", help="run replications of a scenario and write a run folder")
-    p.add_argument("scenario")
-    p.add_argument("--variant", default=None, help="a [variants.NAME] table to apply")
-    p.add_argument("--set", action="append", metavar="PATH=VALUE", help="override a parameter")
-    p.add_argument("--reps", default="10", help="replications (default: 10)")
-    p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")
-    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    _scenario_run_options(p, reps=10)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "check", help="score replications of a scenario against its dated public checkpoints"
+    )
+    _scenario_run_options(p, reps=20)
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
         "compare", help="paired comparison of two variants on the same seeds, with a report"

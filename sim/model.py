@@ -91,6 +91,7 @@ class SupplyModel(mesa.Model):
     Attributes:
         record: column name → ``int64`` array ``[days, members, pairs]``, where
             ``pairs`` are ``side_munition_pairs`` of the scenario.
+        importer_record: per foreign supplier, its own daily books (see the property).
     """
 
     def __init__(self, members: Sequence[Scenario], seeds: Sequence[int]) -> None:
@@ -354,3 +355,12 @@ class SupplyModel(mesa.Model):
     def run(self) -> None:
         """Run every day of the scenario."""
         self.run_until(self.days)
+
+    @property
+    def importer_record(self) -> dict[str, dict[str, np.ndarray]]:
+        """Each foreign supplier's own daily books: id → name → ``[days, members]``.
+
+        Names are ``Importer.RECORD``: ``rounds`` dispatched (seized ones included),
+        ``interdicted``, ``shipments`` and ``containers``.
+        """
+        return {agent.spec_id: agent.record for agent in self.agents_by_type.get(Importer, [])}

@@ -41,15 +41,27 @@ class Importer(SupplyAgent):
     the route's munition shares, capped by the importer's stock and what is left of its
     contract. It is seized with the route's interdiction chance (raised by sanction
     enforcement); a ``dud_rate`` share of what it carries is latent duds.
+
+    Attributes:
+        record: the supplier's own daily books, ``[days, members]`` per name in
+            ``RECORD``: rounds it dispatched (seized ones included), rounds seized, the
+            shipments that left, and the containers they carried (a shipment cut short
+            by the supplier's stock or contract carries that share of its containers).
     """
 
     kind = "importers"
+    RECORD = ("rounds", "interdicted", "shipments", "containers")
 
     def setup(self, stock: np.ndarray, routes: list[RouteLine]) -> None:
         """Hold a view of the supplier's own stock (outside the side's books) and routes."""
         self.stock = stock
         self.routes = routes
         self.dispatched_total = np.zeros(self.model.n_members, np.int64)
+        shape = (self.model.days, self.model.n_members)
+        self.record = {
+            name: np.zeros(shape, np.float64 if name == "containers" else np.int64)
+            for name in self.RECORD
+        }
         self._production = self.stream("production", self.model.n_munitions)
 
     def window_open(self, day: int) -> np.ndarray:
@@ -69,11 +81,11 @@ class Importer(SupplyAgent):
             r = route.params
             u = route.draws.uniforms(day)
             due = route.due(day, open_, p.start_date)
-            size = stochastic_round(
+            full = stochastic_round(
                 r.containers_per_shipment * r.rounds_per_container * p.supply_scale, u[:, 0]
             )
             left = np.floor(np.maximum(p.contract_rounds - self.dispatched_total, 0.0))
-            size = np.where(due, np.minimum(size, np.minimum(left, 2**62)), 0).astype(np.int64)
+            size = np.where(due, np.minimum(full, np.minimum(left, 2**62)), 0).astype(np.int64)
             ship = np.minimum(share_out(size, route.share_weights), self.stock)
             self.stock -= ship
             self.dispatched_total += ship.sum(axis=1)
@@ -88,3 +100,13 @@ class Importer(SupplyAgent):
             route.pipeline.dispatch(day, sent, duds, transit)
             self.model.ledger.add("imports_dispatched", self.side, ship)
             self.model.ledger.add("interdicted", self.side, lost)
+            self._book(day, r.containers_per_shipment * p.supply_scale, full, ship, lost)
+
+    def _book(self, day, containers, full, ship, lost) -> None:
+        """Add one route's shipment of ``day`` to the supplier's own record."""
+        shipped = ship.sum(axis=1)
+        filled = np.minimum(shipped / np.maximum(full, 1), 1.0)
+        self.record["rounds"][day] += shipped
+        self.record["interdicted"][day] += lost.sum(axis=1)
+        self.record["shipments"][day] += shipped > 0
+        self.record["containers"][day] += np.where(shipped > 0, containers * filled, 0.0)

@@ -95,9 +95,7 @@ def check_references(s: Scenario, file: str) -> None:
         for depot in c.depots or []:
             need_depot(f"strikes.{c.id}.depots", depot, c.target_side)
     for cp in s.checkpoints:
-        need_side(f"checkpoints.{cp.id}.side", cp.side)
-        if cp.munition is not None and cp.munition not in munitions:
-            raise ScenarioError(file, f"checkpoints.{cp.id}.munition", "unknown munition")
+        _check_checkpoint(s, cp, file, need_side, munitions)
     for name, overrides in s.variants.items():
         for path in overrides:
             if path.split(".")[0] in {"variants", "scenario.name"}:
@@ -125,3 +123,25 @@ def _check_links(s: Scenario, file: str, need_depot, depot_side: dict[str, str])
             if node in seen:
                 raise ScenarioError(file, "links", f"links form a cycle through {start!r}")
             seen.add(node)
+
+
+def _check_checkpoint(s: Scenario, cp, file: str, need_side, munitions: set[str]) -> None:
+    """A checkpoint names known sides, munition and supplier, inside the scenario's dates."""
+    where = f"checkpoints.{cp.id}"
+    need_side(f"{where}.side", cp.side)
+    if cp.munition is not None and cp.munition not in munitions:
+        raise ScenarioError(file, f"{where}.munition", "unknown munition")
+    if cp.other_side is not None:
+        need_side(f"{where}.other_side", cp.other_side)
+    if cp.importer is not None:
+        sides = {imp.id: imp.side for imp in s.importers}
+        if cp.importer not in sides:
+            raise ScenarioError(file, f"{where}.importer", f"unknown importer {cp.importer!r}")
+        if sides[cp.importer] != cp.side:
+            raise ScenarioError(file, f"{where}.importer", "the importer supplies another side")
+    first, last = s.scenario.start_date, s.end_date
+    for name in ("start_date", "end_date"):
+        if not first <= getattr(cp, name) <= last:
+            raise ScenarioError(
+                file, f"{where}.{name}", f"outside the scenario's dates ({first} to {last})"
+            )

@@ -279,13 +279,42 @@ class Event(Strict):
     set: dict[str, Scalar] = Field(min_length=1)
 
 
+CHECKPOINT_METRICS: dict[str, str] = {
+    "fire_per_day": "rounds fired per day by `side`, mean over the window",
+    "fired_total": "rounds fired by `side` over the window",
+    "fire_ratio": "`side`'s mean daily fire divided by `other_side`'s, over the window",
+    "produced_total": "rounds made by `side`'s producers over the window",
+    "refurbished_total": "legacy rounds made serviceable for `side` over the window",
+    "produced_refurbished_total": "produced_total + refurbished_total over the window",
+    "imports_arrived_total": "imported rounds that reached `side`'s depots over the window",
+    "destroyed_total": "rounds destroyed by strikes on `side`'s depots over the window",
+    "importer_rounds": "rounds `importer` dispatched over the window (seized ones included)",
+    "importer_containers": "containers `importer` dispatched over the window",
+}
+"""Checkpoint metrics: name → what the model value is. ``munition`` (if given) narrows a
+metric to one munition type (for ``fire_ratio``, on both sides); importer metrics count
+every munition the supplier ships. Windows are inclusive of both dates."""
+
+_IMPORTER_METRICS = {"importer_rounds", "importer_containers"}
+
+
 class Checkpoint(Strict):
-    """``[[checkpoints]]``: a dated public observation a run is scored against."""
+    """``[[checkpoints]]``: a dated public observation a run is scored against.
+
+    The model's value of ``metric`` over ``start_date..end_date`` (inclusive) is
+    compared with the published range ``low..high``.
+    """
 
     id: Identifier
-    metric: str
+    metric: str = Field(description="One of CHECKPOINT_METRICS.")
     side: Identifier
-    munition: Identifier | None = None
+    munition: Identifier | None = Field(default=None, description="Default: all munitions.")
+    other_side: Identifier | None = Field(
+        default=None, description="The denominator side of a fire_ratio."
+    )
+    importer: Identifier | None = Field(
+        default=None, description="The supplier of importer_rounds / importer_containers."
+    )
     start_date: dt.date
     end_date: dt.date
     low: float
@@ -294,10 +323,19 @@ class Checkpoint(Strict):
 
     @model_validator(mode="after")
     def _ordered(self) -> Checkpoint:
+        if self.metric not in CHECKPOINT_METRICS:
+            known = ", ".join(CHECKPOINT_METRICS)
+            raise ValueError(f"unknown metric {self.metric!r} (known: {known})")
         if self.end_date < self.start_date:
             raise ValueError("end_date is before start_date")
         if self.high < self.low:
             raise ValueError("high is below low")
+        if (self.metric == "fire_ratio") != (self.other_side is not None):
+            raise ValueError("other_side is needed by fire_ratio, and only by it")
+        if (self.metric in _IMPORTER_METRICS) != (self.importer is not None):
+            raise ValueError("importer is needed by importer metrics, and only by them")
+        if self.importer is not None and self.munition is not None:
+            raise ValueError("importer metrics count every munition; leave munition out")
         return self
 
 

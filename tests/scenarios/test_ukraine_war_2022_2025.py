@@ -1,0 +1,123 @@
+"""The shipped 2022-2025 scenario: valid, every number sourced, variants as described."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.scenario.loader import load_scenario, read_raw
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
+
+HEADER = re.compile(r"^\s*\[\[?[\w.\-\"]+\]\]?\s*$")
+KEY = re.compile(r"[A-Za-z_][\w\-]*\s*=")
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?(?!\w)")
+SOURCED = re.compile(r"^\s*(assumption: \S|citing .*(\b(19|20)\d\d\b|undated))")
+
+
+def split_comment(line: str) -> tuple[str, str]:
+    """A TOML line's code (string literals blanked) and its comment (without ``#``)."""
+    code, quote, i = [], None, 0
+    while i < len(line):
+        char = line[i]
+        if quote:
+            if char == "\\" and quote == '"':
+                i += 2
+                continue
+            if char == quote:
+                quote = None
+                code.append('""')
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return "".join(code), line[i + 1 :]
+        else:
+            code.append(char)
+        i += 1
+    return "".join(code), ""
+
+
+def numeric_values(code: str) -> list[str]:
+    """Numbers (and dates) in value position: keys and table headers are not values."""
+    if HEADER.match(code):
+        return []
+    return NUMBER.findall(KEY.sub("", code))
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("cadence_days = 7   # assumption: weekly", (["7"], " assumption: weekly")),
+        ("x = { shell_152 = 600, rocket_122 = 1.5 }", (["600", "1.5"], "")),
+        ('"importers.dprk.routes.sea.start_date" = 2022-09-06', (["2022", "09", "06"], "")),
+        ('name = "152 mm # not a comment"', ([], "")),
+        ("[[importers.routes]]", ([], "")),
+        ("[variants.dprk_from_2022]", ([], "")),
+    ],
+)
+def test_the_line_reader_finds_values_not_keys(line, expected):
+    code, comment = split_comment(line)
+    assert (numeric_values(code), comment) == expected
+
+
+def test_every_number_has_a_source_or_an_assumption_beside_it():
+    unsourced = []
+    for number, line in enumerate(SCENARIO.read_text().splitlines(), start=1):
+        code, comment = split_comment(line)
+        if numeric_values(code) and not SOURCED.match(comment):
+            unsourced.append(f"line {number}: {line.strip()[:80]}")
+    assert not unsourced, "numbers without a source or assumption:\n" + "\n".join(unsourced)
+
+
+def test_munsim_validate_passes_on_the_file():
+    done = subprocess.run(
+        [sys.executable, "-m", "sim", "validate", str(SCENARIO)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "variants: baseline, no_dprk, dprk_from_2022, no_strikes, strict_enforcement" in (
+        done.stdout
+    )
+
+
+def test_no_event_switches_a_supplier_or_campaign_on_or_off():
+    # variants switch them off; an event that set `enabled` would undo the variant
+    raw, _ = read_raw(SCENARIO)
+    for event in raw["events"]:
+        assert not any(path.endswith(".enabled") for path in event["set"]), event["id"]
+
+
+def test_variants_change_what_their_names_say():
+    base = load_scenario(SCENARIO)
+    variants = {
+        name: load_scenario(SCENARIO, variant=name)
+        for name in ("no_dprk", "dprk_from_2022", "no_strikes", "strict_enforcement")
+    }
+
+    def importer(s, ident):
+        return next(i for i in s.importers if i.id == ident)
+
+    def event_date(s, ident):
+        return next(e.date for e in s.events if e.id == ident)
+
+    assert importer(base, "dprk").enabled and not importer(variants["no_dprk"], "dprk").enabled
+    early = importer(variants["dprk_from_2022"], "dprk")
+    assert early.start_date == dt.date(2022, 9, 6) < importer(base, "dprk").start_date
+    assert all(route.start_date.year == 2022 for route in early.routes)
+    calm = variants["no_strikes"]
+    assert all(c.enabled for c in base.strikes) and not any(c.enabled for c in calm.strikes)
+    for ident in ("depots_pulled_back", "arsenals_disperse"):
+        assert event_date(base, ident) <= base.end_date < event_date(calm, ident)
+    strict = variants["strict_enforcement"].sanctions
+    assert strict.enforcement > base.sanctions.enforcement
+    assert strict.max_evasion < base.sanctions.max_evasion
+    assert strict.evasion_rate_per_day < base.sanctions.evasion_rate_per_day

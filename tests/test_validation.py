@@ -1,0 +1,136 @@
+"""Checkpoint scoring on hand-made books: each metric, the median, the band, hit/overlap."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.metrics import RECORD_COLUMNS
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import build_scenario, read_raw
+from sim.validation import check, check_table, checkpoint_values, format_table
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW, _ = read_raw(ROOT / "scenarios" / "tutorial.toml")
+START = dt.date(2023, 1, 1)  # the tutorial's day 0
+PAIRS = [("RU", "shell_152"), ("RU", "shell_122"), ("UA", "shell_155")]
+DAYS, MEMBERS = 10, 5
+
+
+def scenario(*checkpoints):
+    raw = copy.deepcopy(RAW)
+    raw["sides"].append({"id": "UA"})
+    raw["checkpoints"] = [
+        {"low": 0.0, "high": 1e12, "source": "a test", **cp} for cp in checkpoints
+    ]
+    return build_scenario(raw, file="t.toml")
+
+
+def window(first, last, **fields):
+    return {
+        "start_date": START + dt.timedelta(days=first),
+        "end_date": START + dt.timedelta(days=last),
+        **fields,
+    }
+
+
+@pytest.fixture
+def books():
+    """Fired = 100 x (pair + 1) + member each day, so every sum is easy to check."""
+    record = {name: np.zeros((DAYS, MEMBERS, len(PAIRS)), np.int64) for name in RECORD_COLUMNS}
+    member = np.arange(MEMBERS)[None, :, None]
+    pair = np.arange(len(PAIRS))[None, None, :]
+    record["fired"][:] = 100 * (pair + 1) + member
+    record["produced"][:] = 10
+    record["refurbished"][3] = 7
+    importers = {
+        "dprk": {"rounds": np.ones((DAYS, MEMBERS)) * 50, "containers": np.ones((DAYS, MEMBERS))}
+    }
+    return record, importers
+
+
+def values(books, **cp):
+    s = scenario({"id": "cp", **cp})
+    return checkpoint_values(s, s.checkpoints[0], books[0], PAIRS, books[1])
+
+
+def test_fire_per_day_is_the_windows_mean_over_the_sides_munitions(books):
+    got = values(books, metric="fire_per_day", side="RU", **window(2, 4))
+    np.testing.assert_allclose(got, 100 + 200 + 2 * np.arange(MEMBERS))
+
+
+def test_a_munition_narrows_the_metric(books):
+    got = values(books, metric="fired_total", side="RU", munition="shell_122", **window(0, 9))
+    np.testing.assert_allclose(got, 10 * (200 + np.arange(MEMBERS)))
+
+
+def test_fire_ratio_divides_mean_daily_fire(books):
+    got = values(books, metric="fire_ratio", side="RU", other_side="UA", **window(0, 0))
+    m = np.arange(MEMBERS)
+    np.testing.assert_allclose(got, (300 + 2 * m) / (300 + m))
+
+
+def test_a_ratio_over_no_fire_is_not_a_number_and_never_a_hit(books):
+    books[0]["fired"][..., 2] = 0
+    s = scenario(
+        {"id": "r", "metric": "fire_ratio", "side": "RU", "other_side": "UA", **window(0, 9)}
+    )
+    row = check_table(s, books[0], PAIRS, books[1]).iloc[0]
+    assert np.isnan(row["median"]) and not row["hit"] and not row["overlap"]
+
+
+def test_produced_refurbished_adds_both_flows(books):
+    got = values(books, metric="produced_refurbished_total", side="RU", **window(3, 4))
+    np.testing.assert_allclose(got, 2 * 2 * 10 + 7 * 2)
+
+
+def test_importer_metrics_read_the_suppliers_books(books):
+    rounds = values(books, metric="importer_rounds", side="RU", importer="dprk", **window(0, 3))
+    boxes = values(books, metric="importer_containers", side="RU", importer="dprk", **window(5, 9))
+    np.testing.assert_allclose(rounds, 200.0)
+    np.testing.assert_allclose(boxes, 5.0)
+
+
+def test_a_side_without_the_munition_is_bad_input(books):
+    with pytest.raises(ScenarioError, match="handles no munition 'shell_122'"):
+        values(books, metric="fire_per_day", side="UA", munition="shell_122", **window(0, 1))
+
+
+def test_hit_scores_the_median_and_overlap_the_band(books):
+    # RU fire per day over the window is 300 + 2m for members m = 0..4: median 304,
+    # 5-95 % band 300.4..307.6
+    base = {"metric": "fire_per_day", "side": "RU", **window(0, 9)}
+    s = scenario(
+        {"id": "inside", "low": 303.0, "high": 305.0, **base},
+        {"id": "band_only", "low": 306.0, "high": 400.0, **base},
+        {"id": "outside", "low": 310.0, "high": 400.0, **base},
+        {"id": "edge", "low": 304.0, "high": 304.0, **base},
+    )
+    table = check_table(s, books[0], PAIRS, books[1]).set_index("checkpoint")
+    assert table.loc["inside", "median"] == pytest.approx(304.0)
+    assert table.loc["inside", "p05"] == pytest.approx(300.4)
+    assert table.loc["inside", "p95"] == pytest.approx(307.6)
+    assert table["hit"].to_dict() == {
+        "inside": True,
+        "band_only": False,
+        "outside": False,
+        "edge": True,
+    }
+    assert table["overlap"].to_dict() == {
+        "inside": True,
+        "band_only": True,
+        "outside": False,
+        "edge": True,
+    }
+    text = format_table(table.reset_index())
+    assert "miss (band overlaps)" in text
+    assert text.splitlines()[-1].startswith("hits: 2 of 4 checkpoints")
+
+
+def test_check_needs_checkpoints():
+    with pytest.raises(ScenarioError, match="no checkpoints"):
+        check(build_scenario(copy.deepcopy(RAW), file="t.toml"), reps=1)
