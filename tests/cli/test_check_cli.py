@@ -55,7 +55,7 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
         ((TUTORIAL,), "checkpoints: no checkpoints to check against"),
         ((WAR, "--variant", "no_such"), "unknown variant 'no_such'"),
         ((WAR, "--set", "importers.dprk.dud_rate=2"), "importers.dprk.dud_rate"),
-        ((WAR, "--reps", "0"), "--reps must be at least 1"),
+        ((WAR, "--reps", "0"), "--reps: must be at least 1"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_no_run_folder(tmp_path, args, words):
