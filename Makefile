@@ -3,7 +3,7 @@ PY312 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SCENARIO ?= scenarios/tutorial.toml
+SCENARIO ?= scenarios/ukraine_war_2022_2025.toml
 REPS ?= 20
 
 .PHONY: run test lint format bench env clean

@@ -342,6 +342,10 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
             + _table(paired_for_display(paired, list(HEADLINE_METRICS)))
             + "<p>A − B per replication, averaged; <i>all</i> = the side's munitions added "
             "together. Every metric is in <code>paired.csv</code> and below.</p>"
+            "<p>The intervals measure run-to-run randomness only (strikes, demand, "
+            "production noise, seizures, drawn alike in both variants). They do not cover "
+            "uncertainty in the scenario's parameters, such as rounds per container or dud "
+            "rates: for that, sweep those parameters (<code>munsim sweep</code>).</p>"
         )
     crossings = first_crossings(tables["summary"], start)
     if not crossings.empty:
