@@ -57,24 +57,12 @@ def _overrides(file: str, assignments: Sequence[str]) -> dict[str, Any]:
 
 def cmd_validate(args: argparse.Namespace) -> str | None:
     from sim.scenario.loader import check_variants
+    from sim.scenario.references import ENTITY_LISTS
 
     scenarios = check_variants(args.scenario)
     base = scenarios[0]
     counts = ", ".join(
-        f"{len(getattr(base, name))} {name.replace('_', ' ')}"
-        for name in (
-            "sides",
-            "munitions",
-            "producers",
-            "stockpiles",
-            "importers",
-            "depots",
-            "links",
-            "front_units",
-            "strikes",
-            "events",
-            "checkpoints",
-        )
+        f"{len(getattr(base, name))} {name.replace('_', ' ')}" for name in ENTITY_LISTS
     )
     print(
         f"{args.scenario}: ok — {base.scenario.name}, {base.scenario.days} days from "

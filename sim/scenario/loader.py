@@ -127,6 +127,10 @@ def _check_events(raw: dict[str, Any], file: str) -> None:
             where = f"events.{event.get('id')}.set.{path}"
             if path.split(".")[0] in {"scenario", "munitions", "sides", "events", "variants"}:
                 raise ScenarioError(file, where, "only agent parameters can change on a date")
+            if "stock_rounds" in path.split("."):
+                raise ScenarioError(
+                    file, where, "stocks change only through the books, not by date"
+                )
             try:
                 trial = apply_overrides(raw, {path: value}, file)
                 validate_raw(trial, file)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
-_LISTS = (
+ENTITY_LISTS = (  # the scenario's lists of entries with ids
     "munitions",
     "sides",
     "producers",
@@ -32,7 +32,7 @@ def _unique(file: str, where: str, ids: Iterable[str]) -> None:
 
 def check_references(s: Scenario, file: str) -> None:
     """Raise ``ScenarioError`` at the first id that is repeated or does not resolve."""
-    for name in _LISTS:
+    for name in ENTITY_LISTS:
         _unique(file, name, (entry.id for entry in getattr(s, name)))
     for importer in s.importers:
         _unique(file, f"importers.{importer.id}.routes", (r.id for r in importer.routes))

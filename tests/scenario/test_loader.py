@@ -117,3 +117,14 @@ def test_paths_module():
     assert parse_assignment("a.x.v = 2") == ("a.x.v", 2)
     with pytest.raises(PathError):
         parse_assignment("a.x.v")
+
+
+def test_events_cannot_set_stocks(tutorial_path, tmp_path):
+    text = tutorial_path.read_text().replace(
+        'set = { "sanctions.pressure" = 0.5 }',
+        'set = { "depots.arsenal.stock_rounds.shell_152" = 5 }',
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text)
+    with pytest.raises(ScenarioError, match="stocks change only through the books"):
+        load_scenario(bad)
