@@ -117,6 +117,45 @@ def _print_summary(summary) -> None:
     print(means.round(0).astype("int64").to_string())
 
 
+def cmd_sweep(args: argparse.Namespace) -> str:
+    from sim.experiments.sweep import sweep
+
+    def say(message: str) -> None:
+        sys.stderr.write(message + "\n")
+
+    done = sweep(
+        args.experiment,
+        out=args.out,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        log=say,
+        command=" ".join(["munsim", *sys.argv[1:]]),
+    )
+    failed = done.manifest["failed_members"]
+    if failed:
+        say(f"{failed} of {done.manifest['members']} members failed; see the error column")
+    for note in done.manifest["analysis"]["notes"]:
+        say(f"note: {note}")
+    _print_ranking(done)
+    return str(done.folder)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def _print_ranking(done) -> None:
+    from sim.experiments.sensitivity import ranking
+
+    index = done.manifest["analysis"]["headline_index"]
+    for output in done.manifest["outputs"]:
+        top = ranking(done.sensitivity, output["name"], index).head(5)
+        if not top.empty:
+            print(f"{output['name']} — {index} by parameter:")
+            print(top.to_string(index=False, float_format=_number))
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from sim.scenario.schema import Scenario
 
@@ -139,6 +178,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=None, help="master seed (default: scenario's)")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "sweep", help="sweep parameters of a scenario (an experiment file); sensitivity indices"
+    )
+    p.add_argument("experiment", help="experiment file (see scenarios/experiments/)")
+    p.add_argument(
+        "--workers", type=_positive("--workers"), default=None,
+        help="local worker processes (default: all cores)",
+    )  # fmt: skip
+    p.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="run on an existing Dask cluster (tcp://HOST:PORT) instead of local workers",
+    )  # fmt: skip
+    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    p.add_argument(
+        "--resume", default=None, metavar="RUN_DIR",
+        help="finish an interrupted sweep (its OUT/.NAME.partial folder)",
+    )  # fmt: skip
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func=cmd_schema)
