@@ -150,7 +150,8 @@ class DaskBackend:
             for key, job in by_key.items()
         ]
         try:
-            for future, table in as_completed(futures, with_results=True):
+            finished = as_completed(futures, loop=self.client.loop, with_results=True)
+            for future, table in finished:
                 yield by_key[future.key], table
                 future.release()
         finally:

@@ -32,9 +32,11 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -49,7 +51,7 @@ from sim.model import _structure as structure_of
 from sim.model import side_munition_pairs
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import _location, _message, load_scenario, read_raw, with_overrides
-from sim.scenario.paths import PathError, split_path
+from sim.scenario.paths import PathError, set_path, split_path
 from sim.scenario.schema import Identifier, Scalar, Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
@@ -63,6 +65,9 @@ class _Strict(BaseModel):
 
 
 Bound = dt.date | float
+# A cross-field check says which key it is about as "KEY: message"; the loader moves KEY
+# into the error's key path.
+_KEYED = re.compile(r"^Value error, ([a-z_]+): (.*)$", re.DOTALL)
 
 
 class ExperimentInfo(_Strict):
@@ -135,14 +140,14 @@ class ParameterSpec(_Strict):
         bounds = (self.low is not None) + (self.high is not None)
         if self.levels is not None:
             if bounds:
-                raise ValueError("give either low and high, or levels, not both")
+                raise ValueError("levels: give either low and high, or levels, not both")
             return self
         if bounds < 2:
-            raise ValueError("needs low and high (or levels, with the grid sampler)")
+            raise ValueError("high: needs low and high (or levels, with the grid sampler)")
         if isinstance(self.low, dt.date) != isinstance(self.high, dt.date):
-            raise ValueError("low and high must both be dates or both be numbers")
+            raise ValueError("high: low and high must both be dates or both be numbers")
         if not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+            raise ValueError(f"high: must be above low ({self.low}), got {self.high}")
         return self
 
 
@@ -161,9 +166,11 @@ class OutputSpec(_Strict):
     @model_validator(mode="after")
     def _known(self) -> OutputSpec:
         if self.metric not in METRICS:
-            raise ValueError(f"unknown metric {self.metric!r} (known: {', '.join(METRICS)})")
+            raise ValueError(
+                f"metric: unknown metric {self.metric!r} (known: {', '.join(METRICS)})"
+            )
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
+            raise ValueError("end_date: is before start_date")
         return self
 
 
@@ -325,10 +332,14 @@ def _bad(file: str, where: str, exc: ScenarioError | PathError) -> ScenarioError
 def _resolve_parameter(file: str, index: int, spec: ParameterSpec, base: Scenario) -> Parameter:
     where = f"parameters.{index}"
     try:
-        split_path(spec.path)
+        set_path(copy.deepcopy(base.source.raw), spec.path, 0)  # do its entries exist?
     except PathError as exc:
         raise ScenarioError(file, f"{where}.path", str(exc)) from None
     kind_of = value_type(spec.path)
+    if kind_of is None:
+        raise ScenarioError(
+            file, f"{where}.path", f"{spec.path} is not a key of the scenario format"
+        )
     if spec.levels is not None:
         kinds = {"number" if type(v) in (int, float) else type(v).__name__ for v in spec.levels}
         if len(kinds) > 1:
@@ -428,8 +439,12 @@ def _validate(raw: dict[str, Any], file: str) -> ExperimentFile:
         first = exc.errors()[0]
         more = exc.error_count() - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        message = _message(first).removeprefix("Value error, ")
-        raise ScenarioError(file, _location(raw, first["loc"]), message + suffix) from None
+        location, message = first["loc"], _message(first)
+        keyed = _KEYED.match(message)
+        if keyed:
+            location, message = (*location, keyed.group(1)), keyed.group(2)
+        message = message.removeprefix("Value error, ")
+        raise ScenarioError(file, _location(raw, location), message + suffix) from None
 
 
 def load_experiment(path: str | Path) -> Experiment:
@@ -458,7 +473,8 @@ def load_experiment(path: str | Path) -> Experiment:
         try:
             base = load_scenario(scenario_file, variant=info.variant, overrides=dict(info.set))
         except ScenarioError as exc:
-            raise _bad(file, "experiment.set", exc) from None
+            where = f"experiment.set.{exc.key_path}" if exc.key_path else "experiment.set"
+            raise ScenarioError(file, where, exc.message) from None
     paths = [p.path for p in spec.parameters]
     for i, p in enumerate(paths):
         if p in paths[:i]:
