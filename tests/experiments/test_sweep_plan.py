@@ -59,7 +59,9 @@ def test_replications_share_seeds_across_samples(experiment):
     plan = make_plan(experiment)
     assert (plan.n_samples, plan.members, plan.n_batches) == (40, 80, 10)
     jobs = [plan.job(i) for i in range(plan.n_batches)]
-    rows = [(s, r, seed) for j in jobs for s, r, seed in zip(j.samples, j.replications, j.seeds)]
+    rows = [
+        row for job in jobs for row in zip(job.samples, job.replications, job.seeds, strict=True)
+    ]
     assert [(s, r) for s, r, _ in rows] == [(s, r) for s in range(40) for r in range(2)]
     assert all(seed == member_seed(7, r) for _, r, seed in rows)
     assert len({job.key for job in jobs}) == len(jobs)
