@@ -18,7 +18,10 @@ Example:
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
@@ -29,7 +32,7 @@ from sim.experiments.batch import SweepContext, run_batch
 from sim.experiments.plan import BatchJob
 from sim.scenario.errors import ScenarioError
 
-_CONTEXT: SweepContext | None = None  # a local worker's copy, set once per process
+_WORKER: dict[str, Any] = {}  # a local worker's sweep context and stop signal
 
 
 def available_cores() -> int:
@@ -40,14 +43,27 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _install(context: SweepContext) -> None:
-    global _CONTEXT
-    _CONTEXT = context
+def _exit_with_parent(sentinel: Any) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)  # the sweep is gone (killed): nobody will read this worker's batch
 
 
-def _run_installed(job: BatchJob) -> pa.Table:
-    assert _CONTEXT is not None, "worker started without its sweep context"
-    return run_batch(_CONTEXT, job)
+def _install(context: SweepContext, stop: Any) -> None:
+    """A local worker's start: keep the context and the stop signal.
+
+    Ctrl-C is the sweep's to handle (it sets ``stop``, and running batches end at their
+    next check); a worker whose sweep is killed outright exits too.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER.update(context=context, stop=stop)
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.sentinel is not None:
+        threading.Thread(target=_exit_with_parent, args=(parent.sentinel,), daemon=True).start()
+
+
+def _run_installed(job: BatchJob) -> pa.Table | None:
+    stop = _WORKER["stop"]
+    return run_batch(_WORKER["context"], job, should_stop=stop.is_set)
 
 
 class LocalBackend:
@@ -75,14 +91,11 @@ class LocalBackend:
                 yield job, run_batch(context, job)
             return
         methods = multiprocessing.get_all_start_methods()
-        method = "forkserver" if "forkserver" in methods else "spawn"
+        start = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        stop = start.Event()
         pool = ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context(method),
-            initializer=_install,
-            initargs=(context,),
+            workers, mp_context=start, initializer=_install, initargs=(context, stop)
         )
-        finished_cleanly = False
         try:
             # keep about two batches per worker queued: enough to stay busy, and a
             # 20,000-sample plan is never all in flight at once
@@ -97,13 +110,16 @@ class LocalBackend:
                 for future in done:
                     job = running.pop(future)
                     table = future.result()
+                    assert table is not None, "a batch stopped though the sweep was not"
                     following = next(queue, None)
                     if following is not None:
                         running[pool.submit(_run_installed, following)] = following
                     yield job, table
-            finished_cleanly = True
         finally:
-            pool.shutdown(wait=finished_cleanly, cancel_futures=True)
+            # if interrupted: batches under way stop at their next check and queued ones
+            # never start; a resume reruns them
+            stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskBackend:

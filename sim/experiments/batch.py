@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +23,14 @@ import pyarrow as pa
 
 from sim.experiments.experiment import Output, Parameter
 from sim.experiments.plan import BatchJob
-from sim.experiments.runner import simulate
 from sim.metrics import summarise
+from sim.model import SupplyModel
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import with_overrides
 from sim.scenario.schema import Scenario
 
 KEY_COLUMNS = ("sample", "replication", "seed")
+CHECK_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,14 @@ def output_values(record: dict[str, np.ndarray], outputs: tuple[Output, ...]) ->
     return values
 
 
-def run_batch(context: SweepContext, job: BatchJob) -> pa.Table:
-    """Run the members of ``job`` as one batch; one row per member, in member order."""
+def run_batch(
+    context: SweepContext, job: BatchJob, should_stop: Callable[[], bool] | None = None
+) -> pa.Table | None:
+    """Run the members of ``job`` as one batch; one row per member, in member order.
+
+    ``should_stop`` is asked every ``CHECK_DAYS`` simulated days; if it says so, the
+    batch is abandoned (returns None) and its members will be run again on resume.
+    """
     size = len(job.samples)
     errors: list[str | None] = [None] * size
     scenarios: dict[int, Scenario | str] = {}
@@ -106,7 +114,11 @@ def run_batch(context: SweepContext, job: BatchJob) -> pa.Table:
             ran.append(i)
     outputs = [np.full(size, np.nan) for _ in context.outputs]
     if members:
-        model = simulate(members, [job.seeds[i] for i in ran], progress=False)
+        model = SupplyModel(members, [job.seeds[i] for i in ran])
+        while model.day < model.days:
+            if should_stop is not None and should_stop():
+                return None
+            model.run_until(min(model.day + CHECK_DAYS, model.days))
         for column, values in zip(
             outputs, output_values(model.record, context.outputs), strict=True
         ):

@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import html
 import re
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -88,13 +89,13 @@ def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, path: Path
                 xytext=(4, 4),
                 fontsize=8,
             )
-        ax.set_xlabel(f"μ* (mean |elementary effect|, {output} per parameter range)")
+        ax.set_xlabel("μ*: mean |elementary effect| (output units per parameter range)")
         ax.set_ylabel("σ (spread of elementary effects)")
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
         _readable(ax.xaxis, star["value"])
         _readable(ax.yaxis, sigma["value"])
-        ax.set_title(f"Morris screening of {output}: far right matters most")
+        ax.set_title(f"Morris screening (far right matters most)\n{output}", fontsize=10)
     else:
         indices = [i for i in ("S1", "ST", "main_effect") if i in set(rows["index"])]
         names = list(dict.fromkeys(rows["parameter"]))
@@ -119,7 +120,7 @@ def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, path: Path
         ax.set_xlabel("share of the output's variance (95 % interval)")
         ax.legend(loc="lower right")
         title = {"sobol": "Sobol indices", "rbd_fast": "RBD-FAST first-order indices"}
-        ax.set_title(f"{title.get(method, 'Main effects')} of {output}")
+        ax.set_title(f"{title.get(method, 'Main-effect shares')}\n{output}", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -142,8 +143,10 @@ def _scatter(results: pd.DataFrame, output: str, parameters: list[str], path: Pa
         _readable(ax.xaxis, results[name] if results[name].dtype.kind in "iuf" else [0])
         ax.set_xlabel(_short(name))
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-    axes[0][0].set_ylabel(output)
-    fig.suptitle(f"{output} against its most influential parameters (one dot per member)")
+    axes[0][0].set_ylabel(textwrap.fill(output, 32), fontsize=8)
+    fig.suptitle(
+        f"{output} against its most influential parameters (one dot per member)", fontsize=10
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -131,11 +131,24 @@ def test_a_dask_cluster_gives_the_same_bytes(reference, tmp_path):
     assert sessions[0]["backend"] == "dask" and sessions[0]["workers"] == 2
 
 
+def _group_ends(group: int, seconds: float = 10.0) -> bool:
+    """Whether every process of ``group`` (the sweep's workers) is gone within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    os.killpg(group, signal.SIGKILL)
+    return False
+
+
 def test_killed_sweep_resumes_without_redoing_or_dropping_a_member(reference, tmp_path):
     file, folder = reference
     out = tmp_path / "runs"
     process = subprocess.Popen(
-        [sys.executable, "-m", "sim", "sweep", str(file), "--workers", "1", "--out", str(out)],
+        [sys.executable, "-m", "sim", "sweep", str(file), "--workers", "2", "--out", str(out)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -146,8 +159,9 @@ def test_killed_sweep_resumes_without_redoing_or_dropping_a_member(reference, tm
     while time.monotonic() < deadline and len(shards) < 2:
         shards = list(out.glob(".*.partial/shards/batch-*.parquet"))
         time.sleep(0.01)
-    os.killpg(process.pid, signal.SIGKILL)  # as a power cut would: no clean-up at all
+    os.kill(process.pid, signal.SIGKILL)  # no clean-up at all
     process.wait()
+    assert _group_ends(process.pid), "worker processes outlived the killed sweep"
     partial = next(out.glob(".*.partial"))
     written = sorted((partial / "shards").glob("batch-*.parquet"))
     assert 2 <= len(written) < 10, "the sweep should be killed part-way"
@@ -178,3 +192,26 @@ def test_resume_refuses_another_experiment(reference, tmp_path):
     assert done.returncode == 2
     assert done.stderr.startswith(f"error: {partial}: was started from a different experiment")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_stops_the_workers_and_says_how_to_resume(reference, tmp_path):
+    file, _ = reference
+    out = tmp_path / "runs"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", "sweep", str(file), "--workers", "2", "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob(".*.partial/shards/batch-*")):
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    partial = next(out.glob(".*.partial"))
+    assert f"--resume {partial}" in stderr
+    assert "Traceback" not in stderr and stdout == ""
+    assert _group_ends(process.pid)
