@@ -42,7 +42,9 @@ METRICS: dict[str, str] = {
     "min_stock_front": "lowest depot + unit stock on any day",
     "min_days_of_supply": "lowest (unit + depot stock) / demand on any day",
     "days_below_3_dos": f"days with under {DOS_THRESHOLD_DAYS:g} days of supply",
-    "first_day_below_3_dos": f"first day with under {DOS_THRESHOLD_DAYS:g} days of supply (-1: never)",
+    "first_day_below_3_dos": (
+        f"first day with under {DOS_THRESHOLD_DAYS:g} days of supply (-1: never)"
+    ),
 }
 
 
