@@ -28,6 +28,14 @@ format: $(STAMP)
 	$(BIN)/ruff format sim tests benchmarks
 	$(BIN)/ruff check --fix sim tests benchmarks
 
+# A Morris screening in a few minutes on two cores: of the real scenario when it is
+# there, else of the tutorial.
+SWEEP_DEMO ?= $(if $(wildcard scenarios/ukraine_war_2022_2025.toml),scenarios/experiments/ukraine_morris.toml,scenarios/experiments/tutorial_morris.toml)
+
+.PHONY: sweep-demo
+sweep-demo: $(STAMP)
+	$(BIN)/munsim sweep $(SWEEP_DEMO)
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
 

@@ -123,10 +123,17 @@ def cmd_sweep(args: argparse.Namespace) -> str:
     def say(message: str) -> None:
         sys.stderr.write(message + "\n")
 
+    workers = None
+    if args.workers is not None:
+        try:
+            workers = int(args.workers)
+        except ValueError:
+            message = f"must be a whole number, got {args.workers!r}"
+            raise ScenarioError(args.experiment, "--workers", message) from None
     done = sweep(
         args.experiment,
         out=args.out,
-        workers=args.workers,
+        workers=workers,
         scheduler=args.scheduler,
         resume=args.resume,
         log=say,
@@ -183,10 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         "sweep", help="sweep parameters of a scenario (an experiment file); sensitivity indices"
     )
     p.add_argument("experiment", help="experiment file (see scenarios/experiments/)")
-    p.add_argument(
-        "--workers", type=_positive("--workers"), default=None,
-        help="local worker processes (default: all cores)",
-    )  # fmt: skip
+    p.add_argument("--workers", default=None, help="local worker processes (default: all cores)")
     p.add_argument(
         "--scheduler", default=None, metavar="ADDRESS",
         help="run on an existing Dask cluster (tcp://HOST:PORT) instead of local workers",

@@ -128,8 +128,9 @@ class LocalBackend:
 class DaskBackend:
     """An existing Dask ``distributed`` cluster, reached through its scheduler."""
 
-    def __init__(self, address: str, timeout_seconds: float = 10.0) -> None:
+    def __init__(self, address: str, file: str = "", timeout_seconds: float = 10.0) -> None:
         self.address = address
+        self.file = file
         self.timeout_seconds = timeout_seconds
         self.client: Any = None
 
@@ -141,7 +142,9 @@ class DaskBackend:
         except (OSError, TimeoutError, ValueError, TypeError) as exc:
             detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ScenarioError(
-                "--scheduler", "", f"cannot reach a Dask scheduler at {self.address}: {detail}"
+                self.file,
+                "--scheduler",
+                f"cannot reach a Dask scheduler at {self.address}: {detail}",
             ) from None
         return self
 
@@ -177,12 +180,17 @@ class DaskBackend:
             self.client.cancel(futures)
 
 
-def open_backend(workers: int | None = None, scheduler: str | None = None):
-    """The backend for ``--workers N`` (local) or ``--scheduler ADDRESS`` (Dask)."""
+def open_backend(
+    workers: int | None = None, scheduler: str | None = None, file: str = ""
+) -> LocalBackend | DaskBackend:
+    """The backend for ``--workers N`` (local) or ``--scheduler ADDRESS`` (Dask).
+
+    ``file`` (the experiment) is named in the one-line errors about these options.
+    """
     if scheduler is not None:
         if workers is not None:
-            raise ScenarioError("--workers", "", "give --workers or --scheduler, not both")
-        return DaskBackend(scheduler)
+            raise ScenarioError(file, "--scheduler", "give --workers or --scheduler, not both")
+        return DaskBackend(scheduler, file)
     if workers is not None and workers < 1:
-        raise ScenarioError("--workers", "", f"must be at least 1, got {workers}")
+        raise ScenarioError(file, "--workers", f"must be at least 1, got {workers}")
     return LocalBackend(workers)

@@ -329,7 +329,7 @@ def sweep(
     loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     plan = make_plan(loaded)
     workspace = Workspace.open(resume, plan) if resume is not None else None
-    with open_backend(workers, scheduler) as backend:
+    with open_backend(workers, scheduler, loaded.file) as backend:
         if workspace is None:
             workspace = Workspace.create(out, plan)
         workspace.lock()

@@ -30,6 +30,7 @@ from matplotlib.ticker import EngFormatter  # noqa: E402
 from sim.experiments.sensitivity import ranking  # noqa: E402
 
 TOP = 3
+LABELLED = 6  # points named on the Morris plane
 _LABELS = {
     "mu_star": "μ*",
     "mu": "μ",
@@ -81,7 +82,7 @@ def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, path: Path
             ecolor="grey",
             capsize=3,
         )
-        for name in star.index:
+        for name in star["value"].nlargest(LABELLED).index:  # the rest crowd the origin
             ax.annotate(
                 _short(name),
                 (star.loc[name, "value"], sigma.loc[name, "value"]),
@@ -95,7 +96,10 @@ def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, path: Path
         ax.set_ylim(bottom=0)
         _readable(ax.xaxis, star["value"])
         _readable(ax.yaxis, sigma["value"])
-        ax.set_title(f"Morris screening (far right matters most)\n{output}", fontsize=10)
+        ax.set_title(
+            f"Morris screening (far right matters most; top {LABELLED} named)\n{output}",
+            fontsize=10,
+        )
     else:
         indices = [i for i in ("S1", "ST", "main_effect") if i in set(rows["index"])]
         names = list(dict.fromkeys(rows["parameter"]))
