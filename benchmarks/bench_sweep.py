@@ -11,7 +11,8 @@ workers at least 1.8 x one.
 
 Memory: the whole ``sweep()`` (plan, batches, shards, results, analysis, figures) with
 2,000 and with 20,000 samples, each in a fresh process with one worker (in process, so
-its peak resident memory is the process's). Goal: the same peak.
+its peak resident memory is the process's) and the default batch size (250 and 256
+members). Goal: the same peak.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ sampler = "lhs"
 samples = {samples}
 reps = 1
 seed = 1
-batch_size = {batch_size}
+{batch_line}
 set = {{ "scenario.days" = {days} }}
 
 [[parameters]]
@@ -72,9 +73,10 @@ side = "RU"
 """
 
 
-def experiment_file(folder: Path, samples: int, batch_size: int, days: int = 365) -> Path:
+def experiment_file(folder: Path, samples: int, batch_size: int | None, days: int = 365) -> Path:
     path = folder / f"bench_{samples}.toml"
-    text = EXPERIMENT.format(scenario=TUTORIAL, samples=samples, batch_size=batch_size, days=days)
+    batch_line = "" if batch_size is None else f"batch_size = {batch_size}"
+    text = EXPERIMENT.format(scenario=TUTORIAL, samples=samples, batch_line=batch_line, days=days)
     path.write_text(text)
     return path
 
@@ -97,7 +99,7 @@ def throughput(samples: int, workers: int, folder: Path) -> float:
 
 def peak_memory(samples: int, folder: Path) -> dict:
     """Run a whole sweep in a fresh process; its peak resident memory and time."""
-    file = experiment_file(folder, samples, batch_size=256)
+    file = experiment_file(folder, samples, batch_size=None)  # the default batch size
     code = (
         "import resource, sys, time, json\n"
         "from sim.experiments.sweep import sweep\n"
@@ -129,7 +131,7 @@ def main() -> None:
         print(f"  speed-up with 2 workers: {rates[2] / rates[1]:.2f} x (goal >= 1.8)")
         print(f"  (starting the worker processes, once per sweep: {cold:.1f} s, not counted)")
         sizes = (200, 2000) if args.quick else (2000, 20000)
-        print("peak memory of a whole sweep, 1 worker, batches of 256:")
+        print("peak memory of a whole sweep, 1 worker, default batch size:")
         for size in sizes:
             found = peak_memory(size, folder)
             print(f"  {size:6d} samples: {found['peak_mib']} MiB, {found['seconds']} s")

@@ -12,6 +12,9 @@ numbers, the replications of every sample share their seeds). Then:
 - grid: the main-effect share, Var(E[Y | parameter]) / Var(Y), exact on a full
   factorial (no interval).
 
+Morris and Sobol need every sample: an output missing in any (its members failed, or
+the metric is undefined there) is not analysed. Grid and LHS leave such samples out.
+
 ``conf`` is the half-width of the 95 % interval: the index lies in ``value ± conf``.
 
 Example:
@@ -75,8 +78,10 @@ def analysis_settings(plan: Plan) -> dict:
     return settings
 
 
-def _indices(plan: Plan, y: np.ndarray, settings: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """index name → (values, conf) per parameter."""
+def _indices(
+    plan: Plan, kept: np.ndarray, y: np.ndarray, settings: dict
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """index name → (values, conf) per parameter, from the samples ``kept``."""
     sampler = plan.experiment.info.sampler
     spec = settings["problem"]
     common = {"num_resamples": NUM_RESAMPLES, "conf_level": CONF_LEVEL, "seed": settings["seed"]}
@@ -97,9 +102,9 @@ def _indices(plan: Plan, y: np.ndarray, settings: dict) -> dict[str, tuple[np.nd
             "ST": (np.asarray(found["ST"]), np.asarray(found["ST_conf"])),
         }
     if sampler == "lhs":
-        found = salib_rbd_fast.analyze(spec, plan.matrix, y, M=settings["M"], **common)
+        found = salib_rbd_fast.analyze(spec, plan.matrix[kept], y, M=settings["M"], **common)
         return {"S1": (np.asarray(found["S1"]), np.asarray(found["S1_conf"]))}
-    return {"main_effect": (main_effects(plan.matrix, y), nan)}
+    return {"main_effect": (main_effects(plan.matrix[kept], y), nan)}
 
 
 def main_effects(matrix: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -121,22 +126,29 @@ def analyse(plan: Plan, results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]
     names = [p.path for p in plan.experiment.parameters]
     for output in plan.experiment.outputs:
         y = sample_means(results, output.name, plan.n_samples)
-        missing = int(np.isnan(y).sum())
-        if missing:
+        kept = ~np.isnan(y)
+        missing = plan.n_samples - int(kept.sum())
+        sampler = plan.experiment.info.sampler
+        if missing and (sampler in ("morris", "sobol") or not kept.any()):
             notes.append(
                 f"{output.name}: not analysed, {missing} of {plan.n_samples} samples have no "
-                "value (failed members, or a metric undefined there)"
+                f"value (failed members, or a metric undefined there); {sampler} needs them all"
             )
             continue
-        if np.ptp(y) == 0:
+        if missing:
+            notes.append(
+                f"{output.name}: {missing} of {plan.n_samples} samples have no value (failed "
+                "members, or a metric undefined there) and were left out"
+            )
+        if np.ptp(y[kept]) == 0:
             notes.append(f"{output.name}: not analysed, it is the same in every sample")
             continue
-        if plan.experiment.info.sampler == "lhs" and plan.n_samples < MIN_LHS_SAMPLES:
+        if sampler == "lhs" and kept.sum() < MIN_LHS_SAMPLES:
             notes.append(f"{output.name}: not analysed, RBD-FAST needs {MIN_LHS_SAMPLES}+ samples")
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            found = _indices(plan, y, settings)
+            found = _indices(plan, kept, y[kept], settings)
         for j, name in enumerate(names):
             for index, (values, conf) in found.items():
                 rows.append(
