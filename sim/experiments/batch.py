@@ -6,9 +6,13 @@ member whose sampled values make an invalid scenario gets its error in the ``err
 column and no outputs; the rest of the batch runs.
 
 Example:
-    >>> table = run_batch(context, plan.job(0))  # doctest: +SKIP
-    >>> table.column_names[:3]  # doctest: +SKIP
-    ['sample', 'replication', 'seed']
+    >>> from sim.experiments.experiment import load_experiment
+    >>> from sim.experiments.plan import make_plan
+    >>> exp = load_experiment("scenarios/experiments/tutorial_morris.toml")
+    >>> context = SweepContext(exp.scenario, exp.parameters, exp.outputs)
+    >>> table = run_batch(context, make_plan(exp).job(0))
+    >>> table.num_rows, table.column_names[:3], table.column_names[-1]
+    (32, ['sample', 'replication', 'seed'], 'error')
 """
 
 from __future__ import annotations

@@ -25,9 +25,9 @@ Example file::
     side = "RU"
 
 Example:
-    >>> exp = load_experiment("scenarios/experiments/tutorial_morris.toml")  # doctest: +SKIP
-    >>> [p.path for p in exp.parameters][:1]  # doctest: +SKIP
-    ['importers.dprk.dud_rate']
+    >>> exp = load_experiment("scenarios/experiments/tutorial_morris.toml")
+    >>> [(p.path, p.kind) for p in exp.parameters][2:4]
+    [('importers.dprk.start_date', 'date'), ('importers.dprk.routes.sea.transit_days', 'int')]
 """
 
 from __future__ import annotations

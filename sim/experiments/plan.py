@@ -12,10 +12,12 @@ is the same whoever runs it. A batch's key hashes the scenario, the experiment a
 members' parameters and seeds.
 
 Example:
-    >>> experiment = load_experiment("scenarios/experiments/tutorial_morris.toml")  # doctest: +SKIP
-    >>> plan = make_plan(experiment)  # doctest: +SKIP
-    >>> plan.members == plan.n_samples * plan.reps  # doctest: +SKIP
-    True
+    >>> from sim.experiments.experiment import load_experiment
+    >>> plan = make_plan(load_experiment("scenarios/experiments/tutorial_morris.toml"))
+    >>> plan.n_samples, plan.reps, plan.members, plan.batch_size, plan.n_batches
+    (90, 2, 180, 32, 6)
+    >>> plan.job(0).samples[:4], plan.job(0).replications[:4]
+    ((0, 0, 1, 1), (0, 1, 0, 1))
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ the metric is undefined there) is not analysed. Grid and LHS leave such samples 
 ``conf`` is the half-width of the 95 % interval: the index lies in ``value ± conf``.
 
 Example:
-    >>> table, notes = analyse(plan, results)  # doctest: +SKIP
-    >>> sorted(table["index"].unique())  # doctest: +SKIP
-    ['mu', 'mu_star', 'sigma']
+    >>> x = np.array([[0.0], [0.0], [1.0], [1.0]])  # a grid of one parameter, two levels
+    >>> main_effects(x, np.array([1.0, 1.0, 3.0, 3.0])).tolist()
+    [1.0]
 """
 
 from __future__ import annotations

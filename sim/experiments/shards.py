@@ -7,10 +7,14 @@ is never read and is cleared on resume. A shard is also checked before it is tru
 its footer must read, it must carry its batch's key and the right number of rows.
 
 Example:
-    >>> path = shard_path(folder, job)  # doctest: +SKIP
-    >>> write_shard(table, path, job.key)  # doctest: +SKIP
-    >>> shard_complete(path, job.key, len(job.samples))  # doctest: +SKIP
-    True
+    >>> import tempfile
+    >>> job = BatchJob(7, "ab" * 32, samples=(3,), replications=(0,), seeds=(1,), values=())
+    >>> path = shard_path(Path(tempfile.mkdtemp()), job)
+    >>> path.name
+    'batch-000007-abababababababab.parquet'
+    >>> write_shard(pa.table({"sample": [3]}), path, job.key)
+    >>> shard_complete(path, job.key, rows=1), shard_complete(path, "another key", rows=1)
+    (True, False)
 """
 
 from __future__ import annotations
