@@ -46,6 +46,38 @@ munition = "shell_152"
 start_date = 2023-02-01
 """
 
+# 2 x 2 x 2 = 8 grid samples x 2 replications, 60 days; the route closing before it
+# opens (start 2023-02-10, end 2023-01-20) makes 2 samples invalid
+GRID = f"""
+[experiment]
+scenario = "{TUTORIAL}"
+sampler = "grid"
+levels = 2
+reps = 2
+seed = 3
+set = {{ "scenario.days" = 60, "importers.dprk.start_date" = 2023-01-01 }}
+
+[[parameters]]
+path = "front_units.centre.posture"
+levels = ["holding", "offensive"]
+
+[[parameters]]
+path = "importers.dprk.routes.sea.start_date"
+levels = [2023-01-10, 2023-02-10]
+
+[[parameters]]
+path = "importers.dprk.routes.sea.end_date"
+levels = [2023-01-20, 2023-02-20]
+
+[[outputs]]
+metric = "demanded_total"
+side = "RU"
+
+[[outputs]]
+metric = "imports_arrived_total"
+side = "RU"
+"""
+
 
 def write(folder: Path, text: str, name: str = "experiment.toml") -> Path:
     """An experiment file in ``folder``."""

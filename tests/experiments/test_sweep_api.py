@@ -6,41 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sweep_support import ROOT, TUTORIAL, munsim, write
+from sweep_support import GRID, ROOT, munsim, write
 
 import sim
 from sim.experiments.experiment import load_experiment
 from sim.experiments.sensitivity import main_effects
-
-GRID = f"""
-[experiment]
-scenario = "{TUTORIAL}"
-sampler = "grid"
-levels = 2
-reps = 2
-seed = 3
-set = {{ "scenario.days" = 60, "importers.dprk.start_date" = 2023-01-01 }}
-
-[[parameters]]
-path = "front_units.centre.posture"
-levels = ["holding", "offensive"]
-
-[[parameters]]
-path = "importers.dprk.routes.sea.start_date"
-levels = [2023-01-10, 2023-02-10]
-
-[[parameters]]
-path = "importers.dprk.routes.sea.end_date"
-levels = [2023-01-20, 2023-02-20]
-
-[[outputs]]
-metric = "demanded_total"
-side = "RU"
-
-[[outputs]]
-metric = "imports_arrived_total"
-side = "RU"
-"""
 
 
 def test_a_grid_sweep_from_python(tmp_path):

@@ -131,6 +131,23 @@ def test_a_dask_cluster_gives_the_same_bytes(reference, tmp_path):
     assert sessions[0]["backend"] == "dask" and sessions[0]["workers"] == 2
 
 
+def _start_until_shards(file: Path, out: Path, shards: int) -> subprocess.Popen:
+    """Start a 2-worker sweep in its own process group; return once ``shards`` are written."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sim", "sweep", str(file), "--workers", "2", "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(list(out.glob(".*.partial/shards/batch-*.parquet"))) < shards:
+        assert time.monotonic() < deadline and process.poll() is None, "no shards came"
+        time.sleep(0.01)
+    return process
+
+
 def _group_ends(group: int, seconds: float = 10.0) -> bool:
     """Whether every process of ``group`` (the sweep's workers) is gone within ``seconds``."""
     deadline = time.monotonic() + seconds
@@ -147,20 +164,9 @@ def _group_ends(group: int, seconds: float = 10.0) -> bool:
 def test_killed_sweep_resumes_without_redoing_or_dropping_a_member(reference, tmp_path):
     file, folder = reference
     out = tmp_path / "runs"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sim", "sweep", str(file), "--workers", "2", "--out", str(out)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    shards: list[Path] = []
-    while time.monotonic() < deadline and len(shards) < 2:
-        shards = list(out.glob(".*.partial/shards/batch-*.parquet"))
-        time.sleep(0.01)
+    process = _start_until_shards(file, out, shards=2)
     os.kill(process.pid, signal.SIGKILL)  # no clean-up at all
-    process.wait()
+    process.communicate()
     assert _group_ends(process.pid), "worker processes outlived the killed sweep"
     partial = next(out.glob(".*.partial"))
     written = sorted((partial / "shards").glob("batch-*.parquet"))
@@ -197,17 +203,7 @@ def test_resume_refuses_another_experiment(reference, tmp_path):
 def test_ctrl_c_stops_the_workers_and_says_how_to_resume(reference, tmp_path):
     file, _ = reference
     out = tmp_path / "runs"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sim", "sweep", str(file), "--workers", "2", "--out", str(out)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(out.glob(".*.partial/shards/batch-*")):
-        time.sleep(0.01)
+    process = _start_until_shards(file, out, shards=1)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130

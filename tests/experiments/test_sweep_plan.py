@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from sweep_support import SOBOL, write
+from sweep_support import GRID, SOBOL, write
 
 from sim.experiments.batch import SweepContext, run_batch
 from sim.experiments.experiment import Parameter, load_experiment
@@ -109,40 +109,15 @@ def test_a_member_does_not_depend_on_its_batch_mates(experiment):
     assert whole["effective_fire_total.RU.all"].nunique() > 1
 
 
-ROUTE_DATES = """
-[experiment]
-scenario = "{scenario}"
-sampler = "grid"
-set = {{ "scenario.days" = 60 }}
-
-[[parameters]]
-path = "importers.dprk.routes.sea.start_date"
-levels = [2023-01-10, 2023-02-10]
-
-[[parameters]]
-path = "importers.dprk.routes.sea.end_date"
-levels = [2023-01-20, 2023-02-20]
-
-[[outputs]]
-metric = "imports_arrived_total"
-side = "RU"
-"""
-
-
 def test_an_invalid_sample_is_recorded_and_the_rest_run(tmp_path):
-    from sweep_support import TUTORIAL
-
-    text = ROUTE_DATES.format(scenario=TUTORIAL).replace(
-        'set = { "scenario.days" = 60 }',
-        'set = { "scenario.days" = 60, "importers.dprk.start_date" = 2023-01-01 }',
-    )
-    experiment = load_experiment(write(tmp_path, text))
+    experiment = load_experiment(write(tmp_path, GRID))
     plan = make_plan(experiment)
+    assert plan.n_batches == 1
     table = run_batch(_context(experiment), plan.job(0)).to_pandas()
     starts = table["importers.dprk.routes.sea.start_date"]
     ends = table["importers.dprk.routes.sea.end_date"]
-    bad = ends < starts  # the one combination with the route closing before it opens
-    assert bad.sum() == 1
+    bad = ends < starts  # the route that closes before it opens: 2 samples x 2 replications
+    assert bad.sum() == 4
     assert table.loc[bad, "error"].str.contains("end_date is before start_date").all()
     assert table.loc[bad, "imports_arrived_total.RU.all"].isna().all()
     assert table.loc[~bad, "error"].isna().all()
