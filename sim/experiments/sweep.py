@@ -53,6 +53,7 @@ from sim.scenario.errors import ScenarioError
 
 PARTIAL = ".partial"
 STATE = "sweep.json"
+MANIFEST = "manifest.json"
 LOCK = ".lock"
 
 
@@ -120,8 +121,10 @@ class Workspace:
         if not (given / STATE).is_file() and (hidden / STATE).is_file():
             folder = hidden
         if not (folder / STATE).is_file():
-            if (given / "manifest.json").is_file():
-                raise ScenarioError(str(given), "", "this sweep is already complete")
+            finished = given.parent / given.name.removeprefix(".").removesuffix(PARTIAL)
+            if (given / MANIFEST).is_file() or (finished / MANIFEST).is_file():
+                where = given if (given / MANIFEST).is_file() else finished
+                raise ScenarioError(str(given), "", f"this sweep is already complete: {where}")
             raise ScenarioError(str(given), "", "not an unfinished sweep folder (no sweep.json)")
         state = json.loads((folder / STATE).read_text())
         if state.get("experiment_identity") != plan.experiment.identity:
@@ -160,10 +163,17 @@ class Workspace:
         self.state["sessions"].append({"started_utc": started, **backend})
         _write_json(self.folder / STATE, self.state)
 
+    @property
+    def concluded(self) -> bool:
+        """Whether every output is written (the manifest is written last)."""
+        return (self.folder / MANIFEST).is_file()
+
     def finish(self) -> Path:
-        """Drop the working files and rename the folder into place."""
-        shutil.rmtree(self.shards)
-        (self.folder / STATE).unlink()
+        """Drop the working files and rename the folder into place.
+
+        Killed half-way, a resume finds the manifest and only finishes this.
+        """
+        shutil.rmtree(self.shards, ignore_errors=True)
         self.unlock()
         (self.folder / LOCK).unlink(missing_ok=True)
         name = self.state["name"]
@@ -171,11 +181,14 @@ class Workspace:
             final = self.folder.parent / (name if suffix == 1 else f"{name}-{suffix}")
             try:
                 os.rename(self.folder, final)
-                return final
+                break
             except OSError:
                 if not final.exists():
                     raise
-        raise OSError(f"no free name for {name} in {self.folder.parent}")
+        else:
+            raise OSError(f"no free name for {name} in {self.folder.parent}")
+        (final / STATE).unlink(missing_ok=True)
+        return final
 
 
 def _pending(plan: Plan, workspace: Workspace) -> tuple[list, int]:
@@ -290,9 +303,19 @@ def _conclude(plan: Plan, workspace: Workspace, command: str) -> SweepResult:
     info = _manifest(plan, workspace, results, notes, utc_now(), command)
     figures = draw_figures(results, sensitivity, info, folder / "figures")
     write_report(folder / "report.html", info, sensitivity, figures)
-    _write_json(folder / "manifest.json", info)
+    _write_json(folder / MANIFEST, info)
     final = workspace.finish()
     return SweepResult(final, results, sensitivity, info)
+
+
+def _finished(folder: Path) -> SweepResult:
+    """A finished sweep read back from its run folder."""
+    return SweepResult(
+        folder,
+        pd.read_parquet(folder / "results.parquet"),
+        pd.read_csv(folder / "sensitivity.csv"),
+        json.loads((folder / MANIFEST).read_text()),
+    )
 
 
 def sweep(
@@ -329,6 +352,9 @@ def sweep(
     loaded = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     plan = make_plan(loaded)
     workspace = Workspace.open(resume, plan) if resume is not None else None
+    if workspace is not None and workspace.concluded:  # killed while moving into place
+        workspace.lock()
+        return _finished(workspace.finish())
     with open_backend(workers, scheduler, loaded.file) as backend:
         if workspace is None:
             workspace = Workspace.create(out, plan)

@@ -75,3 +75,38 @@ def test_option_errors_are_one_line_exit_2(tmp_path, options, says):
     assert done.stderr == f"error: {file}: {says}" + done.stderr.split(says)[1]
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "runs").exists()
+
+
+def test_killed_while_moving_into_place_a_resume_only_finishes(tmp_path, monkeypatch):
+    from sim.experiments import sweep as sweeping
+
+    file = write(tmp_path, GRID)
+    out = tmp_path / "runs"
+
+    def killed(self):
+        raise KeyboardInterrupt  # every output written, the folder not yet renamed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(sweeping.Workspace, "finish", killed)
+        with pytest.raises(KeyboardInterrupt):
+            sim.sweep(file, out=out, workers=1, progress=False)
+    partial = next(out.glob(".*.partial"))
+    assert (partial / "manifest.json").is_file() and (partial / "sweep.json").is_file()
+
+    def no_batch_runs_again(*args, **kwargs):
+        raise AssertionError("a concluded sweep ran a batch")
+
+    monkeypatch.setattr(sweeping, "_run_pending", no_batch_runs_again)
+    done = sim.sweep(file, resume=partial, progress=False)
+    assert not partial.exists() and done.folder.parent == out
+    assert sorted(p.name for p in done.folder.iterdir()) == [
+        "experiment.toml",
+        "figures",
+        "manifest.json",
+        "report.html",
+        "results.parquet",
+        "sensitivity.csv",
+    ]
+    assert len(done.results) == 16
+    with pytest.raises(sim.ScenarioError, match=f"already complete: {done.folder}"):
+        sim.sweep(file, resume=partial, progress=False)
