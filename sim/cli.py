@@ -148,19 +148,16 @@ def cmd_sweep(args: argparse.Namespace) -> str:
     return str(done.folder)
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
-
-
 def _print_ranking(done) -> None:
     from sim.experiments.sensitivity import ranking
+    from sim.experiments.sweep_report import number
 
     index = done.manifest["analysis"]["headline_index"]
     for output in done.manifest["outputs"]:
         top = ranking(done.sensitivity, output["name"], index).head(5)
         if not top.empty:
             print(f"{output['name']} — {index} by parameter:")
-            print(top.to_string(index=False, float_format=_number))
+            print(top.to_string(index=False, float_format=number))
 
 
 def cmd_schema(args: argparse.Namespace) -> None:

@@ -184,8 +184,25 @@ def draw_figures(
     return paths
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:.4g}", border=0, na_rep="")
+def number(value: float) -> str:
+    """A readable number: 702,350 or 0.0766."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def _with_interval(value: float, conf: float) -> str:
+    return number(value) if pd.isna(conf) else f"{number(value)} ± {number(conf)}"
+
+
+def index_table(sensitivity: pd.DataFrame, output: str, headline: str) -> pd.DataFrame:
+    """One output's indices, a row per parameter (most influential first), ``value ± conf``."""
+    rows = sensitivity[sensitivity["output"] == output]
+    cells = rows.assign(
+        cell=[_with_interval(v, c) for v, c in zip(rows["value"], rows["conf"], strict=True)]
+    )
+    table = cells.pivot(index="parameter", columns="index", values="cell")
+    order = ranking(sensitivity, output, headline)["parameter"]
+    table = table.reindex(order)[[i for i in _LABELS if i in table.columns]]
+    return table.rename(columns=_LABELS).reset_index()
 
 
 def write_report(
@@ -216,7 +233,8 @@ def write_report(
         if top.empty:
             continue
         named = ", ".join(
-            f"<code>{e(row.parameter)}</code> ({_LABELS[index]} {row.value:.3g})"
+            f"<code>{e(row.parameter)}</code> ({_LABELS[index]} "
+            f"{e(_with_interval(row.value, row.conf))})"
             for row in top.itertuples()
         )
         parts.append(f"<li><b>{e(output)}</b>: {named}</li>")
@@ -231,8 +249,10 @@ def write_report(
     for figure in figures:
         data = base64.b64encode(figure.read_bytes()).decode()
         parts.append(f"<p><img alt='{e(figure.stem)}' src='data:image/png;base64,{data}'></p>")
-    parts.append("<h2>Indices</h2>")
-    parts.append(_table(sensitivity))
+    parts.append("<h2>Indices</h2><p>Most influential first; 95 % intervals after ±.</p>")
+    for output in dict.fromkeys(sensitivity["output"]):
+        parts.append(f"<h3>{e(output)}</h3>")
+        parts.append(index_table(sensitivity, output, index).to_html(index=False, border=0))
     parts.append(
         f"<h2>Provenance</h2><p>munsim {e(manifest['versions'].get('munsim', '?'))}, "
         f"experiment file <code>{e(str(manifest['experiment_file']))}</code>, started "
