@@ -82,12 +82,13 @@ def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, path: Path
             ecolor="grey",
             capsize=3,
         )
-        for name in star["value"].nlargest(LABELLED).index:  # the rest crowd the origin
+        named = star["value"].nlargest(LABELLED).index  # the rest crowd the origin
+        for rank, name in enumerate(named):
             ax.annotate(
                 _short(name),
                 (star.loc[name, "value"], sigma.loc[name, "value"]),
                 textcoords="offset points",
-                xytext=(4, 4),
+                xytext=(4, 4 if rank % 2 == 0 else -11),  # neighbours above and below
                 fontsize=8,
             )
         ax.set_xlabel("μ*: mean |elementary effect| (output units per parameter range)")
