@@ -104,7 +104,7 @@ class Workspace:
             "scenario_sha256": plan.experiment.scenario.source.sha256,
             "members": plan.members,
             "batches": plan.n_batches,
-            "sessions": [],
+            "attempts": [],
         }
         workspace = cls(folder, state)
         workspace.shards.mkdir()
@@ -159,8 +159,8 @@ class Workspace:
             self._lock.close()
             self._lock = None
 
-    def record_session(self, started: str, backend: dict[str, Any]) -> None:
-        self.state["sessions"].append({"started_utc": started, **backend})
+    def record_attempt(self, started: str, backend: dict[str, Any]) -> None:
+        self.state["attempts"].append({"started_utc": started, **backend})
         _write_json(self.folder / STATE, self.state)
 
     @property
@@ -233,7 +233,7 @@ def _manifest(
     experiment = plan.experiment
     info = experiment.info
     scenario = experiment.scenario
-    sessions = workspace.state["sessions"]
+    attempts = workspace.state["attempts"]
     analysis = analysis_settings(plan)
     analysis["notes"] = notes
     return {
@@ -285,8 +285,8 @@ def _manifest(
             mode="json", by_alias=True, exclude={"variants"}
         ),
         "versions": versions(),
-        "sessions": sessions,
-        "started_utc": sessions[0]["started_utc"],
+        "attempts": attempts,
+        "started_utc": attempts[0]["started_utc"],
         "finished_utc": finished,
     }
 
@@ -373,7 +373,7 @@ def sweep(
 def _run_pending(plan: Plan, workspace: Workspace, backend, progress: bool | None, say) -> None:
     """Run every batch without a whole shard, writing each shard as it comes in."""
     experiment = plan.experiment
-    workspace.record_session(utc_now(), backend.describe())
+    workspace.record_attempt(utc_now(), backend.describe())
     pending, done = _pending(plan, workspace)
     say(
         f"sweep: {plan.n_samples} samples × {plan.reps} reps = {plan.members} members in "

@@ -127,8 +127,8 @@ def test_a_dask_cluster_gives_the_same_bytes(reference, tmp_path):
         done = munsim("sweep", file, "--scheduler", cluster.scheduler_address, "--out", tmp_path)
         again = _finished(done)
     assert _sha(again / "results.parquet") == _sha(folder / "results.parquet")
-    sessions = read_run(again)["manifest"]["sessions"]
-    assert sessions[0]["backend"] == "dask" and sessions[0]["workers"] == 2
+    attempts = read_run(again)["manifest"]["attempts"]
+    assert attempts[0]["backend"] == "dask" and attempts[0]["workers"] == 2
 
 
 def _start_until_shards(file: Path, out: Path, shards: int) -> subprocess.Popen:
@@ -186,7 +186,7 @@ def test_killed_sweep_resumes_without_redoing_or_dropping_a_member(reference, tm
     results = pd.read_parquet(resumed / "results.parquet")
     assert list(zip(results["sample"], results["replication"], strict=True)) == PLANNED
     assert _sha(resumed / "results.parquet") == _sha(folder / "results.parquet")
-    assert len(read_run(resumed)["manifest"]["sessions"]) == 2
+    assert len(read_run(resumed)["manifest"]["attempts"]) == 2
 
 
 def test_resume_refuses_another_experiment(reference, tmp_path):
