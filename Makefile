@@ -32,8 +32,20 @@ format: $(STAMP)
 	$(BIN)/ruff format sim tests benchmarks
 	$(BIN)/ruff check --fix sim tests benchmarks
 
+# A Morris screening in a few minutes on two cores: of the real scenario when it is
+# there, else of the tutorial.
+SWEEP_DEMO ?= $(if $(wildcard scenarios/ukraine_war_2022_2025.toml),scenarios/experiments/ukraine_morris.toml,scenarios/experiments/tutorial_morris.toml)
+
+.PHONY: sweep-demo
+sweep-demo: $(STAMP)
+	$(BIN)/munsim sweep $(SWEEP_DEMO)
+
+# Every benchmark; figures and the machine they were measured on: benchmarks/README.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_ukraine_war.py
+	$(BIN)/python benchmarks/bench_compare.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

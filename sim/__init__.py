@@ -6,6 +6,7 @@ The Python API::
     scenario = sim.load_scenario("scenarios/tutorial.toml", variant="no_dprk")
     tables = sim.run(scenario, reps=20, seed=1)
     tables.summary.groupby(["side", "munition"])["fired_total"].mean()
+    done = sim.sweep("scenarios/experiments/tutorial_morris.toml")  # a run folder + tables
 """
 
 from sim.experiments.compare import Comparison, compare
@@ -24,5 +25,15 @@ __all__ = [
     "load_scenario",
     "read_run",
     "run",
+    "sweep",
     "write_run",
 ]
+
+
+def __getattr__(name: str):
+    # sweeps pull in SALib and the figure code: loaded on first use, not on ``import sim``
+    if name == "sweep":
+        from sim.experiments.sweep import sweep
+
+        return sweep
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")

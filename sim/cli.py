@@ -144,6 +144,45 @@ def cmd_check(args: argparse.Namespace) -> str:
     return str(folder)
 
 
+def cmd_sweep(args: argparse.Namespace) -> str:
+    from sim.experiments.sweep import sweep
+
+    def say(message: str) -> None:
+        sys.stderr.write(message + "\n")
+
+    workers = None
+    if args.workers is not None:
+        workers = whole_number(args.experiment, "--workers", args.workers, 1)
+    done = sweep(
+        args.experiment,
+        out=args.out,
+        workers=workers,
+        scheduler=args.scheduler,
+        resume=args.resume,
+        log=say,
+        command=" ".join(["munsim", *sys.argv[1:]]),
+    )
+    failed = done.manifest["failed_members"]
+    if failed:
+        say(f"{failed} of {done.manifest['members']} members failed; see the error column")
+    for note in done.manifest["analysis"]["notes"]:
+        say(f"note: {note}")
+    _print_ranking(done)
+    return str(done.folder)
+
+
+def _print_ranking(done) -> None:
+    from sim.experiments.sensitivity import ranking
+    from sim.experiments.sweep_report import number
+
+    index = done.manifest["analysis"]["headline_index"]
+    for output in done.manifest["outputs"]:
+        top = ranking(done.sensitivity, output["name"], index).head(5)
+        if not top.empty:
+            print(f"{output['name']} — {index} by parameter:")
+            print(top.to_string(index=False, float_format=number))
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from sim.scenario.schema import Scenario
 
@@ -196,6 +235,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plot", help="draw a run folder's figures and report again from its tables")
     p.add_argument("run_dir")
     p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser(
+        "sweep", help="sweep parameters of a scenario (an experiment file); sensitivity indices"
+    )
+    p.add_argument("experiment", help="experiment file (see scenarios/experiments/)")
+    p.add_argument("--workers", default=None, help="local worker processes (default: all cores)")
+    p.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="run on an existing Dask cluster (tcp://HOST:PORT) instead of local workers",
+    )  # fmt: skip
+    p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    p.add_argument(
+        "--resume", default=None, metavar="RUN_DIR",
+        help="finish an interrupted sweep (its OUT/.NAME.partial folder)",
+    )  # fmt: skip
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func=cmd_schema)

@@ -1,0 +1,136 @@
+"""Run one batch of a sweep: members → one ``SupplyModel`` → one row of outputs each.
+
+This is what a worker executes (a local process or a Dask worker). Only the chosen
+summary outputs leave the worker, so memory does not grow with the sweep's size. A
+member whose sampled values make an invalid scenario gets its error in the ``error``
+column and no outputs; the rest of the batch runs.
+
+Example:
+    >>> from sim.experiments.experiment import load_experiment
+    >>> from sim.experiments.plan import make_plan
+    >>> exp = load_experiment("scenarios/experiments/tutorial_morris.toml")
+    >>> context = SweepContext(exp.scenario, exp.parameters, exp.outputs)
+    >>> table = run_batch(context, make_plan(exp).job(0))
+    >>> table.num_rows, table.column_names[:3], table.column_names[-1]
+    (32, ['sample', 'replication', 'seed'], 'error')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from sim.experiments.experiment import Output, Parameter
+from sim.experiments.plan import BatchJob
+from sim.metrics import summarise
+from sim.model import SupplyModel
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import with_overrides
+from sim.scenario.schema import Scenario
+
+KEY_COLUMNS = ("sample", "replication", "seed")
+CHECK_DAYS = 30
+
+
+@dataclass(frozen=True)
+class SweepContext:
+    """What every batch of a sweep shares: the resolved scenario and the specs."""
+
+    scenario: Scenario
+    parameters: tuple[Parameter, ...]
+    outputs: tuple[Output, ...]
+
+
+def _arrow_type(parameter: Parameter) -> pa.DataType:
+    if parameter.kind == "float":
+        return pa.float64()
+    if parameter.kind == "int":
+        return pa.int64()
+    if parameter.kind == "date":
+        return pa.date32()
+    sample = parameter.levels[0]
+    if isinstance(sample, bool):
+        return pa.bool_()
+    if isinstance(sample, dt.date):
+        return pa.date32()
+    if isinstance(sample, int) and all(isinstance(v, int) for v in parameter.levels):
+        return pa.int64()
+    if isinstance(sample, int | float):
+        return pa.float64()
+    return pa.string()
+
+
+def results_schema(parameters: tuple[Parameter, ...], outputs: tuple[Output, ...]) -> pa.Schema:
+    """Columns of a shard and of ``results.parquet``: keys, parameters, outputs, error."""
+    fields = [pa.field(name, pa.int64()) for name in KEY_COLUMNS]
+    fields += [pa.field(p.path, _arrow_type(p)) for p in parameters]
+    fields += [pa.field(o.name, pa.float64()) for o in outputs]
+    fields.append(pa.field("error", pa.string()))
+    return pa.schema(fields)
+
+
+def output_values(record: dict[str, np.ndarray], outputs: tuple[Output, ...]) -> list[np.ndarray]:
+    """Each output per member: its metric over its window, on its pairs summed."""
+    merged: dict[tuple[int, ...], dict[str, np.ndarray]] = {}
+    values = []
+    for output in outputs:
+        if output.pairs not in merged:
+            columns = list(output.pairs)
+            merged[output.pairs] = {
+                name: array[:, :, columns].sum(axis=2, keepdims=True)
+                for name, array in record.items()
+            }
+        metrics = summarise(merged[output.pairs], output.first_day, output.last_day)
+        values.append(np.asarray(metrics[output.metric][:, 0], dtype=np.float64))
+    return values
+
+
+def run_batch(
+    context: SweepContext, job: BatchJob, should_stop: Callable[[], bool] | None = None
+) -> pa.Table | None:
+    """Run the members of ``job`` as one batch; one row per member, in member order.
+
+    ``should_stop`` is asked every ``CHECK_DAYS`` simulated days; if it says so, the
+    batch is abandoned (returns None) and its members will be run again on resume.
+    """
+    size = len(job.samples)
+    errors: list[str | None] = [None] * size
+    scenarios: dict[int, Scenario | str] = {}
+    members: list[Scenario] = []
+    ran: list[int] = []
+    for i, sample in enumerate(job.samples):
+        if sample not in scenarios:
+            overrides = {p.path: job.values[j][i] for j, p in enumerate(context.parameters)}
+            try:
+                scenarios[sample] = with_overrides(context.scenario, overrides)
+            except ScenarioError as exc:
+                scenarios[sample] = f"{exc.key_path}: {exc.message}"
+        found = scenarios[sample]
+        if isinstance(found, str):
+            errors[i] = found
+        else:
+            members.append(found)
+            ran.append(i)
+    outputs = [np.full(size, np.nan) for _ in context.outputs]
+    if members:
+        model = SupplyModel(members, [job.seeds[i] for i in ran])
+        while model.day < model.days:
+            if should_stop is not None and should_stop():
+                return None
+            model.run_until(min(model.day + CHECK_DAYS, model.days))
+        for column, values in zip(
+            outputs, output_values(model.record, context.outputs), strict=True
+        ):
+            column[ran] = values
+    failed = np.array([error is not None for error in errors])
+    schema = results_schema(context.parameters, context.outputs)
+    columns: list[Any] = [job.samples, job.replications, job.seeds, *job.values]
+    arrays = [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=False)]
+    arrays += [pa.array(values, type=pa.float64(), mask=failed) for values in outputs]
+    arrays.append(pa.array(errors, type=pa.string()))
+    return pa.Table.from_arrays(arrays, schema=schema)

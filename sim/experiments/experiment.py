@@ -1,0 +1,488 @@
+"""Experiment files: which scenario to sweep, over which parameters, for which outputs.
+
+An experiment file is TOML, validated like a scenario (pydantic, one ``ScenarioError``
+naming the file, the key path and the problem), then checked against its scenario:
+every parameter path must resolve, its bounds must give a valid scenario, and it must
+not change the scenario's structure (ids, links, horizon), because the members of a
+batch share one structure.
+
+Example file::
+
+    [experiment]
+    scenario = "../tutorial.toml"       # relative to this file
+    sampler = "morris"                   # grid | lhs | sobol | morris
+    samples = 10                         # Morris trajectories
+    reps = 2
+    seed = 1
+
+    [[parameters]]
+    path = "importers.dprk.dud_rate"
+    low = 0.05
+    high = 0.4
+
+    [[outputs]]
+    metric = "effective_fire_total"
+    side = "RU"
+
+Example:
+    >>> exp = load_experiment("scenarios/experiments/tutorial_morris.toml")
+    >>> [(p.path, p.kind) for p in exp.parameters][2:4]
+    [('importers.dprk.start_date', 'date'), ('importers.dprk.routes.sea.transit_days', 'int')]
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.metrics import METRICS
+from sim.model import _structure as structure_of
+from sim.model import side_munition_pairs
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import _location, _message, load_scenario, read_raw, with_overrides
+from sim.scenario.paths import PathError, set_path, split_path
+from sim.scenario.schema import Identifier, Scalar, Scenario
+
+SAMPLERS = ("grid", "lhs", "sobol", "morris")
+ALL = "all"
+MORRIS_LEVELS = 4
+GRID_LEVELS = 3
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+Bound = dt.date | float
+# A cross-field check says which key it is about as "KEY: message"; the loader moves KEY
+# into the error's key path.
+_KEYED = re.compile(r"^Value error, ([a-z_]+): (.*)$", re.DOTALL)
+
+
+class ExperimentInfo(_Strict):
+    """``[experiment]``: the scenario, the sampler and its size, seeds and batches."""
+
+    scenario: str = Field(description="Scenario file, relative to the experiment file.")
+    name: Identifier | None = Field(default=None, description="Default: the file's stem.")
+    description: str = ""
+    variant: Identifier | None = Field(default=None, description="Variant to sweep around.")
+    set: dict[str, Scalar] = Field(
+        default_factory=dict,
+        description="Fixed overrides for every member (dotted paths), e.g. scenario.days.",
+    )
+    sampler: Literal["grid", "lhs", "sobol", "morris"]
+    samples: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000_000,
+        description="lhs: points; sobol: base N (a power of 2); morris: trajectories.",
+    )
+    levels: int | None = Field(
+        default=None,
+        ge=2,
+        le=1000,
+        description="morris: grid levels (even, default 4); grid: points per bounded parameter.",
+    )
+    reps: int = Field(default=1, ge=1, le=10_000, description="Replications per sample.")
+    seed: int | None = Field(
+        default=None, ge=0, le=2**63 - 1, description="Master seed (default: the scenario's)."
+    )
+    common_random_numbers: bool = Field(
+        default=True,
+        description="Replication r of every sample uses the same seed (paired samples).",
+    )
+    batch_size: int | None = Field(
+        default=None, ge=1, le=100_000, description="Members per batch (default: sized to memory)."
+    )
+
+    @model_validator(mode="after")
+    def _sized(self) -> ExperimentInfo:
+        if self.sampler == "grid":
+            if self.samples is not None:
+                raise ValueError("samples: the grid sampler's size is the product of its levels")
+        elif self.samples is None:
+            raise ValueError(f"samples: the {self.sampler} sampler needs a sample size")
+        if self.sampler == "sobol" and self.samples & (self.samples - 1):
+            raise ValueError(f"samples: sobol needs a power of 2, got {self.samples}")
+        if self.sampler == "morris" and self.levels is not None and self.levels % 2:
+            raise ValueError(f"levels: morris needs an even number of levels, got {self.levels}")
+        if self.sampler in ("lhs", "sobol") and self.levels is not None:
+            raise ValueError(f"levels: not used by the {self.sampler} sampler")
+        return self
+
+
+class ParameterSpec(_Strict):
+    """``[[parameters]]``: a dotted path with bounds (``low``, ``high``) or ``levels``."""
+
+    path: str = Field(description="Dotted path, as in --set (importers.dprk.dud_rate).")
+    low: Bound | None = None
+    high: Bound | None = None
+    levels: list[Scalar] | None = Field(
+        default=None, min_length=1, description="Explicit values (grid sampler only)."
+    )
+    integer: bool | None = Field(
+        default=None, description="Round sampled values to whole numbers (default: the key's type)."
+    )
+
+    @model_validator(mode="after")
+    def _bounded(self) -> ParameterSpec:
+        bounds = (self.low is not None) + (self.high is not None)
+        if self.levels is not None:
+            if bounds:
+                raise ValueError("levels: give either low and high, or levels, not both")
+            return self
+        if bounds < 2:
+            raise ValueError("high: needs low and high (or levels, with the grid sampler)")
+        if isinstance(self.low, dt.date) != isinstance(self.high, dt.date):
+            raise ValueError("high: low and high must both be dates or both be numbers")
+        if not self.low < self.high:
+            raise ValueError(f"high: must be above low ({self.low}), got {self.high}")
+        return self
+
+
+class OutputSpec(_Strict):
+    """``[[outputs]]``: a summary metric for one side and munition, over a date window."""
+
+    metric: str = Field(description="A metric of sim.metrics.METRICS.")
+    side: str = Field(default=ALL, description="A side id, or 'all' (summed).")
+    munition: str = Field(default=ALL, description="A munition id, or 'all' (summed).")
+    start_date: dt.date | None = Field(default=None, description="Window start (default: day 0).")
+    end_date: dt.date | None = Field(default=None, description="Window end (default: last day).")
+    name: str | None = Field(
+        default=None, min_length=1, description="Column name (default: metric.side.munition)."
+    )
+
+    @model_validator(mode="after")
+    def _known(self) -> OutputSpec:
+        if self.metric not in METRICS:
+            raise ValueError(
+                f"metric: unknown metric {self.metric!r} (known: {', '.join(METRICS)})"
+            )
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date: is before start_date")
+        return self
+
+
+class ExperimentFile(_Strict):
+    """A whole experiment file."""
+
+    experiment: ExperimentInfo
+    parameters: list[ParameterSpec] = Field(min_length=1)
+    outputs: list[OutputSpec] = Field(min_length=1)
+
+
+# -- resolved experiment --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A swept parameter, resolved against the scenario.
+
+    ``kind`` is ``float``, ``int``, ``date`` or ``levels``. Samplers draw from
+    ``low..high``; ``decode`` turns a sampler value into the value written into the
+    scenario. A whole-number parameter (an ``int`` or a date, counted in days after
+    ``origin``) is drawn from ``first - 0.5 .. last + 0.5`` and rounded, so each whole
+    value between ``first`` and ``last`` is equally likely.
+    """
+
+    path: str
+    kind: str
+    low: float
+    high: float
+    origin: dt.date | None = None
+    levels: tuple[Any, ...] = ()
+
+    @classmethod
+    def whole(cls, path: str, kind: str, first: int, last: int, origin: dt.date | None = None):
+        """A whole-number parameter taking the values ``first..last``."""
+        return cls(path, kind, first - 0.5, last + 0.5, origin)
+
+    @property
+    def first(self) -> int:
+        return int(self.low + 0.5)
+
+    @property
+    def last(self) -> int:
+        return int(self.high - 0.5)
+
+    def decode(self, x: float) -> Any:
+        """The scenario value for the sampler value ``x``."""
+        if self.kind == "float":
+            return float(x)
+        if self.kind == "levels":
+            return self.levels[int(x)]
+        whole = min(max(int(np.floor(x + 0.5)), self.first), self.last)
+        return whole if self.kind == "int" else self.origin + dt.timedelta(days=whole)
+
+    def grid(self, count: int) -> list[float]:
+        """Sampler values of ``count`` evenly spaced points (fewer if rounding merges some)."""
+        if self.kind == "levels":
+            return [float(i) for i in range(len(self.levels))]
+        if self.kind == "float":
+            return [float(x) for x in np.linspace(self.low, self.high, count)]
+        points = np.linspace(self.first, self.last, count)
+        return [float(x) for x in dict.fromkeys(np.floor(points + 0.5))]
+
+
+@dataclass(frozen=True)
+class Output:
+    """An output column: a metric over a window, for the pairs it sums over."""
+
+    name: str
+    metric: str
+    side: str
+    munition: str
+    pairs: tuple[int, ...]
+    first_day: int
+    last_day: int
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: its file, the resolved scenario and the specs."""
+
+    file: str
+    sha256: str
+    spec: ExperimentFile
+    scenario: Scenario
+    parameters: tuple[Parameter, ...]
+    outputs: tuple[Output, ...]
+
+    @property
+    def info(self) -> ExperimentInfo:
+        return self.spec.experiment
+
+    @property
+    def name(self) -> str:
+        return self.info.name or _identifier(Path(self.file).stem)
+
+    @property
+    def seed(self) -> int:
+        """The master seed: the experiment's, else the scenario's."""
+        return self.scenario.scenario.seed if self.info.seed is None else self.info.seed
+
+    @property
+    def identity(self) -> str:
+        """A hash of what determines the results: the experiment's content and scenario."""
+        content = self.spec.model_dump(mode="json")
+        content["experiment"].pop("scenario")  # where it is does not matter, what it is does
+        content["scenario_sha256"] = self.scenario.source.sha256
+        text = json.dumps(content, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _identifier(text: str) -> str:
+    cleaned = "".join(c if c.isalnum() else "_" for c in text)
+    return cleaned if cleaned[:1].isalpha() else f"x{cleaned}"
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip ``Annotated`` and ``| None`` from a type."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def value_type(path: str) -> Any:
+    """The schema's type at a dotted path (``int``, ``float``, ``dt.date``…), or None."""
+    node: Any = Scenario
+    for part in split_path(path):
+        node = _unwrap(node)
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            fields = node.model_fields
+            found = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
+            if found is None:
+                return None
+            node = found.annotation
+        elif typing.get_origin(node) is list:
+            node = typing.get_args(node)[0]  # ``part`` picks an entry by its id
+        elif typing.get_origin(node) is dict:
+            node = typing.get_args(node)[1]
+        else:
+            return None
+    return _unwrap(node)
+
+
+def _bad(file: str, where: str, exc: ScenarioError | PathError) -> ScenarioError:
+    message = exc.message if isinstance(exc, ScenarioError) else str(exc)
+    if isinstance(exc, ScenarioError) and exc.key_path:
+        message = f"{exc.key_path}: {message}"
+    return ScenarioError(file, where, message)
+
+
+def _resolve_parameter(file: str, index: int, spec: ParameterSpec, base: Scenario) -> Parameter:
+    where = f"parameters.{index}"
+    try:
+        set_path(copy.deepcopy(base.source.raw), spec.path, 0)  # do its entries exist?
+    except PathError as exc:
+        raise ScenarioError(file, f"{where}.path", str(exc)) from None
+    kind_of = value_type(spec.path)
+    if kind_of is None:
+        raise ScenarioError(
+            file, f"{where}.path", f"{spec.path} is not a key of the scenario format"
+        )
+    if spec.levels is not None:
+        kinds = {"number" if type(v) in (int, float) else type(v).__name__ for v in spec.levels}
+        if len(kinds) > 1:
+            raise ScenarioError(file, f"{where}.levels", "levels must all be of one type")
+        parameter = Parameter(
+            spec.path, "levels", 0.0, len(spec.levels) - 1.0, None, tuple(spec.levels)
+        )
+        trials = [(f"{where}.levels", level) for level in spec.levels]
+    elif isinstance(spec.low, dt.date):
+        if kind_of is not dt.date:
+            raise ScenarioError(file, f"{where}.low", f"{spec.path} is not a date")
+        span = (spec.high - spec.low).days
+        parameter = Parameter.whole(spec.path, "date", 0, span, spec.low)
+        trials = [(f"{where}.low", spec.low), (f"{where}.high", spec.high)]
+    else:
+        if kind_of in (bool, str, dt.date):
+            name = {bool: "true/false", str: "text", dt.date: "a date"}[kind_of]
+            raise ScenarioError(
+                file, f"{where}.low", f"{spec.path} is {name}: give levels (grid) or date bounds"
+            )
+        integer = spec.integer if spec.integer is not None else kind_of is int
+        if integer:
+            first, last = int(np.ceil(spec.low)), int(np.floor(spec.high))
+            if first >= last:
+                raise ScenarioError(
+                    file,
+                    f"{where}.high",
+                    f"no two whole numbers between {spec.low} and {spec.high}",
+                )
+            parameter = Parameter.whole(spec.path, "int", first, last)
+            trials = [(f"{where}.low", first), (f"{where}.high", last)]
+        else:
+            parameter = Parameter(spec.path, "float", float(spec.low), float(spec.high))
+            trials = [(f"{where}.low", parameter.low), (f"{where}.high", parameter.high)]
+    shape = structure_of(base)
+    for key, value in trials:
+        try:
+            trial = with_overrides(base, {spec.path: value})
+        except ScenarioError as exc:
+            raise _bad(file, key, exc) from None
+        if structure_of(trial) != shape:
+            raise ScenarioError(
+                file,
+                f"{where}.path",
+                f"{spec.path} changes the scenario's structure (ids, links, horizon) and "
+                "cannot vary between members; fix it in [experiment] set instead",
+            )
+    return parameter
+
+
+def _resolve_output(file: str, index: int, spec: OutputSpec, base: Scenario) -> Output:
+    where = f"outputs.{index}"
+    pairs = side_munition_pairs(base)
+    sides = [s.id for s in base.sides]
+    munitions = [m.id for m in base.munitions]
+    if spec.side != ALL and spec.side not in sides:
+        raise ScenarioError(
+            file, f"{where}.side", f"unknown side {spec.side!r} (known: all, {', '.join(sides)})"
+        )
+    if spec.munition != ALL and spec.munition not in munitions:
+        known = ", ".join(munitions)
+        raise ScenarioError(
+            file, f"{where}.munition", f"unknown munition {spec.munition!r} (known: all, {known})"
+        )
+    chosen = tuple(
+        i
+        for i, (side, munition) in enumerate(pairs)
+        if spec.side in (ALL, side) and spec.munition in (ALL, munition)
+    )
+    if not chosen:
+        raise ScenarioError(
+            file, where, f"no agent of side {spec.side!r} handles munition {spec.munition!r}"
+        )
+    start = base.scenario.start_date
+    first = 0 if spec.start_date is None else (spec.start_date - start).days
+    last = base.scenario.days - 1 if spec.end_date is None else (spec.end_date - start).days
+    for key, day, date in (
+        ("start_date", first, spec.start_date),
+        ("end_date", last, spec.end_date),
+    ):
+        if not 0 <= day < base.scenario.days:
+            raise ScenarioError(
+                file,
+                f"{where}.{key}",
+                f"{date} is outside the scenario ({start} to {base.end_date})",
+            )
+    name = spec.name or f"{spec.metric}.{spec.side}.{spec.munition}"
+    if spec.name is None and (spec.start_date or spec.end_date):
+        name += f".{start + dt.timedelta(days=first)}_{start + dt.timedelta(days=last)}"
+    return Output(name, spec.metric, spec.side, spec.munition, chosen, first, last)
+
+
+def _validate(raw: dict[str, Any], file: str) -> ExperimentFile:
+    try:
+        return ExperimentFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        more = exc.error_count() - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        location, message = first["loc"], _message(first)
+        keyed = _KEYED.match(message)
+        if keyed:
+            location, message = (*location, keyed.group(1)), keyed.group(2)
+        message = message.removeprefix("Value error, ")
+        raise ScenarioError(file, _location(raw, location), message + suffix) from None
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read, validate and resolve an experiment file against its scenario.
+
+    Raises:
+        ScenarioError: anything wrong in the experiment or its scenario, in one line.
+    """
+    file = str(path)
+    raw, sha256 = read_raw(path)
+    spec = _validate(raw, file)
+    info = spec.experiment
+    if spec.experiment.sampler != "grid":
+        for i, p in enumerate(spec.parameters):
+            if p.levels is not None:
+                raise ScenarioError(
+                    file,
+                    f"parameters.{i}.levels",
+                    f"levels need the grid sampler, not {info.sampler}",
+                )
+    scenario_file = Path(path).parent / info.scenario
+    if not scenario_file.is_file():
+        raise ScenarioError(file, "experiment.scenario", f"no such file: {scenario_file}")
+    base = load_scenario(scenario_file, variant=info.variant)  # its own errors name it
+    if info.set:
+        try:
+            base = load_scenario(scenario_file, variant=info.variant, overrides=dict(info.set))
+        except ScenarioError as exc:
+            where = f"experiment.set.{exc.key_path}" if exc.key_path else "experiment.set"
+            raise ScenarioError(file, where, exc.message) from None
+    paths = [p.path for p in spec.parameters]
+    for i, p in enumerate(paths):
+        if p in paths[:i]:
+            raise ScenarioError(file, f"parameters.{i}.path", f"{p} is swept twice")
+    parameters = tuple(_resolve_parameter(file, i, p, base) for i, p in enumerate(spec.parameters))
+    outputs = tuple(_resolve_output(file, i, o, base) for i, o in enumerate(spec.outputs))
+    names = [o.name for o in outputs]
+    for i, name in enumerate(names):
+        if name in names[:i] or name in paths or name in ("sample", "replication", "seed", "error"):
+            raise ScenarioError(file, f"outputs.{i}", f"output name {name!r} is already taken")
+    return Experiment(file, sha256, spec, base, parameters, outputs)
