@@ -32,9 +32,8 @@ format: $(STAMP)
 	$(BIN)/ruff format sim tests benchmarks
 	$(BIN)/ruff check --fix sim tests benchmarks
 
-# A Morris screening in a few minutes on two cores: of the real scenario when it is
-# there, else of the tutorial.
-SWEEP_DEMO ?= $(if $(wildcard scenarios/ukraine_war_2022_2025.toml),scenarios/experiments/ukraine_morris.toml,scenarios/experiments/tutorial_morris.toml)
+# A Morris screening of the 2022-2025 scenario, about a minute on two cores.
+SWEEP_DEMO ?= scenarios/experiments/ukraine_morris.toml
 
 .PHONY: sweep-demo
 sweep-demo: $(STAMP)
