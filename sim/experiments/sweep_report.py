@@ -28,6 +28,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import EngFormatter  # noqa: E402
 
 from sim.experiments.sensitivity import ranking  # noqa: E402
+from sim.metrics import METRIC_UNITS  # noqa: E402
 
 TOP = 3
 LABELLED = 6  # points named on the Morris plane
@@ -67,7 +68,9 @@ def _as_plotted(column: pd.Series) -> pd.Series:
     return column.astype(str)
 
 
-def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, path: Path) -> None:
+def _index_chart(
+    sensitivity: pd.DataFrame, output: str, method: str, path: Path, unit: str
+) -> None:
     rows = sensitivity[sensitivity["output"] == output]
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     if method == "morris":
@@ -83,16 +86,18 @@ def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, path: Path
             capsize=3,
         )
         named = star["value"].nlargest(LABELLED).index  # the rest crowd the origin
+        low = 0.05 * sigma["value"].max()
         for rank, name in enumerate(named):
             ax.annotate(
                 _short(name),
                 (star.loc[name, "value"], sigma.loc[name, "value"]),
                 textcoords="offset points",
-                xytext=(4, 4 if rank % 2 == 0 else -11),  # neighbours above and below
+                # neighbours above and below, but never below a point on the axis
+                xytext=(4, 4 if rank % 2 == 0 or sigma.loc[name, "value"] < low else -11),
                 fontsize=8,
             )
-        ax.set_xlabel("μ*: mean |elementary effect| (output units per parameter range)")
-        ax.set_ylabel("σ (spread of elementary effects)")
+        ax.set_xlabel(f"μ*: mean |elementary effect| ({unit} per parameter range)")
+        ax.set_ylabel(f"σ of elementary effects ({unit})")
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
         _readable(ax.xaxis, star["value"])
@@ -131,7 +136,9 @@ def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, path: Path
     plt.close(fig)
 
 
-def _scatter(results: pd.DataFrame, output: str, parameters: list[str], path: Path) -> None:
+def _scatter(
+    results: pd.DataFrame, output: str, parameters: list[str], path: Path, unit: str
+) -> None:
     fig, axes = plt.subplots(
         1, len(parameters), figsize=(3.6 * len(parameters), 3.4), squeeze=False
     )
@@ -148,7 +155,7 @@ def _scatter(results: pd.DataFrame, output: str, parameters: list[str], path: Pa
         _readable(ax.xaxis, results[name] if results[name].dtype.kind in "iuf" else [0])
         ax.set_xlabel(_short(name))
         ax.tick_params(axis="x", labelrotation=30, labelsize=8)
-    axes[0][0].set_ylabel(textwrap.fill(output, 32), fontsize=8)
+    axes[0][0].set_ylabel(textwrap.fill(f"{output} ({unit})", 32), fontsize=8)
     fig.suptitle(
         f"{output} against its most influential parameters (one dot per member)", fontsize=10
     )
@@ -172,15 +179,17 @@ def draw_figures(
     analysis = manifest["analysis"]
     ok = results[results["error"].isna()] if "error" in results else results
     paths = []
-    for output in [o["name"] for o in manifest["outputs"]]:
+    for spec in manifest["outputs"]:
+        output = spec["name"]
         if not (sensitivity["output"] == output).any():
             continue
+        unit = METRIC_UNITS.get(spec.get("metric", ""), "output units")
         stem = _file_stem(output)
         chart = folder / f"{analysis['method']}_{stem}.png"
-        _index_chart(sensitivity, output, analysis["method"], chart)
+        _index_chart(sensitivity, output, analysis["method"], chart, unit)
         scatter = folder / f"scatter_{stem}.png"
         top = top_parameters(sensitivity, output, analysis["headline_index"])
-        _scatter(ok, output, top, scatter)
+        _scatter(ok, output, top, scatter, unit)
         paths += [chart, scatter]
     return paths
 
