@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,43 +10,10 @@ from pathlib import Path
 import pytest
 
 from sim.scenario.loader import load_scenario, read_raw
+from tests.scenarios.sourcing import unsourced_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
-
-HEADER = re.compile(r"^\s*\[\[?[\w.\-\"]+\]\]?\s*$")
-KEY = re.compile(r"[A-Za-z_][\w\-]*\s*=")
-NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?(?!\w)")
-SOURCED = re.compile(r"^\s*(assumption: \S|citing .*(\b(19|20)\d\d\b|undated))")
-
-
-def split_comment(line: str) -> tuple[str, str]:
-    """A TOML line's code (string literals blanked) and its comment (without ``#``)."""
-    code, quote, i = [], None, 0
-    while i < len(line):
-        char = line[i]
-        if quote:
-            if char == "\\" and quote == '"':
-                i += 2
-                continue
-            if char == quote:
-                quote = None
-                code.append('""')
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            return "".join(code), line[i + 1 :]
-        else:
-            code.append(char)
-        i += 1
-    return "".join(code), ""
-
-
-def numeric_values(code: str) -> list[str]:
-    """Numbers (and dates) in value position: keys and table headers are not values."""
-    if HEADER.match(code):
-        return []
-    return NUMBER.findall(KEY.sub("", code))
 
 
 @pytest.mark.parametrize(
@@ -62,16 +28,14 @@ def numeric_values(code: str) -> list[str]:
     ],
 )
 def test_the_line_reader_finds_values_not_keys(line, expected):
+    from tests.scenarios.sourcing import numeric_values, split_comment
+
     code, comment = split_comment(line)
     assert (numeric_values(code), comment) == expected
 
 
 def test_every_number_has_a_source_or_an_assumption_beside_it():
-    unsourced = []
-    for number, line in enumerate(SCENARIO.read_text().splitlines(), start=1):
-        code, comment = split_comment(line)
-        if numeric_values(code) and not SOURCED.match(comment):
-            unsourced.append(f"line {number}: {line.strip()[:80]}")
+    unsourced = unsourced_lines(SCENARIO)
     assert not unsourced, "numbers without a source or assumption:\n" + "\n".join(unsourced)
 
 

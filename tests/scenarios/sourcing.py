@@ -1,0 +1,54 @@
+"""The mechanical check that every number in a shipped scenario has its source beside it.
+
+A number in value position must share its line with a comment that starts with
+``assumption:`` (and says why) or ``citing`` a source with its year.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+HEADER = re.compile(r"^\s*\[\[?[\w.\-\"]+\]\]?\s*$")
+KEY = re.compile(r"[A-Za-z_][\w\-]*\s*=")
+NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?(?!\w)")
+SOURCED = re.compile(r"^\s*(assumption: \S|citing .*(\b(19|20)\d\d\b|undated))")
+
+
+def split_comment(line: str) -> tuple[str, str]:
+    """A TOML line's code (string literals blanked) and its comment (without ``#``)."""
+    code, quote, i = [], None, 0
+    while i < len(line):
+        char = line[i]
+        if quote:
+            if char == "\\" and quote == '"':
+                i += 2
+                continue
+            if char == quote:
+                quote = None
+                code.append('""')
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return "".join(code), line[i + 1 :]
+        else:
+            code.append(char)
+        i += 1
+    return "".join(code), ""
+
+
+def numeric_values(code: str) -> list[str]:
+    """Numbers (and dates) in value position: keys and table headers are not values."""
+    if HEADER.match(code):
+        return []
+    return NUMBER.findall(KEY.sub("", code))
+
+
+def unsourced_lines(path: Path) -> list[str]:
+    """Lines of ``path`` with a number but no source or assumption comment."""
+    unsourced = []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        code, comment = split_comment(line)
+        if numeric_values(code) and not SOURCED.match(comment):
+            unsourced.append(f"line {number}: {line.strip()[:80]}")
+    return unsourced
