@@ -103,7 +103,12 @@ def _print_summary(summary) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
-    from sim.experiments.compare import compare, parse_variants, require_replications
+    from sim.experiments.compare import (
+        compare,
+        parse_variants,
+        parse_window,
+        require_replications,
+    )
     from sim.experiments.runner import utc_now
     from sim.metrics import ALL_MUNITIONS, HEADLINE_METRICS
     from sim.report import comparison_headline, paired_for_display, write_comparison
@@ -113,7 +118,8 @@ def cmd_compare(args: argparse.Namespace) -> str:
     require_replications(reps, args.scenario, "--reps")
     seed = None if args.seed is None else whole_number(args.scenario, "--seed", args.seed, 0)
     started = utc_now()
-    result = compare(args.scenario, variants, reps=reps, seed=seed)
+    window = parse_window(args.window, args.scenario) if args.window else None
+    result = compare(args.scenario, variants, reps=reps, seed=seed, window=window)
     folder = write_comparison(result, args.out, started=started, finished=utc_now())
     for sentence in comparison_headline(result):
         print(sentence)
@@ -229,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--reps", default="20", help="paired replications (default: 20)")
     p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")
+    p.add_argument(
+        "--window",
+        default=None,
+        metavar="FIRST:LAST",
+        help="dates the metrics cover, e.g. 2024-01-01:2024-12-31 (default: the whole run)",
+    )
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_compare)
 

@@ -77,10 +77,22 @@ def run_dates(info: dict[str, Any]) -> tuple[dt.date, int]:
     return dt.date.fromisoformat(str(first["start_date"])), int(first["days"])
 
 
+def metric_dates(info: dict[str, Any]) -> tuple[dt.date, int]:
+    """First date and number of days the comparison's metrics cover (its window, if any)."""
+    window = (info.get("comparison") or {}).get("window")
+    if not window:
+        return run_dates(info)
+    first, last = (dt.date.fromisoformat(day) for day in window)
+    return first, (last - first).days + 1
+
+
 def comparison_headline(comparison: Comparison) -> list[str]:
     """``headline`` of a comparison in memory."""
     scenario = next(iter(comparison.tables.scenarios.values())).scenario
-    return headline(comparison.paired, scenario.start_date, scenario.days)
+    window = comparison.tables.extra["comparison"].get("window")
+    info = {"comparison": {"window": window}} if window else None
+    start, days = metric_dates(info) if info else (scenario.start_date, scenario.days)
+    return headline(comparison.paired, start, days)
 
 
 def headline(paired: pd.DataFrame, start: dt.date, days: int) -> list[str]:
@@ -336,7 +348,7 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
     body = [f"<h1>{_e(title)}</h1>", "<h2>What was compared</h2>", _compared(tables)]
     if comparison and paired is not None and not paired.empty:
         body.append("<h2>The answer</h2>")
-        body += [f'<p class="headline">{_e(s)}</p>' for s in headline(paired, *run_dates(info))]
+        body += [f'<p class="headline">{_e(s)}</p>' for s in headline(paired, *metric_dates(info))]
         body.append(
             "<h2>Paired differences, headline metrics</h2>"
             + _table(paired_for_display(paired, list(HEADLINE_METRICS)))

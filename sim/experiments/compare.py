@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,11 +229,17 @@ def _label(scenario: Scenario) -> str:
     return scenario.source.variant if scenario.source else BASELINE
 
 
-def with_side_totals(tables: RunTables, pairs: list[tuple[str, str]], reps: int) -> pd.DataFrame:
-    """The summary with each side's totals (``munition == "all"``) after its munitions."""
-    totals, total_pairs = side_totals(tables.record, pairs)
+def with_side_totals(
+    tables: RunTables,
+    pairs: list[tuple[str, str]],
+    reps: int,
+    days: tuple[int, int | None] = (0, None),
+) -> pd.DataFrame:
+    """The summary over ``days`` (first, last) with each side's totals after its munitions."""
     labels = list(tables.scenarios)
-    extra = summary_table(totals, total_pairs, labels, reps)
+    summary = summary_table(tables.record, pairs, labels, reps, *days)
+    totals, total_pairs = side_totals(tables.record, pairs)
+    extra = summary_table(totals, total_pairs, labels, reps, *days)
     sides = list(dict.fromkeys(side for side, _ in pairs))
 
     def keyed(frame: pd.DataFrame, per_block: int, rank: int) -> pd.DataFrame:
@@ -244,9 +251,31 @@ def with_side_totals(tables: RunTables, pairs: list[tuple[str, str]], reps: int)
             _position=position % per_block,
         )
 
-    both = pd.concat([keyed(tables.summary, len(pairs), 0), keyed(extra, len(sides), 1)])
+    both = pd.concat([keyed(summary, len(pairs), 0), keyed(extra, len(sides), 1)])
     both = both.sort_values(["_block", "_side", "_rank", "_position"], kind="stable")
     return both.drop(columns=["_block", "_side", "_rank", "_position"]).reset_index(drop=True)
+
+
+def window_days(
+    scenario: Scenario, window: tuple[dt.date, dt.date] | None, file: str, key: str = "window"
+) -> tuple[int, int | None]:
+    """A date window as (first day, last day) of the run, or an error naming ``key``."""
+    if window is None:
+        return 0, None
+    first, last = window
+    start, end = scenario.scenario.start_date, scenario.end_date
+    if not start <= first <= last <= end:
+        raise ScenarioError(file, key, f"{first}:{last} must be ordered dates within {start}:{end}")
+    return (first - start).days, (last - start).days
+
+
+def parse_window(text: str, file: str, key: str = "--window") -> tuple[dt.date, dt.date]:
+    """``"2024-01-01:2024-12-31"`` → two dates."""
+    try:
+        first, last = (dt.date.fromisoformat(part.strip()) for part in text.split(":"))
+    except ValueError:
+        raise ScenarioError(file, key, f"expected FIRST:LAST as ISO dates, got {text!r}") from None
+    return first, last
 
 
 def compare(
@@ -258,6 +287,7 @@ def compare(
     timeseries: bool = True,
     progress: bool | None = None,
     confidence: float = CONFIDENCE,
+    window: tuple[dt.date, dt.date] | None = None,
 ) -> Comparison:
     """Run two variants on common random numbers and measure their paired differences.
 
@@ -270,6 +300,8 @@ def compare(
         timeseries: also build the daily table (the figures need it).
         progress: show a progress bar (default: when stderr is a terminal).
         confidence: of the intervals.
+        window: first and last date the metrics cover (default: the whole run); the
+            daily table and the figures always cover the whole run.
 
     Raises:
         ScenarioError: unknown variant, not two different variants, fewer than two
@@ -289,6 +321,7 @@ def compare(
             file, f"munitions.{ALL_MUNITIONS}", "this id is kept for the totals of a side"
         )
     master = pair[0].scenario.seed if seed is None else seed
+    days = window_days(pair[0], window, file, "--window")
     try:
         tables = run_variants(
             pair, reps=reps, seed=master, timeseries=timeseries, progress=progress
@@ -300,7 +333,7 @@ def compare(
             f"changes the structure of {labels[0]!r} (ids, sides, links, dates); "
             "a paired comparison needs the same structure with other numbers",
         ) from None
-    tables.summary = with_side_totals(tables, side_munition_pairs(pair[0]), reps)
+    tables.summary = with_side_totals(tables, side_munition_pairs(pair[0]), reps, days)
     paired = paired_table(tables.summary, labels[0], labels[1], confidence=confidence)
     tables.extra = {
         "comparison": {
@@ -309,6 +342,7 @@ def compare(
             "difference": "variant_a - variant_b",
             "reps": reps,
             "confidence": confidence,
+            "window": [d.isoformat() for d in window] if window else None,
             "settings": {
                 label: dict(s.variants.get(label, {}))
                 for label, s in zip(labels, pair, strict=True)

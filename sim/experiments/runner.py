@@ -147,10 +147,18 @@ def _replication_major(n_variants: int, reps: int) -> np.ndarray:
 
 
 def summary_table(
-    record: dict[str, np.ndarray], pairs: list[tuple[str, str]], labels: Sequence[str], reps: int
+    record: dict[str, np.ndarray],
+    pairs: list[tuple[str, str]],
+    labels: Sequence[str],
+    reps: int,
+    first_day: int = 0,
+    last_day: int | None = None,
 ) -> pd.DataFrame:
-    """One row per replication × variant × side × munition, with every metric."""
-    metrics = summarise(record)
+    """One row per replication × variant × side × munition, with every metric.
+
+    Metrics cover days ``first_day`` to ``last_day`` (inclusive; default: the whole run).
+    """
+    metrics = summarise(record, first_day, last_day)
     order = _replication_major(len(labels), reps)
     n_pairs = len(pairs)
     members = len(order)
