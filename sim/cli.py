@@ -56,10 +56,13 @@ def _overrides(file: str, assignments: Sequence[str]) -> dict[str, Any]:
 
 
 def cmd_validate(args: argparse.Namespace) -> str | None:
+    from sim.model import SupplyModel
     from sim.scenario.loader import check_variants
     from sim.scenario.references import ENTITY_LISTS
 
     scenarios = check_variants(args.scenario)
+    for scenario in scenarios:
+        SupplyModel([scenario], seeds=[0])  # building checks what only the model knows
     base = scenarios[0]
     counts = ", ".join(
         f"{len(getattr(base, name))} {name.replace('_', ' ')}" for name in ENTITY_LISTS

@@ -196,3 +196,16 @@ def test_bad_command_lines_exit_2_with_one_line(tmp_path, args, words):
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert words in lines[0]
     assert not any(tmp_path.iterdir())
+
+
+def test_validate_refuses_an_event_on_a_number_fixed_at_the_start(tmp_path):
+    # capacity lives in the ramp: an event must scale it (capacity_scale), not set it
+    path = _edited(
+        tmp_path,
+        'set = { "sanctions.pressure" = 0.5 }',
+        'set = { "producers.industry.rounds_per_day.shell_152" = 1.0 }',
+    )
+    done = munsim("validate", str(path))
+    assert done.returncode == 2
+    assert "events.new_export_controls.set.producers.industry.rounds_per_day" in done.stderr
+    assert "not a parameter that can change on a date" in done.stderr
