@@ -41,7 +41,9 @@ class StructureError(ValueError):
     """Members of one batch must share ids, sides and links; only numbers may differ."""
 
 
-def _structure(s: Scenario) -> tuple:
+def structure(s: Scenario) -> tuple:
+    """What members of one batch must share: ids, sides, links, days; not numbers."""
+
     def ids(items):
         return tuple(item.id for item in items)
 
@@ -97,9 +99,9 @@ class SupplyModel(mesa.Model):
     def __init__(self, members: Sequence[Scenario], seeds: Sequence[int]) -> None:
         if len(members) != len(seeds) or not members:
             raise ValueError("need one seed per member, and at least one member")
-        shape = _structure(members[0])
+        shape = structure(members[0])
         for index, member in enumerate(members[1:], start=1):
-            if _structure(member) != shape:
+            if structure(member) != shape:
                 raise StructureError(f"member {index} differs in structure from member 0")
         super().__init__(rng=int(seeds[0]))
         base = members[0]

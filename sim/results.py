@@ -42,7 +42,7 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
@@ -147,7 +147,7 @@ def write_run(
         tables.summary.to_csv(folder / "summary.csv", index=False)
         if extra is not None:
             extra(folder)
-        text = json.dumps(info, indent=2, default=_json_default)
+        text = json.dumps(info, indent=2, default=json_default)
         (folder / "manifest.json").write_text(text + "\n")
 
     return new_run_folder(out_dir, run_folder_name(first.scenario.name, command_name), fill)

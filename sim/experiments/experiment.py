@@ -36,7 +36,6 @@ import copy
 import datetime as dt
 import hashlib
 import json
-import re
 import types
 import typing
 from dataclasses import dataclass
@@ -47,10 +46,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.metrics import METRICS
-from sim.model import _structure as structure_of
 from sim.model import side_munition_pairs
+from sim.model import structure as structure_of
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import _location, _message, load_scenario, read_raw, with_overrides
+from sim.scenario.loader import input_error, load_scenario, read_raw, with_overrides
 from sim.scenario.paths import PathError, set_path, split_path
 from sim.scenario.schema import Identifier, Scalar, Scenario
 
@@ -67,7 +66,6 @@ class _Strict(BaseModel):
 Bound = dt.date | float
 # A cross-field check says which key it is about as "KEY: message"; the loader moves KEY
 # into the error's key path.
-_KEYED = re.compile(r"^Value error, ([a-z_]+): (.*)$", re.DOTALL)
 
 
 class ExperimentInfo(_Strict):
@@ -436,15 +434,7 @@ def _validate(raw: dict[str, Any], file: str) -> ExperimentFile:
     try:
         return ExperimentFile.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = exc.error_count() - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        location, message = first["loc"], _message(first)
-        keyed = _KEYED.match(message)
-        if keyed:
-            location, message = (*location, keyed.group(1)), keyed.group(2)
-        message = message.removeprefix("Value error, ")
-        raise ScenarioError(file, _location(raw, location), message + suffix) from None
+        raise input_error(exc, raw, file) from None
 
 
 def load_experiment(path: str | Path) -> Experiment:

@@ -48,7 +48,7 @@ from sim.experiments.shards import (
     shard_path,
     write_shard,
 )
-from sim.results import _json_default, run_folder_name, versions
+from sim.results import json_default, run_folder_name, versions
 from sim.scenario.errors import ScenarioError
 
 PARTIAL = ".partial"
@@ -69,7 +69,7 @@ class SweepResult:
 
 def _write_json(path: Path, content: dict[str, Any]) -> None:
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(content, indent=2, default=_json_default) + "\n")
+    temporary.write_text(json.dumps(content, indent=2, default=json_default) + "\n")
     os.replace(temporary, path)
 
 

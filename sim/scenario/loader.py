@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,15 +93,31 @@ def _message(error: dict[str, Any]) -> str:
     return message
 
 
+_KEYED = re.compile(r"^([a-z_]+): (.*)$", re.DOTALL)  # "key: problem" from a validator
+
+
+def input_error(exc: ValidationError, raw: dict[str, Any], file: str) -> ScenarioError:
+    """The first problem pydantic found in ``raw``, as one error at its dotted path.
+
+    A validator may name the key it is about as ``"key: problem"``; the key then joins
+    the path.
+    """
+    first = exc.errors()[0]
+    more = exc.error_count() - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    location, message = tuple(first["loc"]), _message(first).removeprefix("Value error, ")
+    keyed = _KEYED.match(message)
+    if keyed:
+        location, message = (*location, keyed.group(1)), keyed.group(2)
+    return ScenarioError(file, _location(raw, location), message + suffix)
+
+
 def validate_raw(raw: dict[str, Any], file: str) -> Scenario:
     """Validate a raw dictionary against the schema and the cross-references."""
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        more = exc.error_count() - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise ScenarioError(file, _location(raw, first["loc"]), _message(first) + suffix) from None
+        raise input_error(exc, raw, file) from None
     check_references(scenario, file)
     return scenario
 
