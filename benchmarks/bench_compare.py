@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import sim
-from sim.report import write_comparison
+from sim.outputs.report import write_comparison
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ import platform
 import time
 from pathlib import Path
 
-from sim.model import SupplyModel
+from sim.engine.model import SupplyModel
 from sim.scenario.loader import build_scenario, read_raw
 
 TUTORIAL = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.toml"

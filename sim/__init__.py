@@ -9,10 +9,10 @@ The Python API::
     done = sim.sweep("scenarios/experiments/tutorial_morris.toml")  # a run folder + tables
 """
 
+from sim.engine.model import SupplyModel
 from sim.experiments.compare import Comparison, compare
 from sim.experiments.runner import RunTables, run
-from sim.model import SupplyModel
-from sim.results import read_run, write_run
+from sim.outputs.results import read_run, write_run
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import load_scenario
 

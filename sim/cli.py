@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sim.ledger import LedgerError
+from sim.engine.ledger import LedgerError
 from sim.scenario.errors import ScenarioError
 from sim.scenario.paths import PathError, parse_assignment
 
@@ -56,7 +56,7 @@ def _overrides(file: str, assignments: Sequence[str]) -> dict[str, Any]:
 
 
 def cmd_validate(args: argparse.Namespace) -> str | None:
-    from sim.model import SupplyModel
+    from sim.engine.model import SupplyModel
     from sim.scenario.loader import check_variants
     from sim.scenario.references import ENTITY_LISTS
 
@@ -89,7 +89,7 @@ def _scenario_and_replications(args: argparse.Namespace):
 
 def cmd_run(args: argparse.Namespace) -> str:
     from sim.experiments.runner import run, utc_now
-    from sim.results import write_run
+    from sim.outputs.results import write_run
 
     scenario, reps, seed = _scenario_and_replications(args)
     started = utc_now()
@@ -106,6 +106,7 @@ def _print_summary(summary) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
+    from sim.engine.metrics import ALL_MUNITIONS, HEADLINE_METRICS
     from sim.experiments.compare import (
         compare,
         parse_variants,
@@ -113,8 +114,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
         require_replications,
     )
     from sim.experiments.runner import utc_now
-    from sim.metrics import ALL_MUNITIONS, HEADLINE_METRICS
-    from sim.report import comparison_headline, paired_for_display, write_comparison
+    from sim.outputs.report import comparison_headline, paired_for_display, write_comparison
 
     variants = parse_variants(args.variants, args.scenario, "--variants") if args.variants else None
     reps = whole_number(args.scenario, "--reps", args.reps, 1)
@@ -134,7 +134,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
 
 
 def cmd_plot(args: argparse.Namespace) -> str:
-    from sim.report import redraw
+    from sim.outputs.report import redraw
 
     folder = redraw(args.run_dir)
     print(f"report: {folder / 'report.html'}")
@@ -143,7 +143,8 @@ def cmd_plot(args: argparse.Namespace) -> str:
 
 def cmd_check(args: argparse.Namespace) -> str:
     from sim.experiments.runner import utc_now
-    from sim.validation import check, format_table, write_check
+    from sim.experiments.validation import check, format_table
+    from sim.outputs.results import write_check
 
     scenario, reps, seed = _scenario_and_replications(args)
     started = utc_now()
@@ -182,7 +183,7 @@ def cmd_sweep(args: argparse.Namespace) -> str:
 
 def _print_ranking(done) -> None:
     from sim.experiments.sensitivity import ranking
-    from sim.experiments.sweep_report import number
+    from sim.outputs.sweep_report import number
 
     index = done.manifest["analysis"]["headline_index"]
     for output in done.manifest["outputs"]:

@@ -11,8 +11,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import sim
-from sim.metrics import HEADLINE_METRICS, METRIC_UNITS
-from sim.plotting import (
+from sim.engine.metrics import HEADLINE_METRICS, METRIC_UNITS
+from sim.outputs.plotting import (
     VARIANT_STYLES,
     daily_by_replication,
     paired_difference,

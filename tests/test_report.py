@@ -12,7 +12,7 @@ import pytest
 
 import sim
 from sim.experiments.compare import PAIRED_COLUMNS
-from sim.report import (
+from sim.outputs.report import (
     draw_figures,
     first_crossings,
     format_number,

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.metrics import RECORD_COLUMNS
+from sim.engine.accounts import RECORDED
+from sim.experiments.validation import check, check_table, checkpoint_values, format_table
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import build_scenario, read_raw
-from sim.validation import check, check_table, checkpoint_values, format_table
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW, _ = read_raw(ROOT / "scenarios" / "tutorial.toml")
@@ -41,7 +41,7 @@ def window(first, last, **fields):
 @pytest.fixture
 def books():
     """Fired = 100 x (pair + 1) + member each day, so every sum is easy to check."""
-    record = {name: np.zeros((DAYS, MEMBERS, len(PAIRS)), np.int64) for name in RECORD_COLUMNS}
+    record = {name: np.zeros((DAYS, MEMBERS, len(PAIRS)), np.int64) for name in RECORDED}
     member = np.arange(MEMBERS)[None, :, None]
     pair = np.arange(len(PAIRS))[None, None, :]
     record["fired"][:] = 100 * (pair + 1) + member

@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from sim.engine.metrics import summarise
+from sim.engine.model import SupplyModel
 from sim.experiments.experiment import Output, Parameter
 from sim.experiments.plan import BatchJob
-from sim.metrics import summarise
-from sim.model import SupplyModel
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import with_overrides
 from sim.scenario.schema import Scenario

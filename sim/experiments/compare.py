@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.engine.metrics import ALL_MUNITIONS, DAY_METRICS, METRICS, NEVER, side_totals
+from sim.engine.structure import StructureError, side_munition_pairs
 from sim.experiments.runner import RunTables, run_variants, summary_table
-from sim.metrics import ALL_MUNITIONS, DAY_METRICS, METRICS, NEVER, side_totals
-from sim.model import StructureError, side_munition_pairs
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import BASELINE, build_scenario, read_raw
 from sim.scenario.schema import Scenario

@@ -45,9 +45,9 @@ from typing import Annotated, Any, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from sim.metrics import METRICS
-from sim.model import side_munition_pairs
-from sim.model import structure as structure_of
+from sim.engine.metrics import METRICS
+from sim.engine.structure import side_munition_pairs
+from sim.engine.structure import structure as structure_of
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import input_error, load_scenario, read_raw, with_overrides
 from sim.scenario.paths import PathError, set_path, split_path
@@ -152,7 +152,7 @@ class ParameterSpec(_Strict):
 class OutputSpec(_Strict):
     """``[[outputs]]``: a summary metric for one side and munition, over a date window."""
 
-    metric: str = Field(description="A metric of sim.metrics.METRICS.")
+    metric: str = Field(description="A metric of sim.engine.metrics.METRICS.")
     side: str = Field(default=ALL, description="A side id, or 'all' (summed).")
     munition: str = Field(default=ALL, description="A munition id, or 'all' (summed).")
     start_date: dt.date | None = Field(default=None, description="Window start (default: day 0).")

@@ -31,10 +31,11 @@ from typing import Any
 
 import numpy as np
 
+from sim.engine.accounts import RECORDED
+from sim.engine.rng import member_seed
+from sim.engine.structure import side_munition_pairs
 from sim.experiments.experiment import Experiment
 from sim.experiments.samplers import derived_seed, sample_matrix
-from sim.model import COLUMNS, side_munition_pairs
-from sim.rng import member_seed
 
 MAX_BATCH = 256  # beyond this the fixed cost of a day is well amortised
 MIN_BATCH = 32
@@ -125,7 +126,7 @@ def default_batch_size(experiment: Experiment, members: int) -> int:
     """
     scenario = experiment.scenario
     pairs = len(side_munition_pairs(scenario))
-    per_member = scenario.scenario.days * pairs * 8 * (len(COLUMNS) + _WORK_ARRAYS)
+    per_member = scenario.scenario.days * pairs * 8 * (len(RECORDED) + _WORK_ARRAYS)
     fits = max(1, BATCH_MEMORY_BYTES // per_member)
     wanted = max(math.ceil(members / 8), min(MIN_BATCH, members))
     return max(1, min(wanted, MAX_BATCH, fits))

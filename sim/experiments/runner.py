@@ -22,30 +22,14 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.metrics import METRICS, RECORD_COLUMNS, days_of_supply, summarise
-from sim.model import SupplyModel
-from sim.rng import member_seed
+from sim.engine.accounts import ACCOUNTS
+from sim.engine.metrics import METRICS, summarise, with_derived
+from sim.engine.model import SupplyModel
+from sim.engine.rng import member_seed
 from sim.scenario.schema import Scenario
 
 KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "munition")
-STOCK_COLUMNS = ("stock_legacy", "stock_depot", "stock_unit", "in_transit")
-FLOW_COLUMNS = (
-    "produced",
-    "refurbished",
-    "imports_dispatched",
-    "imports_arrived",
-    "interdicted",
-    "destroyed",
-    "discarded",
-    "delivered",
-    "demanded",
-    "fired",
-    "shortfall",
-    "duds",
-    "effective_fire",
-)
-EXTRA_COLUMNS = ("imports_in_transit", "days_of_supply")
-TIMESERIES_COLUMNS = KEY_COLUMNS + STOCK_COLUMNS + FLOW_COLUMNS + EXTRA_COLUMNS
+TIMESERIES_COLUMNS = KEY_COLUMNS + tuple(account.name for account in ACCOUNTS)
 
 
 @dataclass
@@ -190,32 +174,21 @@ def timeseries_table(
         return shaped.transpose(2, 1, 0, 3).reshape(-1)
 
     columns: dict[str, Any] = {}
-    rows_per_day = n_pairs
     rows = n_members * n_days * n_pairs
     columns["replication"] = np.repeat(np.arange(reps), rows // reps)
     columns["variant"] = np.tile(
         np.repeat(np.asarray(labels, dtype=object), n_days * n_pairs), reps
     )
-    columns["day"] = np.tile(np.repeat(np.arange(n_days), rows_per_day), n_members)
+    columns["day"] = np.tile(np.repeat(np.arange(n_days), n_pairs), n_members)
     start = np.datetime64(scenario.scenario.start_date, "D")
     columns["date"] = start + columns["day"].astype("timedelta64[D]")
     columns["side"] = np.tile([s for s, _ in pairs], n_members * n_days)
     columns["munition"] = np.tile([m for _, m in pairs], n_members * n_days)
-    for name in STOCK_COLUMNS:
-        columns[name] = tidy(record[name])
-    derived = {
-        "shortfall": record["demanded"] - record["fired"],
-        "effective_fire": record["fired"] - record["duds"],
-    }
-    for name in FLOW_COLUMNS:
-        columns[name] = tidy(derived[name] if name in derived else record[name])
-    columns["imports_in_transit"] = tidy(record["imports_in_transit"])
-    columns["days_of_supply"] = tidy(days_of_supply(record))
-    table = pd.DataFrame(columns)
+    for name, values in with_derived(record).items():
+        columns[name] = tidy(values)
+    table = pd.DataFrame({name: columns[name] for name in TIMESERIES_COLUMNS})
     table["variant"] = table["variant"].astype(str)
     table["date"] = table["date"].astype("datetime64[s]")
-    assert list(table.columns) == list(TIMESERIES_COLUMNS)
-    assert set(RECORD_COLUMNS) <= set(record)
     return table
 
 

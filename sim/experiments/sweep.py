@@ -48,7 +48,7 @@ from sim.experiments.shards import (
     shard_path,
     write_shard,
 )
-from sim.results import json_default, run_folder_name, versions
+from sim.outputs.results import json_default, run_folder_name, versions
 from sim.scenario.errors import ScenarioError
 
 PARTIAL = ".partial"
@@ -293,7 +293,7 @@ def _manifest(
 
 def _conclude(plan: Plan, workspace: Workspace, command: str) -> SweepResult:
     """Results, sensitivity, manifest, figures and report, then the folder into place."""
-    from sim.experiments.sweep_report import draw_figures, write_report
+    from sim.outputs.sweep_report import draw_figures, write_report
 
     folder = workspace.folder
     _assemble(plan, workspace, folder / "results.parquet")

@@ -17,9 +17,26 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+NEVER_DAYS = 10**9  # a day number beyond any horizon
+
+
+@dataclass(frozen=True)
+class WhenAbsent:
+    """What a value the file leaves out means to the engine (metadata of a field).
+
+    ``value`` stands for a missing optional number, a missing date's day number, or a
+    munition a per-munition table does not list.
+    """
+
+    value: float
+    meaning: str
+
 
 Identifier = Annotated[
     str,
@@ -35,7 +52,18 @@ Rounds = Annotated[int, Field(ge=0, le=10**12, description="Whole rounds.")]
 PerMunitionRate = dict[Identifier, NonNegative]
 PerMunitionRounds = dict[Identifier, Rounds]
 Posture = Literal["offensive", "defensive", "holding"]
+Targeting = Literal["random", "largest", "nearest"]
+Mode = Literal["rail", "sea", "road", "air"]
+Noise = Literal["lognormal", "uniform"]
 Scalar = bool | int | float | str | dt.date
+
+FROM_START = WhenAbsent(-NEVER_DAYS, "from the start")
+NO_END = WhenAbsent(NEVER_DAYS, "never ends")
+UNLIMITED = WhenAbsent(math.inf, "unlimited")
+StartDate = Annotated[dt.date | None, FROM_START]
+EndDate = Annotated[dt.date | None, NO_END]
+Limit = Annotated[NonNegative | None, UNLIMITED]
+PerMunitionLimit = Annotated[PerMunitionRate, UNLIMITED]
 
 
 class Strict(BaseModel):
@@ -99,6 +127,11 @@ class Producer(Strict):
     )
     capacity_scale: NonNegative = Field(default=1.0, description="Multiplier on capacity.")
     noise_cv: float = Field(default=0.0, ge=0.0, le=2.0, description="Daily output noise (CV).")
+    noise_distribution: Noise = Field(
+        default="lognormal",
+        description="Shape of the mean-one daily output noise: lognormal, or uniform on "
+        "1 ± √3·noise_cv.",
+    )
     sanctioned_input_share: Share = Field(
         default=0.0, description="Share of output that depends on sanctioned imported inputs."
     )
@@ -133,10 +166,10 @@ class Route(Strict):
     """``[[importers.routes]]``: a way shipments travel from a supplier to a depot."""
 
     id: Identifier
-    mode: Literal["rail", "sea", "road", "air"]
+    mode: Mode
     ship_to: Identifier
-    start_date: dt.date | None = Field(default=None, description="First shipment (default: start).")
-    end_date: dt.date | None = Field(default=None, description="Last shipment (default: none).")
+    start_date: StartDate = Field(default=None, description="First shipment (default: start).")
+    end_date: EndDate = Field(default=None, description="Last shipment (default: none).")
     cadence_days: int = Field(ge=1, le=3650, description="Days between shipments.")
     containers_per_shipment: NonNegative
     rounds_per_container: NonNegative = Field(
@@ -169,9 +202,9 @@ class Importer(Strict):
     id: Identifier
     side: Identifier = Field(description="The receiving side.")
     enabled: bool = True
-    start_date: dt.date | None = Field(default=None, description="Willing from (default: start).")
-    end_date: dt.date | None = Field(default=None, description="Willing until (default: never).")
-    contract_rounds: NonNegative | None = Field(
+    start_date: StartDate = Field(default=None, description="Willing from (default: start).")
+    end_date: EndDate = Field(default=None, description="Willing until (default: never).")
+    contract_rounds: Limit = Field(
         default=None, description="Most rounds it will ever dispatch (default: unlimited)."
     )
     supply_scale: NonNegative = Field(default=1.0, description="Multiplier on shipment size.")
@@ -187,7 +220,15 @@ class Depot(Strict):
     id: Identifier
     side: Identifier
     stock_rounds: PerMunitionRounds = Field(default_factory=dict)
-    throughput_rounds_per_day: NonNegative = Field(description="Most rounds sent out per day.")
+    throughput_rounds_per_day: Limit = Field(
+        default=None,
+        description="Most rounds of all munitions sent out per day (default: unlimited).",
+    )
+    munition_throughput_rounds_per_day: PerMunitionLimit = Field(
+        default_factory=dict,
+        description="Most rounds of each munition sent out per day (a munition not listed: "
+        "only the total applies).",
+    )
     target_days_of_supply: NonNegative = Field(
         default=10.0, description="Stock it orders up to, in days of downstream demand."
     )
@@ -214,7 +255,7 @@ class Link(Strict):
     from_depot: Identifier = Field(alias="from")
     to_depot: Identifier = Field(alias="to")
     transit_days: int = Field(default=1, ge=0, le=365)
-    capacity_rounds_per_day: NonNegative | None = Field(
+    capacity_rounds_per_day: Limit = Field(
         default=None, description="Most rounds sent along it per day (default: unlimited)."
     )
     priority: int = Field(default=1, ge=1, description="1 is served first.")
@@ -262,11 +303,29 @@ class StrikeCampaign(Strict):
     enabled: bool = True
     strikes_per_day: NonNegative = Field(default=0.0, description="Mean strikes per day.")
     max_strikes_per_day: int = Field(default=4, ge=1, le=32)
-    targeting: Literal["random", "largest", "nearest"] = "random"
-    destroyed_share: Share = Field(description="Share of a depot's stock a hit destroys.")
+    targeting: Targeting = "random"
+    destroyed_share: Share = Field(
+        description="Share of a depot's stock a hit destroys (the mean, with a spread)."
+    )
+    destroyed_share_spread: Share = Field(
+        default=0.0,
+        description="Half-width of the uniform range each strike's share is drawn from: "
+        "destroyed_share ± destroyed_share_spread.",
+    )
     depots: list[Identifier] | None = Field(
         default=None, description="Depots it can reach (default: all of target_side)."
     )
+
+    @model_validator(mode="after")
+    def _spread_within_bounds(self) -> StrikeCampaign:
+        low = self.destroyed_share - self.destroyed_share_spread
+        high = self.destroyed_share + self.destroyed_share_spread
+        if low < 0.0 or high > 1.0:
+            raise ValueError(
+                "destroyed_share_spread: destroyed_share ± destroyed_share_spread must lie "
+                f"in [0, 1] (it spans {low:g} to {high:g})"
+            )
+        return self
 
 
 class Event(Strict):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.results import read_run
-from sim.validation import CHECK_COLUMNS
+from sim.experiments.validation import CHECK_COLUMNS
+from sim.outputs.results import read_run
 
 ROOT = Path(__file__).resolve().parents[2]
 WAR = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.engine.metrics import METRICS
 from sim.experiments.runner import TIMESERIES_COLUMNS
-from sim.metrics import METRICS
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "scenarios" / "tutorial.toml"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 import sim
+from sim.engine.metrics import ALL_MUNITIONS, METRICS, NEVER
 from sim.experiments.compare import (
     PAIRED_COLUMNS,
     compare,
@@ -19,7 +20,6 @@ from sim.experiments.compare import (
     paired_table,
     t_interval,
 )
-from sim.metrics import ALL_MUNITIONS, METRICS, NEVER
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "scenarios" / "tutorial.toml"
@@ -242,16 +242,16 @@ def test_a_variant_that_changes_the_structure_is_refused(tmp_path):
 
 
 def test_side_totals_follow_each_sides_munitions_with_two_sides():
+    from sim.engine.accounts import RECORDED
     from sim.experiments.compare import with_side_totals
     from sim.experiments.runner import RunTables, summary_table
-    from sim.metrics import RECORD_COLUMNS
 
     rng = np.random.default_rng(0)
     pairs = [("RU", "a"), ("RU", "b"), ("UA", "a")]
     reps, labels = 2, ["A", "B"]
     record = {
         name: rng.integers(0, 100, size=(5, reps * len(labels), len(pairs))).astype(np.int64)
-        for name in RECORD_COLUMNS
+        for name in RECORDED
     }
     summary = summary_table(record, pairs, labels, reps)
     tables = RunTables(summary, None, [1, 2], dict.fromkeys(labels), 0, record)

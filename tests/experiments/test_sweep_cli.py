@@ -21,7 +21,7 @@ import pytest
 from SALib.analyze import sobol
 from sweep_support import ROOT, SOBOL, munsim, write
 
-from sim.results import read_run
+from sim.outputs.results import read_run
 
 PLANNED = [(s, r) for s in range(40) for r in range(2)]
 

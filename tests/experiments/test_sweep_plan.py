@@ -9,6 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from sweep_support import GRID, SOBOL, write
 
+from sim.engine.rng import member_seed
 from sim.experiments.batch import SweepContext, run_batch
 from sim.experiments.experiment import Parameter, load_experiment
 from sim.experiments.plan import BatchJob, make_plan
@@ -20,7 +21,6 @@ from sim.experiments.shards import (
     shard_path,
     write_shard,
 )
-from sim.rng import member_seed
 
 PARAMS = (Parameter("a", "float", 0.0, 1.0), Parameter.whole("b", "int", 2, 5))
 

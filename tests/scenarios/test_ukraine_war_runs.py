@@ -13,11 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.engine.structure import side_munition_pairs
 from sim.experiments.runner import replication_seeds, run_variants, simulate
-from sim.ledger import HELD, INFLOWS, OUTFLOWS
-from sim.model import side_munition_pairs
+from sim.experiments.validation import check_table
 from sim.scenario.loader import load_scenario
-from sim.validation import check_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
@@ -27,6 +26,11 @@ REPS = 4
 # makes another checkpoint miss, or one of these hit, should be looked at, and this
 # set updated with the reason in the docs.
 MISSES_TODAY = {"ratio_apr_2023", "ratio_h1_2024", "dprk_rounds_aug_2024"}
+# the books written out here, not taken from the engine's registry, so the two check
+# each other
+HELD = ("stock_legacy", "stock_depot", "stock_unit", "in_transit")
+INFLOWS = ("produced", "imports_dispatched")
+OUTFLOWS = ("fired", "destroyed", "interdicted", "discarded")
 
 
 @pytest.fixture(scope="module")

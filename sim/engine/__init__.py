@@ -1,0 +1,1 @@
+"""The engine: the model, its agents, their compiled daily rules and the books."""

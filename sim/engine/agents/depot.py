@@ -1,0 +1,285 @@
+"""Depot: a storage and transfer node that serves front units and downstream depots.
+
+Also the links between depots: a link is a depot's leg to the depot it feeds, and the
+downstream depot orders along it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from sim.engine.accounts import flow_index, stock_index
+from sim.engine.agents.base import SupplyAgent, sides_of
+from sim.engine.agents.front_unit import expected_demand, order_up_to
+from sim.engine.arithmetic import (
+    allocate_by_priority_into,
+    carried_share,
+    share_out_into,
+    whole_cap,
+)
+from sim.engine.compiled import kernel, rule
+from sim.engine.network import dispatch, downstream, supply_graph, upstream_first
+from sim.scenario import schema
+
+if TYPE_CHECKING:
+    from sim.engine.model import SupplyModel
+
+DELIVERED = flow_index("delivered")
+STOCK_DEPOT = stock_index("stock_depot")
+
+
+class LinkArrays(NamedTuple):
+    """Every link's numbers: ``[L]`` wiring, ``[M, L]`` parameters."""
+
+    source: np.ndarray
+    receiver: np.ndarray
+    line: np.ndarray
+    transit_days: np.ndarray
+    capacity_rounds_per_day: np.ndarray
+    priority: np.ndarray
+
+
+class DepotArrays(NamedTuple):
+    """Every depot's stock and numbers, whom it serves, and the links between depots."""
+
+    side: np.ndarray  # [D]
+    stock: np.ndarray  # [M, D, K]
+    duds: np.ndarray  # [M, D, K] latent duds within ``stock``
+    throughput_rounds_per_day: np.ndarray
+    munition_throughput_rounds_per_day: np.ndarray
+    target_days_of_supply: np.ndarray
+    exposure: np.ndarray
+    distance_to_front_km: np.ndarray
+    dispersal: np.ndarray
+    dispersal_protection: np.ndarray
+    dispersal_throughput_cost: np.ndarray
+    dispersal_extra_transit_days: np.ndarray
+    order: np.ndarray  # [D] suppliers before the depots they feed
+    client_start: np.ndarray  # [D + 1] each depot's clients: its units, then its links
+    client_unit: np.ndarray  # [Q] the unit served (-1: a link)
+    client_link: np.ndarray  # [Q] the link served (-1: a unit)
+    served_start: np.ndarray  # [D + 1] each depot's units downstream, for its target stock
+    served: np.ndarray
+    inbound_start: np.ndarray  # [D + 1] the lines that end at each depot
+    inbound: np.ndarray
+
+
+class Depot(SupplyAgent):
+    """Holds stock and sends it out, by priority, under its daily throughput.
+
+    Units order up to their target days of supply; downstream depots order up to theirs,
+    counting what is already on the way. The throughput (a total, and optionally one
+    per munition) is shared among munitions in proportion to what is wanted. Dispersal
+    lowers strike losses at the cost of throughput and of extra transit days into the
+    depot.
+    """
+
+    kind = "depots"
+    spec = schema.Depot
+
+    @property
+    def stock(self) -> np.ndarray:
+        """Rounds held now, ``[M, K]``."""
+        return self.model.arrays.depots.stock[:, self.index]
+
+    @classmethod
+    def build(cls, model: SupplyModel) -> tuple[DepotArrays, LinkArrays]:
+        base = model.base
+        table = cls.table(model)
+        agents = cls.create(model, table)
+        links = model.table(schema.Link, lambda scenario: scenario.links)
+        for index, spec in enumerate(base.links):
+            model.parameters.append(links.entity(f"links.{spec.id}", index))
+        names = [d.id for d in base.depots]
+        graph = supply_graph(names, [(ln.from_depot, ln.to_depot) for ln in base.links])
+        lines = [
+            model.lines.add(
+                f"links.{ln.id}",
+                receiver=names.index(ln.to_depot),
+                side=agents[names.index(ln.to_depot)].side,
+                imported=False,
+            )
+            for ln in base.links
+        ]
+        clients: list[tuple[int, int]] = []
+        served: list[int] = []
+        inbound: list[int] = []
+        client_start, served_start, inbound_start = [0], [0], [0]
+        for name in names:
+            clients += [(u, -1) for u, unit in enumerate(base.front_units) if unit.depot == name]
+            clients += [(-1, j) for j, ln in enumerate(base.links) if ln.from_depot == name]
+            below = downstream(graph, name)
+            served += [u for u, unit in enumerate(base.front_units) if unit.depot in below]
+            inbound += model.lines.into(names.index(name))
+            client_start.append(len(clients))
+            served_start.append(len(served))
+            inbound_start.append(len(inbound))
+        stock = table["stock_rounds"].copy()
+        depots = DepotArrays(
+            sides_of(agents),
+            stock,
+            np.zeros_like(stock),
+            *(table[name] for name in DepotArrays._fields[3:12]),
+            np.array([names.index(n) for n in upstream_first(graph)], np.int64),
+            np.array(client_start, np.int64),
+            np.array([u for u, _ in clients], np.int64),
+            np.array([j for _, j in clients], np.int64),
+            np.array(served_start, np.int64),
+            np.array(served, np.int64),
+            np.array(inbound_start, np.int64),
+            np.array(inbound, np.int64),
+        )
+        return depots, LinkArrays(
+            np.array([names.index(ln.from_depot) for ln in base.links], np.int64),
+            np.array([names.index(ln.to_depot) for ln in base.links], np.int64),
+            np.array(lines, np.int64),
+            links["transit_days"],
+            links["capacity_rounds_per_day"],
+            links["priority"],
+        )
+
+
+class DepotWork(NamedTuple):
+    """Work space of one member's allocation (reused every day)."""
+
+    expected: np.ndarray  # [U, K] each unit's mean demand
+    asked: np.ndarray  # [K, Q] what each client of a depot asks for
+    given: np.ndarray  # [K, Q] what it gets
+    duds_sent: np.ndarray  # [K, Q] the latent duds among it
+    priority: np.ndarray  # [Q]
+    rows: np.ndarray  # [2, Q] work space of the allocation by priority
+    munition: np.ndarray  # [4, K] a link's request and ask, what is wanted, the budget
+
+
+@rule
+def workspace(a, units):
+    """Work space for the largest number of clients any depot has."""
+    n_munitions = a.stock.shape[2]
+    most = 1
+    for d in range(a.side.shape[0]):
+        most = max(most, a.client_start[d + 1] - a.client_start[d])
+    return DepotWork(
+        np.zeros((units.side.shape[0], n_munitions), np.float64),
+        np.zeros((n_munitions, most), np.int64),
+        np.zeros((n_munitions, most), np.int64),
+        np.zeros((n_munitions, most), np.int64),
+        np.zeros(most, np.int64),
+        np.zeros((2, most), np.int64),
+        np.zeros((4, n_munitions), np.int64),
+    )
+
+
+@kernel
+def extra_transit_days(dispersal_extra_transit_days, dispersal):
+    """Days a depot's dispersal adds to shipments into it."""
+    return np.int64(np.rint(dispersal_extra_transit_days * dispersal))
+
+
+@kernel
+def throughput(throughput_rounds_per_day, dispersal, dispersal_throughput_cost):
+    """Whole rounds a depot can send out today (all munitions)."""
+    cost = 1.0 - dispersal * dispersal_throughput_cost
+    return whole_cap(throughput_rounds_per_day * cost)
+
+
+@rule
+def allocate(a, links, units, transit, day, books, w):
+    """Every depot, suppliers first, serves its units and links by priority.
+
+    Units order up to their target days of supply; a downstream depot orders up to its
+    target days of the demand of every unit below it, less its stock and what is on
+    the way to it, at most its link's capacity. The depot's throughput (its total cap,
+    shared among munitions in proportion to what is wanted, and any per-munition cap)
+    is served tier by tier of priority; latent duds leave in proportion.
+    """
+    n_munitions = a.stock.shape[2]
+    request, capped = w.munition[0], w.munition[1]
+    wanted, budget = w.munition[2], w.munition[3]
+    for m in range(a.stock.shape[0]):
+        for u in range(units.side.shape[0]):
+            multiplier = units.posture_multipliers[m, units.side[u], units.posture[m, u]]
+            for k in range(n_munitions):
+                w.expected[u, k] = expected_demand(
+                    units.base_rounds_per_day[m, u, k], multiplier, units.intensity[m, u]
+                )
+        for d in a.order:
+            first, n = a.client_start[d], a.client_start[d + 1] - a.client_start[d]
+            if n == 0:
+                continue
+            # what each client asks for
+            for q in range(n):
+                u, j = a.client_unit[first + q], a.client_link[first + q]
+                if u >= 0:
+                    w.priority[q] = units.priority[m, u]
+                    target_days = units.target_days_of_supply[m, u]
+                    for k in range(n_munitions):
+                        stock = units.stock[m, u, k]
+                        w.asked[k, q] = order_up_to(target_days, w.expected[u, k], stock)
+                    continue
+                w.priority[q] = links.priority[m, j]
+                to = links.receiver[j]
+                for k in range(n_munitions):
+                    demand = 0.0
+                    for i in range(a.served_start[to], a.served_start[to + 1]):
+                        demand += w.expected[a.served[i], k]
+                    held = a.stock[m, to, k]
+                    for i in range(a.inbound_start[to], a.inbound_start[to + 1]):
+                        held += transit.under_way[m, a.inbound[i], k]
+                    request[k] = order_up_to(a.target_days_of_supply[m, to], demand, held)
+                share_out_into(whole_cap(links.capacity_rounds_per_day[m, j]), request, capped)
+                for k in range(n_munitions):
+                    w.asked[k, q] = capped[k]
+            # what the throughput allows, shared among munitions
+            for k in range(n_munitions):
+                total = np.int64(0)
+                for q in range(n):
+                    total += w.asked[k, q]
+                cap = whole_cap(a.munition_throughput_rounds_per_day[m, d, k])
+                wanted[k] = min(min(total, a.stock[m, d, k]), cap)
+            capacity = throughput(
+                a.throughput_rounds_per_day[m, d],
+                a.dispersal[m, d],
+                a.dispersal_throughput_cost[m, d],
+            )
+            share_out_into(capacity, wanted, budget)
+            # served tier by tier; duds leave in proportion
+            for k in range(n_munitions):
+                allocate_by_priority_into(
+                    budget[k], w.asked[k, :n], w.priority[:n], w.given[k, :n],
+                    w.rows[0, :n], w.rows[1, :n],
+                )  # fmt: skip
+                sent = np.int64(0)
+                for q in range(n):
+                    sent += w.given[k, q]
+                duds = carried_share(sent, a.stock[m, d, k], a.duds[m, d, k])
+                share_out_into(duds, w.given[k, :n], w.duds_sent[k, :n])
+                a.stock[m, d, k] -= sent
+                for q in range(n):
+                    a.duds[m, d, k] -= w.duds_sent[k, q]
+            side = a.side[d]
+            for q in range(n):
+                u, j = a.client_unit[first + q], a.client_link[first + q]
+                for k in range(n_munitions):
+                    rounds, duds = w.given[k, q], w.duds_sent[k, q]
+                    if u >= 0:
+                        units.stock[m, u, k] += rounds
+                        units.duds[m, u, k] += duds
+                        books[m, DELIVERED, side, k] += rounds
+                        continue
+                    to = links.receiver[j]
+                    transit_days = links.transit_days[m, j] + extra_transit_days(
+                        a.dispersal_extra_transit_days[m, to], a.dispersal[m, to]
+                    )
+                    dispatch(transit.rounds, transit.duds, transit.under_way, m, links.line[j],
+                             day, transit_days, k, rounds, duds)  # fmt: skip
+
+
+@rule
+def hold(a, holdings):
+    """Add the depots' stock to the day's holdings by side."""
+    for m in range(a.stock.shape[0]):
+        for d in range(a.side.shape[0]):
+            for k in range(a.stock.shape[2]):
+                holdings[m, STOCK_DEPOT, a.side[d], k] += a.stock[m, d, k]

@@ -1,0 +1,141 @@
+"""FrontUnit: a sector or formation that orders from its depot and fires."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from sim.engine.accounts import flow_index, stock_index
+from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.arithmetic import carried_share, fire_allowed
+from sim.engine.compiled import kernel, rule
+from sim.engine.parameters import codes
+from sim.engine.rng import LOGNORMAL, noise_factor, stochastic_round, uniform
+from sim.scenario import schema
+
+if TYPE_CHECKING:
+    from sim.engine.model import SupplyModel
+
+DEMANDED, FIRED, DUDS = flow_index("demanded"), flow_index("fired"), flow_index("duds")
+STOCK_UNIT = stock_index("stock_unit")
+
+
+class UnitArrays(NamedTuple):
+    """Every front unit's stock and numbers: ``[U]`` wiring, ``[M, U(, K)]`` the rest."""
+
+    side: np.ndarray
+    depot: np.ndarray
+    stock: np.ndarray  # [M, U, K]
+    duds: np.ndarray  # [M, U, K] latent duds within ``stock``
+    base_rounds_per_day: np.ndarray
+    posture: np.ndarray
+    intensity: np.ndarray
+    demand_noise_cv: np.ndarray
+    target_days_of_supply: np.ndarray
+    rationing_threshold_days: np.ndarray
+    ration_share: np.ndarray
+    priority: np.ndarray
+    posture_multipliers: np.ndarray  # [M, S, postures] each side's demand multipliers
+    keys: np.ndarray  # [M, U] the "demand" stream
+
+
+class FrontUnit(SupplyAgent):
+    """Orders from its depot up to a target days of supply, then fires.
+
+    Demand = base rate x posture multiplier x intensity x noise. It fires
+    min(demand, on hand); below ``rationing_threshold_days`` of supply it fires only
+    ``ration_share`` of demand. Latent duds among what it fires are its duds.
+    """
+
+    kind = "front_units"
+    spec = schema.FrontUnit
+
+    @property
+    def stock(self) -> np.ndarray:
+        """Rounds held now, ``[M, K]``."""
+        return self.model.arrays.units.stock[:, self.index]
+
+    @classmethod
+    def build(cls, model: SupplyModel) -> tuple[UnitArrays]:
+        table = cls.table(model)
+        agents = cls.create(model, table)
+        postures = codes(schema.FrontUnit.model_fields["posture"]) or ()
+        multipliers = np.array(
+            [
+                [[side.posture_multipliers.get(name, 1.0) for name in postures] for side in s.sides]
+                for s in model.members
+            ],
+            np.float64,
+        ).reshape(model.n_members, len(model.sides), len(postures))
+        stock = table["stock_rounds"].copy()
+        return (
+            UnitArrays(
+                sides_of(agents),
+                np.array([model.depot_index(u.depot) for u in model.base.front_units], np.int64),
+                stock,
+                np.zeros_like(stock),
+                *(table[name] for name in UnitArrays._fields[4:12]),
+                multipliers,
+                stack_keys(agents, "demand", model.n_members),
+            ),
+        )
+
+
+@kernel
+def expected_demand(base_rounds_per_day, posture_multiplier, intensity):
+    """Mean rounds a unit wants a day (no noise): base x posture multiplier x intensity."""
+    return base_rounds_per_day * (posture_multiplier * intensity)
+
+
+@kernel
+def order_up_to(target_days_of_supply, expected_demand, stock):
+    """Rounds ordered to bring ``stock`` up to a target days of supply."""
+    target = np.int64(math.ceil(target_days_of_supply * expected_demand))
+    return max(target - stock, 0)
+
+
+@rule
+def fire(a, day, books):
+    """Every unit fires today's rounds, rationing when supply runs low."""
+    n_munitions = a.stock.shape[2]
+    draws = 2 * n_munitions
+    for m in range(a.stock.shape[0]):
+        for u in range(a.side.shape[0]):
+            side, key = a.side[u], a.keys[m, u]
+            multiplier = a.posture_multipliers[m, side, a.posture[m, u]]
+            for k in range(n_munitions):
+                expected = expected_demand(
+                    a.base_rounds_per_day[m, u, k], multiplier, a.intensity[m, u]
+                )
+                noise = noise_factor(
+                    LOGNORMAL, a.demand_noise_cv[m, u], uniform(key, day, draws, k)
+                )
+                demand = stochastic_round(
+                    expected * noise, uniform(key, day, draws, n_munitions + k)
+                )
+                stock = a.stock[m, u, k]
+                days_of_supply = stock / expected if expected > 0.0 else math.inf
+                fired = fire_allowed(
+                    demand,
+                    stock,
+                    days_of_supply,
+                    a.rationing_threshold_days[m, u],
+                    a.ration_share[m, u],
+                )
+                duds = carried_share(fired, stock, a.duds[m, u, k])
+                a.stock[m, u, k] -= fired
+                a.duds[m, u, k] -= duds
+                books[m, DEMANDED, side, k] += demand
+                books[m, FIRED, side, k] += fired
+                books[m, DUDS, side, k] += duds
+
+
+@rule
+def hold(a, holdings):
+    """Add the units' stock to the day's holdings by side."""
+    for m in range(a.stock.shape[0]):
+        for u in range(a.side.shape[0]):
+            for k in range(a.stock.shape[2]):
+                holdings[m, STOCK_UNIT, a.side[u], k] += a.stock[m, u, k]

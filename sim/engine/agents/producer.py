@@ -1,0 +1,139 @@
+"""Producer: a domestic plant or lumped industry, shipping its output to a depot."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from sim.engine.accounts import flow_index
+from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.agents.depot import extra_transit_days
+from sim.engine.agents.sanctions import felt_by, input_availability
+from sim.engine.compiled import kernel, rule
+from sim.engine.network import dispatch
+from sim.engine.rng import noise_factor, stochastic_round, uniform
+from sim.scenario import schema
+
+if TYPE_CHECKING:
+    from sim.engine.model import SupplyModel
+
+PRODUCED = flow_index("produced")
+
+
+class ProducerArrays(NamedTuple):
+    """Every producer's numbers: ``[P]`` wiring, ``[M, P(, K)]`` parameters."""
+
+    side: np.ndarray
+    depot: np.ndarray  # receiving depot
+    line: np.ndarray  # the line to it
+    enabled: np.ndarray
+    transit_days: np.ndarray
+    capacity_scale: np.ndarray
+    noise_cv: np.ndarray
+    noise_distribution: np.ndarray
+    sanctioned_input_share: np.ndarray
+    dud_rate: np.ndarray
+    ramp_days: np.ndarray  # [M, P, R] day of each ramp point (the first is day 0)
+    ramp_rates: np.ndarray  # [M, P, R, K] rounds per day at each point
+    keys: np.ndarray  # [M, P] the "output" stream
+
+
+class Producer(SupplyAgent):
+    """Makes rounds each day and ships them to its depot.
+
+    Output = capacity(t) x capacity_scale x input availability x noise, rounded
+    stochastically to whole rounds; a ``dud_rate`` share is marked as latent duds.
+    Capacity is linear between the points of its ramp.
+    """
+
+    kind = "producers"
+    spec = schema.Producer
+
+    @classmethod
+    def build(cls, model: SupplyModel) -> tuple[ProducerArrays]:
+        table = cls.table(model)
+        table.fix("rounds_per_day")  # capacity lives in the ramp: scale it instead
+        agents = cls.create(model, table)
+        specs = model.base.producers
+        depots = [model.depot_index(spec.ship_to) for spec in specs]
+        lines = [
+            model.lines.add(agent.key, receiver=depot, side=agent.side, imported=False)
+            for agent, depot in zip(agents, depots, strict=True)
+        ]
+        ramp_days, ramp_rates = _ramps(model)
+        return (
+            ProducerArrays(
+                sides_of(agents),
+                np.array(depots, np.int64),
+                np.array(lines, np.int64),
+                *(table[name] for name in ProducerArrays._fields[3:10]),
+                ramp_days,
+                ramp_rates,
+                stack_keys(agents, "output", model.n_members),
+            ),
+        )
+
+
+def _ramps(model: SupplyModel) -> tuple[np.ndarray, np.ndarray]:
+    """Ramp points per member and producer, padded by repeating the last point."""
+    n_points = max((1 + len(spec.ramp) for spec in model.base.producers), default=1)
+    shape = (model.n_members, len(model.base.producers), n_points)
+    days = np.zeros(shape, np.int64)
+    rates = np.zeros((*shape, len(model.munitions)), np.float64)
+    for m, member in enumerate(model.members):
+        for p, spec in enumerate(member.producers):
+            points = [(0, spec.rounds_per_day)] + [
+                ((point.date - model.start_date).days, point.rounds_per_day) for point in spec.ramp
+            ]
+            points += [points[-1]] * (n_points - len(points))
+            for j, (day, rate) in enumerate(points):
+                days[m, p, j] = day
+                rates[m, p, j] = [rate.get(munition, 0.0) for munition in model.munitions]
+    return days, rates
+
+
+@kernel
+def ramp_progress(start_day, end_day, day):
+    """How far along a ramp segment ``day`` is: 0 before it, 1 after, linear between."""
+    span = np.float64(end_day - start_day)
+    if span > 0.0:
+        return min(max((day - start_day) / span, 0.0), 1.0)
+    return 1.0 if day >= end_day else 0.0
+
+
+@rule
+def produce(a, regime, depots, transit, day, books):
+    """Every producer makes today's output and puts it on the way to its depot.
+
+    Capacity is linear between the points of its ramp.
+    """
+    n_munitions = a.ramp_rates.shape[3]
+    draws = 3 * n_munitions
+    target = regime.target_side[0]
+    for m in range(a.keys.shape[0]):
+        for p in range(a.side.shape[0]):
+            side, d, key = a.side[p], a.depot[p], a.keys[m, p]
+            pressure = felt_by(side, target, regime.pressure[m, 0])
+            evasion = felt_by(side, target, regime.evasion[m])
+            available = input_availability(a.sanctioned_input_share[m, p], pressure, evasion)
+            scale = a.capacity_scale[m, p] * (1.0 if a.enabled[m, p] else 0.0)
+            transit_days = a.transit_days[m, p] + extra_transit_days(
+                depots.dispersal_extra_transit_days[m, d], depots.dispersal[m, d]
+            )
+            for k in range(n_munitions):
+                capacity = a.ramp_rates[m, p, 0, k]
+                for j in range(a.ramp_days.shape[2] - 1):
+                    progress = ramp_progress(a.ramp_days[m, p, j], a.ramp_days[m, p, j + 1], day)
+                    capacity += (a.ramp_rates[m, p, j + 1, k] - a.ramp_rates[m, p, j, k]) * progress
+                noise = noise_factor(
+                    a.noise_distribution[m, p], a.noise_cv[m, p], uniform(key, day, draws, k)
+                )
+                expected = capacity * scale * available * noise
+                made = stochastic_round(expected, uniform(key, day, draws, n_munitions + k))
+                duds = stochastic_round(
+                    made * a.dud_rate[m, p], uniform(key, day, draws, 2 * n_munitions + k)
+                )
+                dispatch(transit.rounds, transit.duds, transit.under_way, m, a.line[p], day,
+                         transit_days, k, made, duds)  # fmt: skip
+                books[m, PRODUCED, side, k] += made

@@ -1,0 +1,99 @@
+"""Stockpile: a legacy reserve released by a refurbishment line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from sim.engine.accounts import flow_index, stock_index
+from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.compiled import rule
+from sim.engine.rng import stochastic_round, uniform
+from sim.scenario import schema
+
+if TYPE_CHECKING:
+    from sim.engine.model import SupplyModel
+
+REFURBISHED, DISCARDED = flow_index("refurbished"), flow_index("discarded")
+STOCK_LEGACY = stock_index("stock_legacy")
+
+
+class StockpileArrays(NamedTuple):
+    """Every reserve's stock and numbers."""
+
+    side: np.ndarray  # [X]
+    depot: np.ndarray  # [X] the depot its line sits at
+    stock: np.ndarray  # [M, X, K] not yet refurbished
+    enabled: np.ndarray
+    refurbish_rounds_per_day: np.ndarray
+    unserviceable_share: np.ndarray
+    dud_rate: np.ndarray
+    keys: np.ndarray  # [M, X] the "refurbishment" stream
+
+
+class Stockpile(SupplyAgent):
+    """Takes rounds out of storage each day; the unserviceable share is discarded.
+
+    Refurbished rounds go straight to its depot (the line sits at the arsenal).
+    """
+
+    kind = "stockpiles"
+    spec = schema.Stockpile
+
+    @property
+    def stock(self) -> np.ndarray:
+        """Rounds still in storage, ``[M, K]``."""
+        return self.model.arrays.stockpiles.stock[:, self.index]
+
+    @classmethod
+    def build(cls, model: SupplyModel) -> tuple[StockpileArrays]:
+        table = cls.table(model)
+        agents = cls.create(model, table)
+        return (
+            StockpileArrays(
+                sides_of(agents),
+                np.array([model.depot_index(x.ship_to) for x in model.base.stockpiles], np.int64),
+                table["stock_rounds"].copy(),
+                *(table[name] for name in StockpileArrays._fields[3:7]),
+                stack_keys(agents, "refurbishment", model.n_members),
+            ),
+        )
+
+
+@rule
+def refurbish(a, depots, day, books):
+    """Every refurbishment line runs for a day."""
+    n_munitions = a.stock.shape[2]
+    draws = 3 * n_munitions
+    for m in range(a.stock.shape[0]):
+        for x in range(a.side.shape[0]):
+            side, depot, key = a.side[x], a.depot[x], a.keys[m, x]
+            on = 1.0 if a.enabled[m, x] else 0.0
+            for k in range(n_munitions):
+                rate = stochastic_round(
+                    a.refurbish_rounds_per_day[m, x, k] * on, uniform(key, day, draws, k)
+                )
+                taken = min(rate, a.stock[m, x, k])
+                discarded = stochastic_round(
+                    taken * a.unserviceable_share[m, x],
+                    uniform(key, day, draws, n_munitions + k),
+                )
+                refurbished = taken - discarded
+                duds = stochastic_round(
+                    refurbished * a.dud_rate[m, x], uniform(key, day, draws, 2 * n_munitions + k)
+                )
+                a.stock[m, x, k] -= taken
+                depots.stock[m, depot, k] += refurbished
+                depots.duds[m, depot, k] += duds
+                books[m, DISCARDED, side, k] += discarded
+                books[m, REFURBISHED, side, k] += refurbished
+
+
+@rule
+def hold(a, holdings):
+    """Add what is still in storage to the day's holdings by side."""
+    for m in range(a.stock.shape[0]):
+        for x in range(a.side.shape[0]):
+            for k in range(a.stock.shape[2]):
+                holdings[m, STOCK_LEGACY, a.side[x], k] += a.stock[m, x, k]

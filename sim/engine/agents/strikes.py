@@ -1,0 +1,160 @@
+"""StrikeCampaign: the enemy's strikes on a side's depots."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from sim.engine.accounts import flow_index
+from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.arithmetic import carried_share, strike_losses
+from sim.engine.compiled import kernel, rule
+from sim.engine.parameters import codes
+from sim.engine.rng import poisson, uniform
+from sim.scenario import schema
+
+if TYPE_CHECKING:
+    from sim.engine.model import SupplyModel
+
+DESTROYED = flow_index("destroyed")
+RANDOM, LARGEST, NEAREST = (
+    (codes(schema.StrikeCampaign.model_fields["targeting"]) or ()).index(name)
+    for name in ("random", "largest", "nearest")
+)
+
+
+class StrikeArrays(NamedTuple):
+    """Every campaign's numbers and reach: ``[C]`` wiring, ``[M, C]`` parameters."""
+
+    side: np.ndarray  # [C] the side struck
+    reach_start: np.ndarray  # [C + 1] the depots each campaign can reach
+    reach: np.ndarray
+    enabled: np.ndarray
+    strikes_per_day: np.ndarray
+    max_strikes_per_day: np.ndarray
+    targeting: np.ndarray
+    destroyed_share: np.ndarray
+    destroyed_share_spread: np.ndarray
+    slots: np.ndarray  # [C] the most strikes a day any member can make
+    count_keys: np.ndarray  # [M, C] the "strike_count" stream
+    slot_keys: np.ndarray  # [M, C, slots] one stream per strike of the day
+    share_keys: np.ndarray  # [M, C, slots] each strike's destroyed share
+
+
+class StrikeCampaign(SupplyAgent):
+    """Strikes a Poisson number of times a day (at most ``max_strikes_per_day``).
+
+    Each strike picks a depot it can reach (at random, the largest stock, or the
+    nearest to the front), hits with the depot's exposure, and destroys a share of its
+    stock drawn from ``destroyed_share ± destroyed_share_spread``, less what dispersal
+    protects.
+    """
+
+    kind = "strikes"
+    spec = schema.StrikeCampaign
+
+    @classmethod
+    def build(cls, model: SupplyModel) -> tuple[StrikeArrays]:
+        base, n = model.base, model.n_members
+        table = cls.table(model)
+        agents = cls.create(model, table)
+        reach: list[int] = []
+        reach_start = [0]
+        slots = []
+        for agent, spec in zip(agents, base.strikes, strict=True):
+            names = spec.depots or [d.id for d in base.depots if d.side == spec.target_side]
+            reach += [model.depot_index(name) for name in names]
+            reach_start.append(len(reach))
+            path = f"{agent.key}.max_strikes_per_day"
+            by_events = [int(v) for m in model.members for e in m.events for k, v in e.set.items()
+                         if k == path]  # fmt: skip
+            slots.append(max([int(table["max_strikes_per_day"][:, agent.index].max()), *by_events]))
+        most = max(slots, default=0)
+        slot_keys = np.zeros((n, len(agents), most), np.uint64)
+        share_keys = np.zeros_like(slot_keys)
+        # one stream per strike slot: a member's draws never depend on how many slots
+        # its batch-mates need
+        for c, agent in enumerate(agents):
+            for slot in range(slots[c]):
+                slot_keys[:, c, slot] = agent.stream(f"strike_{slot}")
+                share_keys[:, c, slot] = agent.stream(f"strike_{slot}.share")
+        return (
+            StrikeArrays(
+                sides_of(agents),
+                np.array(reach_start, np.int64),
+                np.array(reach, np.int64),
+                *(table[name] for name in StrikeArrays._fields[3:9]),
+                np.array(slots, np.int64),
+                stack_keys(agents, "strike_count", n),
+                slot_keys,
+                share_keys,
+            ),
+        )
+
+
+@rule
+def strike(a, depots, day, books):
+    """Today's strikes of every campaign.
+
+    A strike aimed at the largest stock picks the reachable depot holding most rounds
+    (the first of equals); at the nearest, the one nearest the front.
+    """
+    n_munitions = depots.stock.shape[2]
+    draws = 2 + n_munitions
+    for m in range(depots.stock.shape[0]):
+        for c in range(a.side.shape[0]):
+            first, last = a.reach_start[c], a.reach_start[c + 1]
+            if last == first:
+                continue
+            rate = a.strikes_per_day[m, c] if a.enabled[m, c] else 0.0
+            count = poisson(rate, uniform(a.count_keys[m, c], day, 1, 0), a.slots[c])
+            count = min(count, a.max_strikes_per_day[m, c])
+            targeting = a.targeting[m, c]
+            nearest = a.reach[first]
+            for i in range(first, last):
+                if (
+                    depots.distance_to_front_km[m, a.reach[i]]
+                    < depots.distance_to_front_km[m, nearest]
+                ):
+                    nearest = a.reach[i]
+            for slot in range(a.slots[c]):
+                key = a.slot_keys[m, c, slot]
+                n = last - first
+                target = a.reach[first + min(np.int64(uniform(key, day, draws, 0) * n), n - 1)]
+                if targeting == NEAREST:
+                    target = nearest
+                elif targeting == LARGEST:
+                    most = np.int64(-1)
+                    for i in range(first, last):
+                        held = np.int64(0)
+                        for k in range(n_munitions):
+                            held += depots.stock[m, a.reach[i], k]
+                        if held > most:
+                            target, most = a.reach[i], held
+                if (slot >= count) | (uniform(key, day, draws, 1) >= depots.exposure[m, target]):
+                    continue
+                share = destroyed_share(
+                    a.destroyed_share[m, c],
+                    a.destroyed_share_spread[m, c],
+                    uniform(a.share_keys[m, c, slot], day, 1, 0),
+                    depots.dispersal[m, target] * depots.dispersal_protection[m, target],
+                )
+                for k in range(n_munitions):
+                    stock = depots.stock[m, target, k]
+                    lost = strike_losses(stock, share, uniform(key, day, draws, 2 + k))
+                    depots.duds[m, target, k] -= carried_share(
+                        lost, stock, depots.duds[m, target, k]
+                    )
+                    depots.stock[m, target, k] -= lost
+                    books[m, DESTROYED, a.side[c], k] += lost
+
+
+@kernel
+def destroyed_share(mean, spread, u, protection):
+    """The share of a depot's stock one hit destroys: drawn from ``mean ± spread`` (with
+    the uniform ``u``), less what dispersal protects (``protection``)."""
+    share = mean
+    if spread > 0.0:
+        share = min(max(mean + spread * (2.0 * u - 1.0), 0.0), 1.0)
+    return share * (1.0 - protection)

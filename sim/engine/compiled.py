@@ -1,0 +1,94 @@
+"""Compiled kernels: Numba's ``njit``, cached on disk, stamped with the whole engine.
+
+Numba's own cache notices when a function's file changes, not when a function it calls
+in another file does. The engine keeps each kind's daily rule in its own module and one
+kernel calls them all, so its kernels are stamped with a hash of every source file of
+the engine: editing any rule recompiles them, and an unchanged engine loads them from
+the cache (in ``__pycache__`` beside the sources, or in the user's cache folder). The
+first run on a machine compiles them once (see README, "Speed").
+
+Example (a kernel is called like the Python function it compiles)::
+
+    >>> from sim.engine.arithmetic import whole_cap
+    >>> int(whole_cap(12.7)), int(whole_cap(float("inf"))) == 2**62
+    (12, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numba
+from numba.core import caching
+
+ENGINE = Path(__file__).resolve().parent
+
+
+def _fingerprint() -> bytes:
+    digest = hashlib.sha256(numba.__version__.encode())
+    for path in sorted(ENGINE.rglob("*.py")):
+        digest.update(path.relative_to(ENGINE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+FINGERPRINT = _fingerprint()
+
+
+class _EngineStamp:
+    """A cache locator for the engine's files whose stamp is the whole engine's hash."""
+
+    def get_source_stamp(self) -> bytes:
+        return FINGERPRINT
+
+    @classmethod
+    def from_function(cls, py_func: Any, py_file: str) -> Any:
+        if not Path(py_file).resolve().is_relative_to(ENGINE):
+            return None
+        return super().from_function(py_func, py_file)  # type: ignore[misc]
+
+
+class _UserProvided(_EngineStamp, caching.UserProvidedCacheLocator):
+    pass
+
+
+class _InTree(_EngineStamp, caching.InTreeCacheLocator):
+    pass
+
+
+class _UserWide(_EngineStamp, caching.UserWideCacheLocator):
+    pass
+
+
+_LOCATORS = caching.CacheImpl._locator_classes
+for _locator in (_UserWide, _InTree, _UserProvided):  # tried in the reverse of this order
+    if _locator not in _LOCATORS:
+        _LOCATORS.insert(0, _locator)
+
+
+def kernel[F: Callable[..., Any]](function: F) -> F:
+    """Compile a helper with Numba, to be inlined where it is called.
+
+    Helpers take numbers and the rule's work arrays, never a kind's struct of arrays:
+    each array of a struct passed to a helper costs a reference count on every call
+    (about 10 ns an array), which for a helper called many times a day costs more than
+    the helper. Integer division by zero gives 0 and float division inf or NaN, as in
+    numpy; the rules guard every division whose divisor can be zero. Combine conditions
+    with ``&`` and ``|``, never ``and`` and ``or``: Numba lowers a short-circuit into
+    branches that keep such reference counts alive.
+    """
+    compiled = numba.njit(cache=True, error_model="numpy", inline="always")
+    return compiled(function)  # type: ignore[no-any-return]
+
+
+def rule[F: Callable[..., Any]](function: F) -> F:
+    """Compile a kind's daily rule (or the kernel that calls them) with Numba.
+
+    A rule takes the structs of arrays of the kinds it reads and writes, and is a real
+    call, not inlined: the reference counts of its structs are then paid once a call.
+    """
+    compiled = numba.njit(cache=True, error_model="numpy")
+    return compiled(function)  # type: ignore[no-any-return]

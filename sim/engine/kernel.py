@@ -1,0 +1,74 @@
+"""The day, compiled: every agent kind's rule in the daily order, over a span of days.
+
+Between two dated events nothing changes the rules' parameters, so one call advances
+every member through the whole span: days outside, and each kind's rule runs every
+member in turn (members never depend on each other). The daily order:
+
+1. the sanctions regime adapts (evasion closes part of its gap);
+2. producers make rounds, refurbishment lines release legacy stock, foreign suppliers
+   dispatch what is due;
+3. shipments due today arrive at their depots;
+4. depots, suppliers first, serve their front units and downstream depots;
+5. enemy strikes hit depots;
+6. front units fire;
+7. the ledger closes the day: every identity checked, the day recorded.
+
+A span of one day is the day-by-day path (``SupplyModel.step``); it runs the same code,
+so stepping gives the same numbers, bit for bit, as one long span.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.engine.accounts import FLOWS, STOCKS, flow_index
+from sim.engine.agents import depot, front_unit, importer, producer, sanctions, stockpile, strikes
+from sim.engine.compiled import rule
+from sim.engine.ledger import close, start
+from sim.engine.network import arrive, hold_in_transit
+
+IMPORTS_ARRIVED = flow_index("imports_arrived")
+
+
+@rule
+def advance(first_day, last_day, regime, producers, stockpiles, importers, routes, depots, links,
+            hits, units, transit, books):  # fmt: skip
+    """Run days ``first_day`` to ``last_day - 1`` for every member; False on a ledger break."""
+    n_members, _, n_sides, n_munitions = books.opening.shape
+    flows = np.zeros((n_members, len(FLOWS), n_sides, n_munitions), np.int64)
+    holdings = np.zeros((n_members, len(STOCKS), n_sides, n_munitions), np.int64)
+    depot_work = depot.workspace(depots, units)
+    weights = np.zeros(n_munitions, np.int64)
+    shipment = np.zeros(n_munitions, np.int64)
+    for day in range(first_day, last_day):
+        flows[:] = 0
+        sanctions.adapt(regime)
+        producer.produce(producers, regime, depots, transit, day, flows)
+        stockpile.refurbish(stockpiles, depots, day, flows)
+        importer.dispatch_all(importers, routes, regime, depots, transit, day, flows, weights,
+                              shipment)  # fmt: skip
+        arrive(transit, day, depots.stock, depots.duds, flows, IMPORTS_ARRIVED)
+        depot.allocate(depots, links, units, transit, day, flows, depot_work)
+        strikes.strike(hits, depots, day, flows)
+        front_unit.fire(units, day, flows)
+        holdings_of(stockpiles, depots, units, transit, holdings)
+        if not close(books, day, flows, holdings):
+            return False
+    return True
+
+
+@rule
+def holdings_of(stockpiles, depots, units, transit, holdings):
+    """Every member's stocks now, by account, side and munition."""
+    holdings[:] = 0
+    stockpile.hold(stockpiles, holdings)
+    depot.hold(depots, holdings)
+    front_unit.hold(units, holdings)
+    hold_in_transit(transit, holdings)
+
+
+@rule
+def opening(stockpiles, depots, units, transit, books):
+    """Record every member's stocks before day 0 as the books' opening."""
+    holdings_of(stockpiles, depots, units, transit, books.opening)
+    start(books)

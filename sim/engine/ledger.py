@@ -1,0 +1,155 @@
+"""The books: each day's flows and stocks, per member, side and munition, balanced exactly.
+
+The ledger checks every identity of ``sim.engine.accounts.IDENTITIES`` at the end of
+every day, for every member, side and munition, with integer equality, and that no
+holding is negative and no part exceeds its whole (``SUBSETS``). A break stops the run
+with a ``LedgerError`` naming the day, side, munition and member. It also writes the
+day into the record: every recorded account, per member, day and (side, munition)
+pair.
+
+Example:
+    >>> print(IDENTITIES[1].text())
+    imports_in_transit = opening + imports_dispatched - imports_arrived - interdicted
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.engine.accounts import IDENTITIES, RECORDED, STOCKS, SUBSETS, identity_matrices
+from sim.engine.accounts import subset_pairs as _subset_pairs
+from sim.engine.compiled import kernel, rule
+
+NEGATIVE = len(IDENTITIES) + len(SUBSETS)  # status code of a negative holding
+
+
+class LedgerError(RuntimeError):
+    """The books do not balance: a bug in the model, never bad input."""
+
+    def __init__(self, day: int, side: str, munition: str, member: int, detail: str) -> None:
+        self.day, self.side, self.munition, self.member = day, side, munition, member
+        self.detail = detail
+        super().__init__(
+            f"ledger broken on day {day}, side {side}, munition {munition}, member {member}: "
+            f"{detail}"
+        )
+
+
+class Books(NamedTuple):
+    """The ledger's arrays: opening stocks, each identity's running right-hand side, the
+    checks and the record."""
+
+    opening: np.ndarray  # [M, stocks, S, K]
+    expected: np.ndarray  # [M, identities, S, K] opening + signed cumulative flows so far
+    stock_terms: np.ndarray  # [n, 3] (identity, stock, coefficient), non-zero ones
+    flow_terms: np.ndarray  # [n, 3] (identity, flow, coefficient), non-zero ones
+    subsets: np.ndarray  # [n, 2] (part, whole) flow positions
+    record: np.ndarray  # [recorded accounts, days, M, pairs]
+    pair_side: np.ndarray  # [pairs]
+    pair_munition: np.ndarray  # [pairs]
+    status: np.ndarray  # [7]: broken, day, member, side, munition, check, off by
+
+
+def open_books(
+    n_members: int, n_sides: int, n_munitions: int, days: int, pairs: np.ndarray
+) -> Books:
+    """Empty books for a batch; ``pairs`` is ``[P, 2]`` (side, munition) positions."""
+    stocks, flows = identity_matrices()
+    return Books(
+        np.zeros((n_members, len(STOCKS), n_sides, n_munitions), np.int64),
+        np.zeros((n_members, len(IDENTITIES), n_sides, n_munitions), np.int64),
+        _terms(stocks),
+        _terms(flows),
+        _subset_pairs(),
+        # every cell is written on its day (fresh pages, not zeroed ones: much faster)
+        np.empty((len(RECORDED), days, n_members, len(pairs)), np.int64),
+        np.ascontiguousarray(pairs[:, 0], np.int64),
+        np.ascontiguousarray(pairs[:, 1], np.int64),
+        np.zeros(7, np.int64),
+    )
+
+
+def _terms(coefficients: np.ndarray) -> np.ndarray:
+    """The non-zero entries of an ``[identities, accounts]`` matrix as rows of
+    (identity, account, coefficient)."""
+    rows = [(i, j, c) for (i, j), c in np.ndenumerate(coefficients) if c]
+    return np.array(rows, np.int64).reshape(-1, 3)
+
+
+def check(books: Books, sides: list[str], munitions: list[str]) -> None:
+    """Raise the ``LedgerError`` the compiled close recorded, if any."""
+    broken, day, member, side, munition, which, off_by = (int(v) for v in books.status)
+    if not broken:
+        return
+    if which < len(IDENTITIES):
+        detail = f"{IDENTITIES[which].message} (off by {off_by} rounds)"
+    elif which < NEGATIVE:
+        part, whole = SUBSETS[which - len(IDENTITIES)]
+        detail = f"more {part} than {whole}"
+    else:
+        detail = f"negative {STOCKS[off_by]}"
+    raise LedgerError(day, sides[side], munitions[munition], member, detail)
+
+
+@kernel
+def _fail(status, day, m, side, k, which, off_by):
+    status[0], status[1], status[2] = 1, day, m
+    status[3], status[4], status[5], status[6] = side, k, which, off_by
+
+
+@rule
+def start(b):
+    """Each identity's right-hand side before day 0: its stocks' opening values."""
+    b.expected[:] = 0
+    for t in range(b.stock_terms.shape[0]):
+        i, st, c = b.stock_terms[t, 0], b.stock_terms[t, 1], b.stock_terms[t, 2]
+        b.expected[:, i] += c * b.opening[:, st]
+
+
+@rule
+def close(b, day, flows, holdings):
+    """Book the day's ``flows``, check every identity against ``holdings``, record both.
+
+    ``flows`` and ``holdings`` are ``[M, accounts, S, K]``. Returns False (and fills
+    ``status``) at the first break, members in order.
+    """
+    n_members, n_stocks, n_sides, n_munitions = holdings.shape
+    n_flows = flows.shape[1]
+    n_identities = b.expected.shape[1]
+    for m in range(n_members):
+        for t in range(b.flow_terms.shape[0]):
+            i, f, c = b.flow_terms[t, 0], b.flow_terms[t, 1], b.flow_terms[t, 2]
+            for s in range(n_sides):
+                for k in range(n_munitions):
+                    b.expected[m, i, s, k] += c * flows[m, f, s, k]
+        for s in range(n_sides):
+            for k in range(n_munitions):
+                for i in range(n_identities):
+                    held = np.int64(0)
+                    for t in range(b.stock_terms.shape[0]):
+                        if b.stock_terms[t, 0] == i:
+                            held += b.stock_terms[t, 2] * holdings[m, b.stock_terms[t, 1], s, k]
+                    if held != b.expected[m, i, s, k]:
+                        _fail(b.status, day, m, s, k, i, held - b.expected[m, i, s, k])
+                        return False
+                for j in range(b.subsets.shape[0]):
+                    if flows[m, b.subsets[j, 0], s, k] > flows[m, b.subsets[j, 1], s, k]:
+                        _fail(b.status, day, m, s, k, n_identities + j, 0)
+                        return False
+                for st in range(n_stocks):
+                    if holdings[m, st, s, k] < 0:
+                        _fail(b.status, day, m, s, k, NEGATIVE, st)
+                        return False
+    # one account at a time: the record is [accounts, days, M, pairs], and writing it
+    # account by account streams through memory
+    for st in range(n_stocks):
+        for m in range(n_members):
+            for p in range(b.pair_side.shape[0]):
+                b.record[st, day, m, p] = holdings[m, st, b.pair_side[p], b.pair_munition[p]]
+    for f in range(n_flows):
+        for m in range(n_members):
+            for p in range(b.pair_side.shape[0]):
+                b.record[n_stocks + f, day, m, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
+    return True

@@ -1,0 +1,190 @@
+"""SupplyModel: a batch of members of one scenario, its agents, and Mesa's clock.
+
+The model builds one Mesa agent per scenario entity, kind by kind in the daily order;
+each kind builds itself from its specs and returns its struct-of-arrays (members ×
+entities × munitions) that its compiled rule reads. Mesa's clock counts the days done
+and its events are the scenario's dated changes: between two of them one compiled call
+(``sim.engine.kernel.advance``) runs every member through the whole span of days.
+``step()`` runs one day with the same code, so it gives the same numbers as ``run()``.
+
+Example:
+    >>> from sim import load_scenario
+    >>> s = load_scenario("scenarios/tutorial.toml")
+    >>> model = SupplyModel([s, s], seeds=[1, 2])
+    >>> model.run()
+    >>> model.record["fired"].shape  # [days, members, (side, munition) pairs]
+    (365, 2, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import mesa
+import numpy as np
+from pydantic import BaseModel
+
+from sim.engine import kernel
+from sim.engine.accounts import RECORDED
+from sim.engine.agents.depot import Depot, DepotArrays, LinkArrays
+from sim.engine.agents.front_unit import FrontUnit, UnitArrays
+from sim.engine.agents.importer import Importer, ImporterArrays, RouteArrays
+from sim.engine.agents.producer import Producer, ProducerArrays
+from sim.engine.agents.sanctions import SanctionsArrays, SanctionsRegime
+from sim.engine.agents.stockpile import Stockpile, StockpileArrays
+from sim.engine.agents.strikes import StrikeArrays, StrikeCampaign
+from sim.engine.events import schedule_events
+from sim.engine.ledger import check, open_books
+from sim.engine.network import Lines
+from sim.engine.parameters import Parameters, Table
+from sim.engine.rng import stream_keys
+from sim.engine.structure import (
+    StructureError,
+    longest_transit_days,
+    side_munition_pairs,
+    structure,
+)
+from sim.scenario.schema import Scenario
+
+KINDS = (SanctionsRegime, Producer, Stockpile, Importer, Depot, StrikeCampaign, FrontUnit)
+"""The agent kinds in the daily order; each builds its own agents and arrays (``build``)."""
+
+
+class Arrays(NamedTuple):
+    """Every kind's struct-of-arrays, in the order of ``KINDS`` (a supplier's routes and
+    a depot's links beside it)."""
+
+    regime: SanctionsArrays
+    producers: ProducerArrays
+    stockpiles: StockpileArrays
+    importers: ImporterArrays
+    routes: RouteArrays
+    depots: DepotArrays
+    links: LinkArrays
+    strikes: StrikeArrays
+    units: UnitArrays
+
+
+class SupplyModel(mesa.Model):
+    """A batch of members of one scenario structure, run day by day.
+
+    Args:
+        members: one validated scenario per member (same structure, any numbers).
+        seeds: one seed per member; a member's results depend only on its own seed
+            and scenario, never on the rest of the batch.
+
+    Attributes:
+        record: recorded account → ``int64`` array ``[days, members, pairs]``, where
+            ``pairs`` are ``side_munition_pairs`` of the scenario (a view of the books).
+        parameters: every entity's per-member parameters, for dated events.
+    """
+
+    def __init__(self, members: Sequence[Scenario], seeds: Sequence[int]) -> None:
+        if len(members) != len(seeds) or not members:
+            raise ValueError("need one seed per member, and at least one member")
+        position: dict[int, int] = {}
+        self.distinct: list[Scenario] = []  # each different scenario once
+        for member in members:
+            if id(member) not in position:
+                position[id(member)] = len(self.distinct)
+                self.distinct.append(member)
+        shape = structure(self.distinct[0])
+        for index, member in enumerate(self.distinct[1:], start=1):
+            if structure(member) != shape:
+                raise StructureError(f"member {index} differs in structure from member 0")
+        super().__init__(rng=int(seeds[0]))
+        # Days run in compiled spans between dated events, not one Mesa event a day: stop
+        # Mesa's default step schedule (as its own event-driven simulator does) and use
+        # this class's step(), which Mesa's constructor wrapped.
+        self._default_schedule.stop()
+        del self.step
+        self.base = base = members[0]
+        self.members = list(members)
+        self.member_of = np.array([position[id(m)] for m in members], np.int64)
+        self.n_members = len(members)
+        self.munitions = [m.id for m in base.munitions]
+        self.sides = [s.id for s in base.sides]
+        self.n_munitions = len(self.munitions)
+        self.days = base.scenario.days
+        self.start_date = base.scenario.start_date
+        self.seeds = np.array([int(seed) for seed in seeds], np.uint64)
+        self.day = 0
+        self.pairs = side_munition_pairs(base)
+        self.parameters: list[Parameters] = []
+        self.lines = Lines()
+        self._depot_ids = [d.id for d in base.depots]
+        self.arrays = Arrays(*(part for kind in KINDS for part in kind.build(self)))
+        self.transit = self.lines.build(
+            self.n_members, self.n_munitions, longest_transit_days(self.distinct)
+        )
+        pairs = np.array(
+            [[self.sides.index(s), self.munitions.index(m)] for s, m in self.pairs], np.int64
+        ).reshape(-1, 2)
+        self.books = open_books(self.n_members, len(self.sides), self.n_munitions, self.days, pairs)
+        kernel.opening(
+            self.arrays.stockpiles, self.arrays.depots, self.arrays.units, self.transit, self.books
+        )
+        check(self.books, self.sides, self.munitions)
+        self._changes = schedule_events(self)
+
+    # -- building (called by the kinds) ---------------------------------------------
+
+    def table(self, spec_type: type[BaseModel], pick: Callable[[Scenario], Sequence[Any]]) -> Table:
+        """One kind's numbers over the batch; ``pick`` finds its entries in a scenario."""
+        rows = [pick(scenario) for scenario in self.distinct]
+        return Table(spec_type, rows, self.munitions, self.start_date, self.member_of)
+
+    def stream_keys(self, name: str) -> np.ndarray:
+        """Each member's key of the named random stream, ``uint64[M]``."""
+        return stream_keys(self.seeds, name)
+
+    def depot_index(self, depot_id: str) -> int:
+        """Position of a depot in the depots' arrays."""
+        return self._depot_ids.index(depot_id)
+
+    # -- the clock ------------------------------------------------------------------
+
+    def advance_to(self, day: int) -> None:
+        """Run every member up to (not including) ``day``, in one compiled call."""
+        day = min(day, self.days)
+        if day <= self.day:
+            return
+        a = self.arrays
+        ok = kernel.advance(self.day, day, *a, self.transit, self.books)
+        if not ok:
+            check(self.books, self.sides, self.munitions)
+        self.day = day
+        if day >= self.days:
+            self.running = False
+
+    def run_until(self, end_time: float | int) -> None:
+        """Run to ``end_time`` days done: Mesa fires the dated events up to then, each
+        after the days before it, and the compiled rules run the rest."""
+        super().run_until(end_time)
+        self.advance_to(int(end_time))
+
+    def step(self) -> None:
+        """One day (the same compiled rules as ``run``)."""
+        self.run_until(self.day + 1)
+
+    def run(self) -> None:
+        """Run every day of the scenario."""
+        self.run_until(self.days)
+
+    # -- what it recorded -----------------------------------------------------------
+
+    @property
+    def record(self) -> dict[str, np.ndarray]:
+        """Each recorded account over the days run so far, ``[days, members, pairs]``
+        (views of the books)."""
+        return {name: self.books.record[i, : self.day] for i, name in enumerate(RECORDED)}
+
+    @property
+    def importer_record(self) -> dict[str, dict[str, np.ndarray]]:
+        """Each foreign supplier's own daily books: id → name → ``[days, members]``.
+
+        Names are ``sim.engine.agents.importer.RECORD``: ``rounds`` dispatched (seized
+        ones included), ``interdicted``, ``shipments`` and ``containers``.
+        """
+        return {agent.spec_id: agent.record for agent in self.agents_by_type.get(Importer, [])}

@@ -1,0 +1,75 @@
+"""What members of one batch must share (ids, sides, links, days), and what they record.
+
+Example:
+    >>> from sim import load_scenario
+    >>> s = load_scenario("scenarios/tutorial.toml")
+    >>> side_munition_pairs(s)
+    [('RU', 'shell_152'), ('RU', 'shell_122')]
+"""
+
+from __future__ import annotations
+
+from sim.scenario.schema import Scenario
+
+
+class StructureError(ValueError):
+    """Members of one batch must share ids, sides and links; only numbers may differ."""
+
+
+def structure(s: Scenario) -> tuple:
+    """What members of one batch must share: ids, sides, links, days; not numbers."""
+
+    def ids(items):
+        return tuple(item.id for item in items)
+
+    return (
+        ids(s.munitions),
+        ids(s.sides),
+        tuple((p.id, p.side, p.ship_to, len(p.ramp)) for p in s.producers),
+        tuple((x.id, x.side, x.ship_to) for x in s.stockpiles),
+        tuple((i.id, i.side, tuple((r.id, r.ship_to) for r in i.routes)) for i in s.importers),
+        tuple((d.id, d.side) for d in s.depots),
+        tuple((link.id, link.from_depot, link.to_depot) for link in s.links),
+        tuple((u.id, u.side, u.depot) for u in s.front_units),
+        tuple((c.id, c.target_side, tuple(c.depots or ())) for c in s.strikes),
+        ids(s.events),
+        s.sanctions.target_side,
+        s.scenario.days,
+        s.scenario.start_date,
+    )
+
+
+def side_munition_pairs(s: Scenario) -> list[tuple[str, str]]:
+    """The (side, munition) pairs some agent of the side handles, in declaration order."""
+    used: set[tuple[str, str]] = set()
+    for p in s.producers:
+        used |= {(p.side, m) for m in p.rounds_per_day}
+        used |= {(p.side, m) for point in p.ramp for m in point.rounds_per_day}
+    for x in s.stockpiles:
+        used |= {(x.side, m) for m in {**x.stock_rounds, **x.refurbish_rounds_per_day}}
+    for i in s.importers:
+        used |= {(i.side, m) for m in i.stock_rounds}
+        used |= {(i.side, m) for r in i.routes for m in r.munition_shares}
+    for d in s.depots:
+        used |= {(d.side, m) for m in d.stock_rounds}
+    for u in s.front_units:
+        used |= {(u.side, m) for m in {**u.base_rounds_per_day, **u.stock_rounds}}
+    return [(side.id, m.id) for side in s.sides for m in s.munitions if (side.id, m.id) in used]
+
+
+def longest_transit_days(members: list[Scenario]) -> int:
+    """The longest transit any shipment of any member can take, events included."""
+    longest = 0
+    for member in members:
+        legs = [p.transit_days for p in member.producers]
+        legs += [r.transit_days for i in member.importers for r in i.routes]
+        legs += [link.transit_days for link in member.links]
+        extra = max((d.dispersal_extra_transit_days for d in member.depots), default=0)
+        for event in member.events:
+            for path, value in event.set.items():
+                if path.endswith("extra_transit_days"):
+                    extra = max(extra, int(value))
+                elif path.endswith("transit_days"):
+                    legs.append(int(value))
+        longest = max(longest, max(legs, default=0) + extra)
+    return longest

@@ -1,0 +1,1 @@
+"""Outputs: run folders (written whole, read back), figures and reports from tables."""

@@ -1,0 +1,194 @@
+"""Run folders: written whole or not at all, and read back as tables.
+
+A run folder is built in a hidden temporary sibling and renamed into place when every
+file is written, so a folder that exists is complete.
+
+Example:
+    >>> tables = read_run("runs/tutorial-run-20260101T000000Z")  # doctest: +SKIP
+    >>> tables["summary"].columns[:4].tolist()  # doctest: +SKIP
+    ['replication', 'variant', 'side', 'munition']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.experiments.runner import RunTables
+from sim.experiments.validation import CheckResult
+
+
+def versions() -> dict[str, str]:
+    """Versions of munsim and what it stands on."""
+    out = {"python": platform.python_version()}
+    packages = ("munsim", "mesa", "numpy", "pandas", "pyarrow", "pydantic", "scipy", "matplotlib")
+    for package in packages:
+        try:
+            out[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            out[package] = "unknown"
+    return out
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def manifest(tables: RunTables, *, command: str, started: str, finished: str) -> dict[str, Any]:
+    """What produced a run: scenario and hash, resolved parameters, seeds, versions."""
+    first = next(iter(tables.scenarios.values()))
+    source = first.source
+    return {
+        "scenario": first.scenario.name,
+        "scenario_file": source.path if source else None,
+        "scenario_sha256": source.sha256 if source else None,
+        "command": command,
+        "master_seed": tables.master_seed,
+        "replication_seeds": tables.seeds,
+        "variants": list(tables.scenarios),
+        "overrides": {name: s.source.overrides for name, s in tables.scenarios.items() if s.source},
+        "resolved_parameters": {
+            name: s.model_dump(mode="json", by_alias=True, exclude={"variants"})
+            for name, s in tables.scenarios.items()
+        },
+        "versions": versions(),
+        "started_utc": started,
+        "finished_utc": finished,
+        **tables.extra,
+    }
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table to Parquet, with calendar dates stored as dates."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if "date" in table.column_names:
+        index = table.column_names.index("date")
+        table = table.set_column(index, "date", table.column("date").cast(pa.date32()))
+    pq.write_table(table, path)
+
+
+def new_run_folder(out_dir: str | Path, name: str, fill: Callable[[Path], None]) -> Path:
+    """Create ``out_dir/name`` atomically: ``fill`` writes into a temporary sibling.
+
+    If ``fill`` fails, the temporary folder is removed and nothing appears.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=out))
+    try:
+        fill(staging)
+        final = out / name
+        suffix = 1
+        while True:
+            try:
+                os.rename(staging, final)  # fails if final exists and is not empty
+                break
+            except OSError:
+                if not final.exists():
+                    raise
+                suffix += 1
+                final = out / f"{name}-{suffix}"
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def run_folder_name(scenario: str, command: str) -> str:
+    """``<scenario>-<command>-<UTC time>``."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{scenario}-{command}-{stamp}"
+
+
+def write_run(
+    tables: RunTables,
+    out_dir: str | Path,
+    *,
+    command_name: str = "run",
+    command: str | None = None,
+    started: str | None = None,
+    finished: str | None = None,
+    extra: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write a run folder (manifest, timeseries, summary, and any ``extra`` files).
+
+    Args:
+        command_name: the middle part of the folder name (``run``, ``compare``, ...).
+        command: the command line to record (default: this process's).
+        started, finished: UTC times to record (default: now).
+        extra: writes more files into the folder before it appears.
+    """
+    first = next(iter(tables.scenarios.values()))
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    info = manifest(
+        tables,
+        command=command or " ".join(sys.argv),
+        started=started or now,
+        finished=finished or now,
+    )
+
+    def fill(folder: Path) -> None:
+        if tables.timeseries is not None:
+            write_parquet(tables.timeseries, folder / "timeseries.parquet")
+        tables.summary.to_csv(folder / "summary.csv", index=False)
+        if extra is not None:
+            extra(folder)
+        text = json.dumps(info, indent=2, default=json_default)
+        (folder / "manifest.json").write_text(text + "\n")
+
+    return new_run_folder(out_dir, run_folder_name(first.scenario.name, command_name), fill)
+
+
+def read_run(path: str | Path) -> dict[str, Any]:
+    """A run folder's tables: ``manifest`` (dict) and each table as a DataFrame.
+
+    Keys: ``manifest``, ``summary``, and where present ``timeseries``, ``paired``,
+    ``results``, ``sensitivity``, ``check``.
+    """
+    folder = Path(path)
+    if not (folder / "manifest.json").is_file():
+        raise FileNotFoundError(f"{folder}: not a run folder (no manifest.json)")
+    out: dict[str, Any] = {"manifest": json.loads((folder / "manifest.json").read_text())}
+    for name in ("timeseries", "results"):
+        file = folder / f"{name}.parquet"
+        if file.is_file():
+            frame = pd.read_parquet(file)
+            if "date" in frame.columns:
+                frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
+            out[name] = frame
+    for name in ("summary", "paired", "sensitivity", "check"):
+        file = folder / f"{name}.csv"
+        if file.is_file():
+            out[name] = pd.read_csv(file)
+    return out
+
+
+def write_check(result: CheckResult, out_dir: str | Path, *, started: str, finished: str) -> Path:
+    """Write the run folder of a check: manifest, summary and ``check.csv``."""
+
+    def extra(folder: Path) -> None:
+        result.table.to_csv(folder / "check.csv", index=False)
+
+    return write_run(
+        result.tables,
+        out_dir,
+        command_name="check",
+        started=started,
+        finished=finished,
+        extra=extra,
+    )
