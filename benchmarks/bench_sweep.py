@@ -102,7 +102,7 @@ def peak_memory(samples: int, folder: Path) -> dict:
     file = experiment_file(folder, samples, batch_size=None)  # the default batch size
     code = (
         "import resource, sys, time, json\n"
-        "from sim.experiments.sweep import sweep\n"
+        "from sim.outputs.sweeps import sweep\n"
         "started = time.perf_counter()\n"
         f"done = sweep({str(file)!r}, out={str(folder / 'runs')!r}, workers=1, progress=False)\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"

@@ -33,7 +33,7 @@ __all__ = [
 def __getattr__(name: str):
     # sweeps pull in SALib and the figure code: loaded on first use, not on ``import sim``
     if name == "sweep":
-        from sim.experiments.sweep import sweep
+        from sim.outputs.sweeps import sweep
 
         return sweep
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

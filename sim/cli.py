@@ -155,7 +155,7 @@ def cmd_check(args: argparse.Namespace) -> str:
 
 
 def cmd_sweep(args: argparse.Namespace) -> str:
-    from sim.experiments.sweep import sweep
+    from sim.outputs.sweeps import sweep
 
     def say(message: str) -> None:
         sys.stderr.write(message + "\n")

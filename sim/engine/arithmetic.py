@@ -34,6 +34,8 @@ def share_out_into(budget, requests, out):
     Whole rounds left by rounding down go to the largest remainders, ties to the lower
     index, so the result is exact and deterministic. ``out`` must not be ``requests``.
     """
+    # one way out of every helper that takes arrays: Numba then drops their reference
+    # counts (see sim.engine.compiled)
     n = requests.shape[0]
     total = np.int64(0)
     for i in range(n):
@@ -41,21 +43,20 @@ def share_out_into(budget, requests, out):
     if total <= budget:
         for i in range(n):
             out[i] = requests[i]
-        return
-    left = budget
-    for i in range(n):
-        out[i] = requests[i] * budget // total
-        left -= out[i]
-    if left == 0:
-        return
-    for i in range(n):  # the ``left`` largest remainders get one round more
-        remainder = requests[i] * budget - out[i] * total
-        rank = 0
-        for j in range(n):
-            other = requests[j] * budget - (requests[j] * budget // total) * total
-            rank += (other > remainder) | ((other == remainder) & (j < i))
-        if rank < left:
-            out[i] += 1
+    else:
+        left = budget
+        for i in range(n):
+            out[i] = requests[i] * budget // total
+            left -= out[i]
+        # the ``left`` largest remainders (fewer than n) get one round more; a request
+        # that got its round has a negative remainder, so none gets two
+        for _ in range(left):
+            best, best_remainder = 0, np.int64(-1)
+            for i in range(n):
+                remainder = requests[i] * budget - out[i] * total
+                if remainder > best_remainder:
+                    best, best_remainder = i, remainder
+            out[best] += 1
 
 
 @kernel
@@ -79,34 +80,31 @@ def allocate_by_priority_into(budget, requests, priority, out, asked, given):
     for i in range(n):
         total += requests[i]
         out[i] = requests[i]
-    if total <= budget:
-        return
     left = budget
     tier = np.int64(-(2**62))
-    while True:
+    while total > left:  # not all can be served: go tier by tier
         next_tier = np.int64(2**62)
+        in_tier = np.int64(0)
         for i in range(n):
             if (tier < priority[i]) & (priority[i] < next_tier):
                 next_tier = priority[i]
-        if next_tier == 2**62:
-            return
         tier = next_tier
-        in_tier = np.int64(0)
         for i in range(n):
             if priority[i] == tier:
                 in_tier += requests[i]
+        total -= in_tier
         if in_tier <= left:
             left -= in_tier
-            continue
-        for i in range(n):
-            asked[i] = requests[i] if priority[i] == tier else 0
-        share_out_into(left, asked, given)
-        for i in range(n):
-            if priority[i] == tier:
-                out[i] = given[i]
-            elif priority[i] > tier:
-                out[i] = 0
-        left = 0
+        else:
+            for i in range(n):
+                asked[i] = requests[i] if priority[i] == tier else 0
+            share_out_into(left, asked, given)
+            for i in range(n):
+                if priority[i] == tier:
+                    out[i] = given[i]
+                elif priority[i] > tier:
+                    out[i] = 0
+            total = np.int64(-1)  # what is left went to this tier; later tiers get none
 
 
 @kernel

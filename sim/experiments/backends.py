@@ -180,9 +180,13 @@ class DaskBackend:
             self.client.cancel(futures)
 
 
+Backend = LocalBackend | DaskBackend
+"""Where a sweep's batches run."""
+
+
 def open_backend(
     workers: int | None = None, scheduler: str | None = None, file: str = ""
-) -> LocalBackend | DaskBackend:
+) -> Backend:
     """The backend for ``--workers N`` (local) or ``--scheduler ADDRESS`` (Dask).
 
     ``file`` (the experiment) is named in the one-line errors about these options.

@@ -77,7 +77,7 @@ def test_option_errors_are_one_line_exit_2(tmp_path, options, says):
 
 
 def test_killed_while_moving_into_place_a_resume_only_finishes(tmp_path, monkeypatch):
-    from sim.experiments import sweep as sweeping
+    from sim.outputs import sweeps as sweeping
 
     file = write(tmp_path, GRID)
     out = tmp_path / "runs"
@@ -95,7 +95,7 @@ def test_killed_while_moving_into_place_a_resume_only_finishes(tmp_path, monkeyp
     def no_batch_runs_again(*args, **kwargs):
         raise AssertionError("a concluded sweep ran a batch")
 
-    monkeypatch.setattr(sweeping, "_run_pending", no_batch_runs_again)
+    monkeypatch.setattr(sweeping, "run_pending", no_batch_runs_again)
     done = sim.sweep(file, resume=partial, progress=False)
     assert not partial.exists() and done.folder.parent == out
     assert sorted(p.name for p in done.folder.iterdir()) == [
