@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/ukraine_war_2022_2025.toml
 REPS ?= 20
 
-.PHONY: run test lint format bench env clean
+.PHONY: run test test-fast lint format bench env clean
 
 env: $(STAMP)
 
@@ -26,7 +26,14 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/ruff format --check sim tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2
+
+# The inner loop: lint, types and every test not marked slow.
+test-fast: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -n 2 -m "not slow"
 
 format: $(STAMP)
 	$(BIN)/ruff format sim tests benchmarks

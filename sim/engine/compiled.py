@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numba
 from numba.core import caching
@@ -81,7 +81,7 @@ def kernel[F: Callable[..., Any]](function: F) -> F:
     branches that keep such reference counts alive.
     """
     compiled = numba.njit(cache=True, error_model="numpy", inline="always")
-    return compiled(function)  # type: ignore[no-any-return]
+    return cast(F, compiled(function))
 
 
 def rule[F: Callable[..., Any]](function: F) -> F:
@@ -91,4 +91,4 @@ def rule[F: Callable[..., Any]](function: F) -> F:
     call, not inlined: the reference counts of its structs are then paid once a call.
     """
     compiled = numba.njit(cache=True, error_model="numpy")
-    return compiled(function)  # type: ignore[no-any-return]
+    return cast(F, compiled(function))

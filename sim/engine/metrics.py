@@ -51,31 +51,45 @@ def _per_day(unit: str) -> str:
     return unit if unit.endswith("/day") else f"{unit}/day"
 
 
-_SUMMARIES: dict[str, Callable[[Account], Metric]] = {
-    "total": lambda a: Metric(
-        f"{a.name}_total", f"{a.meaning}, over the run", a.unit,
-        lambda w, _, a=a: w[a.name].sum(axis=0),
-    ),
-    "mean_daily": lambda a: Metric(
-        f"mean_daily_{a.stem or a.name}", f"{a.meaning} per day, mean over the run",
-        _per_day(a.unit), lambda w, _, a=a: w[a.name].sum(axis=0) / max(w[a.name].shape[0], 1),
-    ),
-    "days": lambda a: Metric(
-        f"{a.name}_days", f"days with any {a.name}", "days",
-        lambda w, _, a=a: (w[a.name] > 0).sum(axis=0),
-    ),
-    "final": lambda a: Metric(
-        f"final_{a.name}", f"{a.meaning} at the end", a.unit, lambda w, _, a=a: w[a.name][-1],
-    ),
-    "min": lambda a: Metric(
-        f"min_{a.name}", f"lowest {a.meaning} on any day", a.unit,
-        lambda w, _, a=a: _lowest(w[a.name]) if a.kind == "derived" else w[a.name].min(axis=0),
-    ),
-}  # fmt: skip
+SUMMARIES = ("total", "mean_daily", "days", "final", "min")
+"""The summaries an account may ask for, in the order of the metrics' columns."""
+
+
+def summary(kind: str, a: Account) -> Metric:
+    """The metric of summary ``kind`` (one of ``SUMMARIES``) of account ``a``."""
+    series = a.name
+
+    def total(w: Window, first_day: int) -> np.ndarray:
+        return w[series].sum(axis=0)
+
+    def mean_daily(w: Window, first_day: int) -> np.ndarray:
+        return w[series].sum(axis=0) / max(w[series].shape[0], 1)
+
+    def days(w: Window, first_day: int) -> np.ndarray:
+        return (w[series] > 0).sum(axis=0)
+
+    def final(w: Window, first_day: int) -> np.ndarray:
+        return w[series][-1]
+
+    def lowest(w: Window, first_day: int) -> np.ndarray:
+        return _lowest(w[series]) if a.kind == "derived" else w[series].min(axis=0)
+
+    return {
+        "total": Metric(f"{series}_total", f"{a.meaning}, over the run", a.unit, total),
+        "mean_daily": Metric(
+            f"mean_daily_{a.stem or series}",
+            f"{a.meaning} per day, mean over the run",
+            _per_day(a.unit),
+            mean_daily,
+        ),
+        "days": Metric(f"{series}_days", f"days with any {series}", "days", days),
+        "final": Metric(f"final_{series}", f"{a.meaning} at the end", a.unit, final),
+        "min": Metric(f"min_{series}", f"lowest {a.meaning} on any day", a.unit, lowest),
+    }[kind]
 
 
 def _held(w: Window) -> np.ndarray:
-    return sum(w[name] for name in HELD)  # type: ignore[return-value]
+    return np.sum([w[name] for name in HELD], axis=0)
 
 
 def _fill_rate(w: Window, _: int) -> np.ndarray:
@@ -111,8 +125,8 @@ COMBINED: tuple[Metric, ...] = (
 
 ALL: tuple[Metric, ...] = (
     tuple(
-        _SUMMARIES[kind](account)
-        for kind in _SUMMARIES
+        summary(kind, account)
+        for kind in SUMMARIES
         for account in ACCOUNTS
         if kind in account.summaries
     )

@@ -114,7 +114,7 @@ class SupplyModel(mesa.Model):
         self.parameters: list[Parameters] = []
         self.lines = Lines()
         self._depot_ids = [d.id for d in base.depots]
-        self.arrays = Arrays(*(part for kind in KINDS for part in kind.build(self)))
+        self.arrays = Arrays._make(part for kind in KINDS for part in kind.build(self))
         self.transit = self.lines.build(
             self.n_members, self.n_munitions, longest_transit_days(self.distinct)
         )

@@ -146,6 +146,10 @@ class Table:
             values = [[missing if v is None else v for v in row] for row in values]
         return np.array(values, dtype=_DTYPES[kind])
 
+    def columns(self, struct: Any) -> dict[str, np.ndarray]:
+        """The arrays of the fields a kind's struct of arrays shares with the schema."""
+        return {name: self.arrays[name] for name in struct._fields if name in self.arrays}
+
     def fix(self, *names: str) -> None:
         """Mark fields the kind reads once at build: no dated event may set them."""
         self.fixed.update(names)

@@ -57,6 +57,12 @@ def side_munition_pairs(s: Scenario) -> list[tuple[str, str]]:
     return [(side.id, m.id) for side in s.sides for m in s.munitions if (side.id, m.id) in used]
 
 
+def whole(value: object) -> int:
+    """A whole number from an event's value (the schema has checked it is a number)."""
+    assert isinstance(value, int | float), value
+    return int(value)
+
+
 def longest_transit_days(members: list[Scenario]) -> int:
     """The longest transit any shipment of any member can take, events included."""
     longest = 0
@@ -68,8 +74,8 @@ def longest_transit_days(members: list[Scenario]) -> int:
         for event in member.events:
             for path, value in event.set.items():
                 if path.endswith("extra_transit_days"):
-                    extra = max(extra, int(value))
+                    extra = max(extra, whole(value))
                 elif path.endswith("transit_days"):
-                    legs.append(int(value))
+                    legs.append(whole(value))
         longest = max(longest, max(legs, default=0) + extra)
     return longest

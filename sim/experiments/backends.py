@@ -22,7 +22,7 @@ import multiprocessing.connection
 import os
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -83,7 +83,7 @@ class LocalBackend:
 
     def run(
         self, context: SweepContext, jobs: Sequence[BatchJob]
-    ) -> Iterator[tuple[BatchJob, pa.Table]]:
+    ) -> Generator[tuple[BatchJob, pa.Table]]:
         """Run ``jobs``; yield each with its table as it finishes."""
         workers = min(self.workers, len(jobs))
         if workers <= 1:
@@ -159,7 +159,7 @@ class DaskBackend:
 
     def run(
         self, context: SweepContext, jobs: Sequence[BatchJob]
-    ) -> Iterator[tuple[BatchJob, pa.Table]]:
+    ) -> Generator[tuple[BatchJob, pa.Table]]:
         """Send ``jobs`` to the cluster; yield each with its table as it finishes."""
         from distributed import as_completed
 

@@ -237,6 +237,7 @@ def with_side_totals(
 ) -> pd.DataFrame:
     """The summary over ``days`` (first, last) with each side's totals after its munitions."""
     labels = list(tables.scenarios)
+    assert tables.record is not None, "a comparison keeps its record"
     summary = summary_table(tables.record, pairs, labels, reps, *days)
     totals, total_pairs = side_totals(tables.record, pairs)
     extra = summary_table(totals, total_pairs, labels, reps, *days)

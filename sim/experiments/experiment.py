@@ -111,7 +111,11 @@ class ExperimentInfo(_Strict):
                 raise ValueError("samples: the grid sampler's size is the product of its levels")
         elif self.samples is None:
             raise ValueError(f"samples: the {self.sampler} sampler needs a sample size")
-        if self.sampler == "sobol" and self.samples & (self.samples - 1):
+        if (
+            self.sampler == "sobol"
+            and self.samples is not None
+            and self.samples & (self.samples - 1)
+        ):
             raise ValueError(f"samples: sobol needs a power of 2, got {self.samples}")
         if self.sampler == "morris" and self.levels is not None and self.levels % 2:
             raise ValueError(f"levels: morris needs an even number of levels, got {self.levels}")
@@ -140,11 +144,11 @@ class ParameterSpec(_Strict):
             if bounds:
                 raise ValueError("levels: give either low and high, or levels, not both")
             return self
-        if bounds < 2:
+        if self.low is None or self.high is None:
             raise ValueError("high: needs low and high (or levels, with the grid sampler)")
         if isinstance(self.low, dt.date) != isinstance(self.high, dt.date):
             raise ValueError("high: low and high must both be dates or both be numbers")
-        if not self.low < self.high:
+        if not self.low < self.high:  # type: ignore[operator]  # both dates or both numbers
             raise ValueError(f"high: must be above low ({self.low}), got {self.high}")
         return self
 
@@ -221,7 +225,10 @@ class Parameter:
         if self.kind == "levels":
             return self.levels[int(x)]
         whole = min(max(int(np.floor(x + 0.5)), self.first), self.last)
-        return whole if self.kind == "int" else self.origin + dt.timedelta(days=whole)
+        if self.kind == "int":
+            return whole
+        assert self.origin is not None  # a date parameter counts days from its origin
+        return self.origin + dt.timedelta(days=whole)
 
     def grid(self, count: int) -> list[float]:
         """Sampler values of ``count`` evenly spaced points (fewer if rounding merges some)."""
@@ -349,6 +356,7 @@ def _resolve_parameter(file: str, index: int, spec: ParameterSpec, base: Scenari
     elif isinstance(spec.low, dt.date):
         if kind_of is not dt.date:
             raise ScenarioError(file, f"{where}.low", f"{spec.path} is not a date")
+        assert isinstance(spec.high, dt.date)  # the spec's validator holds both to one type
         span = (spec.high - spec.low).days
         parameter = Parameter.whole(spec.path, "date", 0, span, spec.low)
         trials = [(f"{where}.low", spec.low), (f"{where}.high", spec.high)]
@@ -358,6 +366,7 @@ def _resolve_parameter(file: str, index: int, spec: ParameterSpec, base: Scenari
             raise ScenarioError(
                 file, f"{where}.low", f"{spec.path} is {name}: give levels (grid) or date bounds"
             )
+        assert isinstance(spec.low, int | float) and isinstance(spec.high, int | float)
         integer = spec.integer if spec.integer is not None else kind_of is int
         if integer:
             first, last = int(np.ceil(spec.low)), int(np.floor(spec.high))
@@ -466,9 +475,9 @@ def load_experiment(path: str | Path) -> Experiment:
             where = f"experiment.set.{exc.key_path}" if exc.key_path else "experiment.set"
             raise ScenarioError(file, where, exc.message) from None
     paths = [p.path for p in spec.parameters]
-    for i, p in enumerate(paths):
-        if p in paths[:i]:
-            raise ScenarioError(file, f"parameters.{i}.path", f"{p} is swept twice")
+    for i, swept in enumerate(paths):
+        if swept in paths[:i]:
+            raise ScenarioError(file, f"parameters.{i}.path", f"{swept} is swept twice")
     parameters = tuple(_resolve_parameter(file, i, p, base) for i, p in enumerate(spec.parameters))
     outputs = tuple(_resolve_output(file, i, o, base) for i, o in enumerate(spec.outputs))
     names = [o.name for o in outputs]

@@ -117,13 +117,14 @@ def checkpoint_values(
 
     def total(names: tuple[str, ...], side: str) -> np.ndarray:
         columns = _columns(scenario, cp, pairs, side)
-        return sum(
-            record[name][days][:, :, columns].sum(axis=(0, 2)).astype(np.float64) for name in names
-        )
+        return np.sum(
+            [record[name][days][:, :, columns].sum(axis=(0, 2)) for name in names], axis=0
+        ).astype(np.float64)
 
     if cp.metric == "fire_per_day":
         return total(("fired",), cp.side) / n_days
     if cp.metric == "fire_ratio":
+        assert cp.other_side is not None  # the schema requires it of a fire_ratio
         mine, theirs = total(("fired",), cp.side), total(("fired",), cp.other_side)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(theirs > 0, mine / theirs, np.nan)

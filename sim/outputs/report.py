@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -200,25 +201,23 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Fig
         plan[f"fire_per_day_{side}"] = (
             f"{side}: rounds fired per day (7-day trailing mean), median line and band holding "
             "90 % of replications, for each variant.",
-            lambda side=side: plot_fire_per_day(series, side, variants),
+            partial(plot_fire_per_day, series, side, variants),
         )
         if info:
             plan[f"paired_difference_{side}"] = (
                 f"{side}: the difference {info['variant_a']} − {info['variant_b']} computed "
                 "replication by replication on the same seeds, then summarised across "
                 "replications. Above the dotted line, the first variant has more.",
-                lambda side=side: plot_paired_difference(
-                    series, side, info["variant_a"], info["variant_b"]
-                ),
+                partial(plot_paired_difference, series, side, info["variant_a"], info["variant_b"]),
             )
         plan[f"stocks_by_tier_{side}"] = (
             f"{side}: rounds held at the end of each day in each tier of the supply chain.",
-            lambda side=side: plot_stocks_by_tier(series, side, variants),
+            partial(plot_stocks_by_tier, series, side, variants),
         )
         if series.loc[series["side"] == side, "imports_arrived"].any():
             plan[f"cumulative_imports_{side}"] = (
                 f"{side}: imported rounds that have reached a depot since the start.",
-                lambda side=side: plot_cumulative_imports(series, side, variants),
+                partial(plot_cumulative_imports, series, side, variants),
             )
     return plan
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from sim.scenario.errors import ScenarioError
 from sim.scenario.paths import PathError, set_path
@@ -81,7 +82,7 @@ def _location(raw: Any, loc: tuple[Any, ...]) -> str:
     return ".".join(parts)
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown key"

@@ -91,13 +91,16 @@ class Munition(Strict):
     calibre_mm: float | None = Field(default=None, gt=0)
 
 
+_POSTURE_MULTIPLIERS: dict[Posture, float] = {"offensive": 1.5, "defensive": 1.0, "holding": 0.5}
+
+
 class Side(Strict):
     """``[[sides]]``: a belligerent; every agent belongs to one side."""
 
     id: Identifier
     name: str = ""
     posture_multipliers: dict[Posture, NonNegative] = Field(
-        default_factory=lambda: {"offensive": 1.5, "defensive": 1.0, "holding": 0.5},
+        default_factory=lambda: dict(_POSTURE_MULTIPLIERS),
         description="Demand multiplier of a front unit in each posture.",
     )
 

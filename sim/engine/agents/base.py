@@ -7,6 +7,7 @@ rules read and write; its ``params`` are views of its own column.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import mesa
@@ -75,4 +76,9 @@ def stack_keys(agents: list[SupplyAgent], process: str, n_members: int) -> np.nd
 
 def sides_of(agents: list[SupplyAgent]) -> np.ndarray:
     """The agents' side indices, ``[agents]``."""
-    return np.array([agent.side for agent in agents], np.int64)
+    return positions([agent.side for agent in agents])
+
+
+def positions(values: Sequence[int]) -> np.ndarray:
+    """Positions in the engine's arrays (wiring: depots, lines, clients), as ``int64``."""
+    return np.array(values, np.int64)

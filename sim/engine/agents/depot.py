@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.accounts import flow_index, stock_index
-from sim.engine.agents.base import SupplyAgent, sides_of
+from sim.engine.agents.base import SupplyAgent, positions, sides_of
 from sim.engine.agents.front_unit import expected_demand, order_up_to
 from sim.engine.arithmetic import (
     allocate_by_priority_into,
@@ -118,27 +118,26 @@ class Depot(SupplyAgent):
             inbound_start.append(len(inbound))
         stock = table["stock_rounds"].copy()
         depots = DepotArrays(
-            sides_of(agents),
-            stock,
-            np.zeros_like(stock),
-            *(table[name] for name in DepotArrays._fields[3:12]),
-            np.array([names.index(n) for n in upstream_first(graph)], np.int64),
-            np.array(client_start, np.int64),
-            np.array([u for u, _ in clients], np.int64),
-            np.array([j for _, j in clients], np.int64),
-            np.array(served_start, np.int64),
-            np.array(served, np.int64),
-            np.array(inbound_start, np.int64),
-            np.array(inbound, np.int64),
+            side=sides_of(agents),
+            stock=stock,
+            duds=np.zeros_like(stock),
+            order=positions([names.index(n) for n in upstream_first(graph)]),
+            client_start=positions(client_start),
+            client_unit=positions([u for u, _ in clients]),
+            client_link=positions([j for _, j in clients]),
+            served_start=positions(served_start),
+            served=positions(served),
+            inbound_start=positions(inbound_start),
+            inbound=positions(inbound),
+            **table.columns(DepotArrays),
         )
-        return depots, LinkArrays(
-            np.array([names.index(ln.from_depot) for ln in base.links], np.int64),
-            np.array([names.index(ln.to_depot) for ln in base.links], np.int64),
-            np.array(lines, np.int64),
-            links["transit_days"],
-            links["capacity_rounds_per_day"],
-            links["priority"],
+        wiring = LinkArrays(
+            source=positions([names.index(ln.from_depot) for ln in base.links]),
+            receiver=positions([names.index(ln.to_depot) for ln in base.links]),
+            line=positions(lines),
+            **links.columns(LinkArrays),
         )
+        return depots, wiring
 
 
 class DepotWork(NamedTuple):

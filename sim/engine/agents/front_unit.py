@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 import numpy as np
 
 from sim.engine.accounts import flow_index, stock_index
-from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.arithmetic import carried_share, fire_allowed
 from sim.engine.compiled import kernel, rule
 from sim.engine.parameters import codes
@@ -61,7 +61,7 @@ class FrontUnit(SupplyAgent):
     def build(cls, model: SupplyModel) -> tuple[UnitArrays]:
         table = cls.table(model)
         agents = cls.create(model, table)
-        postures = codes(schema.FrontUnit.model_fields["posture"]) or ()
+        postures = cast(tuple[schema.Posture, ...], codes(schema.FrontUnit.model_fields["posture"]))
         multipliers = np.array(
             [
                 [[side.posture_multipliers.get(name, 1.0) for name in postures] for side in s.sides]
@@ -70,17 +70,16 @@ class FrontUnit(SupplyAgent):
             np.float64,
         ).reshape(model.n_members, len(model.sides), len(postures))
         stock = table["stock_rounds"].copy()
-        return (
-            UnitArrays(
-                sides_of(agents),
-                np.array([model.depot_index(u.depot) for u in model.base.front_units], np.int64),
-                stock,
-                np.zeros_like(stock),
-                *(table[name] for name in UnitArrays._fields[4:12]),
-                multipliers,
-                stack_keys(agents, "demand", model.n_members),
-            ),
+        arrays = UnitArrays(
+            side=sides_of(agents),
+            depot=positions([model.depot_index(u.depot) for u in model.base.front_units]),
+            stock=stock,
+            duds=np.zeros_like(stock),
+            posture_multipliers=multipliers,
+            keys=stack_keys(agents, "demand", model.n_members),
+            **table.columns(UnitArrays),
         )
+        return (arrays,)
 
 
 @kernel

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.accounts import flow_index
-from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.sanctions import felt_by
 from sim.engine.arithmetic import MAX_ROUNDS, share_out_into
@@ -110,23 +110,24 @@ class Importer(SupplyAgent):
         weights = np.rint(routes["munition_shares"] * SHARE_SCALE).astype(np.int64)
         route_keys = np.stack(keys, axis=1) if keys else np.zeros((n, 0), np.uint64)
         suppliers = ImporterArrays(
-            sides_of(agents),
-            table["stock_rounds"].copy(),
-            np.zeros((n, len(agents)), np.int64),
-            *(table[name] for name in ImporterArrays._fields[3:10]),
-            np.array(route_start, np.int64),
-            stack_keys(agents, "production", n),
-            np.zeros((model.days, n, len(agents), 3), np.int64),
-            np.zeros((model.days, n, len(agents)), np.float64),
+            side=sides_of(agents),
+            stock=table["stock_rounds"].copy(),
+            dispatched_total=np.zeros((n, len(agents)), np.int64),
+            route_start=positions(route_start),
+            production_keys=stack_keys(agents, "production", n),
+            counts=np.zeros((model.days, n, len(agents), 3), np.int64),
+            containers=np.zeros((model.days, n, len(agents)), np.float64),
+            **table.columns(ImporterArrays),
         )
-        return suppliers, RouteArrays(
-            np.array(owner, np.int64),
-            np.array(depots, np.int64),
-            np.array(lines, np.int64),
-            *(routes[name] for name in RouteArrays._fields[3:11]),
-            weights,
-            route_keys,
+        wiring = RouteArrays(
+            importer=positions(owner),
+            depot=positions(depots),
+            line=positions(lines),
+            share_weights=weights,
+            keys=route_keys,
+            **routes.columns(RouteArrays),
         )
+        return suppliers, wiring
 
 
 @kernel

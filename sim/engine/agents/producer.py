@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.accounts import flow_index
-from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.sanctions import felt_by, input_availability
 from sim.engine.compiled import kernel, rule
@@ -62,26 +62,25 @@ class Producer(SupplyAgent):
             for agent, depot in zip(agents, depots, strict=True)
         ]
         ramp_days, ramp_rates = _ramps(model)
-        return (
-            ProducerArrays(
-                sides_of(agents),
-                np.array(depots, np.int64),
-                np.array(lines, np.int64),
-                *(table[name] for name in ProducerArrays._fields[3:10]),
-                ramp_days,
-                ramp_rates,
-                stack_keys(agents, "output", model.n_members),
-            ),
+        arrays = ProducerArrays(
+            side=sides_of(agents),
+            depot=positions(depots),
+            line=positions(lines),
+            ramp_days=ramp_days,
+            ramp_rates=ramp_rates,
+            keys=stack_keys(agents, "output", model.n_members),
+            **table.columns(ProducerArrays),
         )
+        return (arrays,)
 
 
 def _ramps(model: SupplyModel) -> tuple[np.ndarray, np.ndarray]:
     """Ramp points per member and producer, padded by repeating the last point."""
     n_points = max((1 + len(spec.ramp) for spec in model.base.producers), default=1)
-    shape = (model.n_members, len(model.base.producers), n_points)
+    shape = (len(model.distinct), len(model.base.producers), n_points)
     days = np.zeros(shape, np.int64)
     rates = np.zeros((*shape, len(model.munitions)), np.float64)
-    for m, member in enumerate(model.members):
+    for m, member in enumerate(model.distinct):
         for p, spec in enumerate(member.producers):
             points = [(0, spec.rounds_per_day)] + [
                 ((point.date - model.start_date).days, point.rounds_per_day) for point in spec.ramp
@@ -90,7 +89,7 @@ def _ramps(model: SupplyModel) -> tuple[np.ndarray, np.ndarray]:
             for j, (day, rate) in enumerate(points):
                 days[m, p, j] = day
                 rates[m, p, j] = [rate.get(munition, 0.0) for munition in model.munitions]
-    return days, rates
+    return days[model.member_of], rates[model.member_of]
 
 
 @kernel

@@ -46,13 +46,12 @@ class SanctionsRegime(SupplyAgent):
         target = model.base.sanctions.target_side
         side = -1 if target is None else model.sides.index(target)
         regime = cls(model, "regime", 0, side, table.entity(cls.kind, 0))
-        return (
-            SanctionsArrays(
-                np.array([regime.side], np.int64),
-                *(table[name] for name in SanctionsArrays._fields[1:5]),
-                table["initial_evasion"][:, 0].copy(),
-            ),
+        arrays = SanctionsArrays(
+            target_side=np.array([regime.side], np.int64),
+            evasion=table["initial_evasion"][:, 0].copy(),
+            **table.columns(SanctionsArrays),
         )
+        return (arrays,)
 
 
 @kernel

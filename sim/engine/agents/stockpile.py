@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.accounts import flow_index, stock_index
-from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.compiled import rule
 from sim.engine.rng import stochastic_round, uniform
 from sim.scenario import schema
@@ -50,15 +50,14 @@ class Stockpile(SupplyAgent):
     def build(cls, model: SupplyModel) -> tuple[StockpileArrays]:
         table = cls.table(model)
         agents = cls.create(model, table)
-        return (
-            StockpileArrays(
-                sides_of(agents),
-                np.array([model.depot_index(x.ship_to) for x in model.base.stockpiles], np.int64),
-                table["stock_rounds"].copy(),
-                *(table[name] for name in StockpileArrays._fields[3:7]),
-                stack_keys(agents, "refurbishment", model.n_members),
-            ),
+        arrays = StockpileArrays(
+            side=sides_of(agents),
+            depot=positions([model.depot_index(x.ship_to) for x in model.base.stockpiles]),
+            stock=table["stock_rounds"].copy(),
+            keys=stack_keys(agents, "refurbishment", model.n_members),
+            **table.columns(StockpileArrays),
         )
+        return (arrays,)
 
 
 @rule

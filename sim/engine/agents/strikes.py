@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.accounts import flow_index
-from sim.engine.agents.base import SupplyAgent, sides_of, stack_keys
+from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.arithmetic import carried_share, strike_losses
 from sim.engine.compiled import kernel, rule
 from sim.engine.parameters import codes
 from sim.engine.rng import poisson, uniform
+from sim.engine.structure import whole
 from sim.scenario import schema
 
 if TYPE_CHECKING:
@@ -67,8 +68,8 @@ class StrikeCampaign(SupplyAgent):
             reach += [model.depot_index(name) for name in names]
             reach_start.append(len(reach))
             path = f"{agent.key}.max_strikes_per_day"
-            by_events = [int(v) for m in model.members for e in m.events for k, v in e.set.items()
-                         if k == path]  # fmt: skip
+            by_events = [whole(v) for m in model.distinct for e in m.events
+                         for k, v in e.set.items() if k == path]  # fmt: skip
             slots.append(max([int(table["max_strikes_per_day"][:, agent.index].max()), *by_events]))
         most = max(slots, default=0)
         slot_keys = np.zeros((n, len(agents), most), np.uint64)
@@ -79,18 +80,17 @@ class StrikeCampaign(SupplyAgent):
             for slot in range(slots[c]):
                 slot_keys[:, c, slot] = agent.stream(f"strike_{slot}")
                 share_keys[:, c, slot] = agent.stream(f"strike_{slot}.share")
-        return (
-            StrikeArrays(
-                sides_of(agents),
-                np.array(reach_start, np.int64),
-                np.array(reach, np.int64),
-                *(table[name] for name in StrikeArrays._fields[3:9]),
-                np.array(slots, np.int64),
-                stack_keys(agents, "strike_count", n),
-                slot_keys,
-                share_keys,
-            ),
+        arrays = StrikeArrays(
+            side=sides_of(agents),
+            reach_start=positions(reach_start),
+            reach=positions(reach),
+            slots=positions(slots),
+            count_keys=stack_keys(agents, "strike_count", n),
+            slot_keys=slot_keys,
+            share_keys=share_keys,
+            **table.columns(StrikeArrays),
         )
+        return (arrays,)
 
 
 @rule
