@@ -1,7 +1,8 @@
 """Pure integer arithmetic of the daily rules, compiled; every result is whole rounds.
 
-Each function works on one member's numbers (scalars and short 1-D arrays) and conserves
-rounds exactly; the agents' rules call them, and property tests hold them to it.
+Each function works on one member's numbers (scalars, or rows of a rule's work matrix)
+and conserves rounds exactly; the agents' rules call them, and property tests hold
+them to it.
 
 Example:
     >>> import numpy as np
@@ -27,94 +28,101 @@ def whole_cap(limit):
 
 
 @kernel
-def share_out_into(budget, requests, out):
-    """Split ``budget`` among ``requests`` in proportion to them, into ``out``.
+def share_out_rows(budget, work, requests, out, n):
+    """Split ``budget`` among ``work[requests, :n]`` in proportion, into ``work[out, :n]``.
 
     Each gets at most its request; together they get ``min(budget, sum(requests))``.
     Whole rounds left by rounding down go to the largest remainders, ties to the lower
     index, so the result is exact and deterministic. ``out`` must not be ``requests``.
+
+    The rules keep their numbers in rows of one work matrix: a helper that takes one
+    array and row numbers, and has one way out, costs no reference counting (see
+    ``sim.engine.compiled``).
     """
-    # one way out of every helper that takes arrays: Numba then drops their reference
-    # counts (see sim.engine.compiled)
-    n = requests.shape[0]
     total = np.int64(0)
     for i in range(n):
-        total += requests[i]
+        total += work[requests, i]
     if total <= budget:
         for i in range(n):
-            out[i] = requests[i]
+            work[out, i] = work[requests, i]
+    elif n == 1:
+        work[out, 0] = budget
     else:
         left = budget
         for i in range(n):
-            out[i] = requests[i] * budget // total
-            left -= out[i]
+            work[out, i] = work[requests, i] * budget // total
+            left -= work[out, i]
         # the ``left`` largest remainders (fewer than n) get one round more; a request
         # that got its round has a negative remainder, so none gets two
         for _ in range(left):
             best, best_remainder = 0, np.int64(-1)
             for i in range(n):
-                remainder = requests[i] * budget - out[i] * total
+                remainder = work[requests, i] * budget - work[out, i] * total
                 if remainder > best_remainder:
                     best, best_remainder = i, remainder
-            out[best] += 1
+            work[out, best] += 1
 
 
 @kernel
-def share_out(budget, requests):
-    """``share_out_into`` into a new array."""
-    out = np.zeros(requests.shape[0], np.int64)
-    share_out_into(budget, requests, out)
-    return out
-
-
-@kernel
-def allocate_by_priority_into(budget, requests, priority, out, asked, given):
-    """Serve ``requests`` tier by tier (lowest ``priority`` first) out of ``budget``.
+def allocate_by_priority_rows(budget, work, requests, priority, out, scratch, n):
+    """Serve ``work[requests, :n]`` tier by tier (lowest ``work[priority]`` first) out of
+    ``budget``, into ``work[out, :n]``.
 
     Within a tier what is left is shared in proportion to requests (``share_out``); the
     first tier that cannot be served in full takes what is left, and later tiers get
-    nothing. ``asked`` and ``given`` are work space of the same length.
+    nothing. Rows ``scratch`` and ``scratch + 1`` are work space.
     """
-    n = requests.shape[0]
     total = np.int64(0)
     for i in range(n):
-        total += requests[i]
-        out[i] = requests[i]
+        total += work[requests, i]
+        work[out, i] = work[requests, i]
     left = budget
     tier = np.int64(-(2**62))
     while total > left:  # not all can be served: go tier by tier
         next_tier = np.int64(2**62)
         in_tier = np.int64(0)
         for i in range(n):
-            if (tier < priority[i]) & (priority[i] < next_tier):
-                next_tier = priority[i]
+            if (tier < work[priority, i]) & (work[priority, i] < next_tier):
+                next_tier = work[priority, i]
         tier = next_tier
         for i in range(n):
-            if priority[i] == tier:
-                in_tier += requests[i]
+            if work[priority, i] == tier:
+                in_tier += work[requests, i]
         total -= in_tier
         if in_tier <= left:
             left -= in_tier
         else:
             for i in range(n):
-                asked[i] = requests[i] if priority[i] == tier else 0
-            share_out_into(left, asked, given)
+                work[scratch, i] = work[requests, i] if work[priority, i] == tier else 0
+            share_out_rows(left, work, scratch, scratch + 1, n)
             for i in range(n):
-                if priority[i] == tier:
-                    out[i] = given[i]
-                elif priority[i] > tier:
-                    out[i] = 0
+                if work[priority, i] == tier:
+                    work[out, i] = work[scratch + 1, i]
+                elif work[priority, i] > tier:
+                    work[out, i] = 0
             total = np.int64(-1)  # what is left went to this tier; later tiers get none
 
 
 @kernel
+def share_out(budget, requests):
+    """``requests`` shared out of ``budget`` (see ``share_out_rows``), as a new array."""
+    n = requests.shape[0]
+    work = np.zeros((2, n), np.int64)
+    work[0] = requests
+    share_out_rows(budget, work, 0, 1, n)
+    return work[1].copy()
+
+
+@kernel
 def allocate_by_priority(budget, requests, priority):
-    """``allocate_by_priority_into`` into a new array."""
-    out = np.zeros(requests.shape[0], np.int64)
-    allocate_by_priority_into(
-        budget, requests, priority, out, np.zeros_like(out), np.zeros_like(out)
-    )
-    return out
+    """``requests`` served by ``priority`` out of ``budget`` (see
+    ``allocate_by_priority_rows``), as a new array."""
+    n = requests.shape[0]
+    work = np.zeros((5, n), np.int64)
+    work[0] = requests
+    work[1] = priority
+    allocate_by_priority_rows(budget, work, 0, 1, 2, 3, n)
+    return work[2].copy()
 
 
 @kernel

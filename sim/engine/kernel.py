@@ -38,15 +38,13 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
     flows = np.zeros((n_members, len(FLOWS), n_sides, n_munitions), np.int64)
     holdings = np.zeros((n_members, len(STOCKS), n_sides, n_munitions), np.int64)
     depot_work = depot.workspace(depots, units)
-    weights = np.zeros(n_munitions, np.int64)
-    shipment = np.zeros(n_munitions, np.int64)
+    shipment_work = np.zeros((2, n_munitions), np.int64)
     for day in range(first_day, last_day):
         flows[:] = 0
         sanctions.adapt(regime)
         producer.produce(producers, regime, depots, transit, day, flows)
         stockpile.refurbish(stockpiles, depots, day, flows)
-        importer.dispatch_all(importers, routes, regime, depots, transit, day, flows, weights,
-                              shipment)  # fmt: skip
+        importer.dispatch_all(importers, routes, regime, depots, transit, day, flows, shipment_work)
         arrive(transit, day, depots.stock, depots.duds, flows, IMPORTS_ARRIVED)
         depot.allocate(depots, links, units, transit, day, flows, depot_work)
         strikes.strike(hits, depots, day, flows)

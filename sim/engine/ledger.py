@@ -46,7 +46,7 @@ class Books(NamedTuple):
     stock_terms: np.ndarray  # [n, 3] (identity, stock, coefficient), non-zero ones
     flow_terms: np.ndarray  # [n, 3] (identity, flow, coefficient), non-zero ones
     subsets: np.ndarray  # [n, 2] (part, whole) flow positions
-    record: np.ndarray  # [recorded accounts, days, M, pairs]
+    record: np.ndarray  # [recorded accounts, M, days, pairs]
     pair_side: np.ndarray  # [pairs]
     pair_munition: np.ndarray  # [pairs]
     status: np.ndarray  # [7]: broken, day, member, side, munition, check, off by
@@ -64,7 +64,7 @@ def open_books(
         _terms(flows),
         _subset_pairs(),
         # every cell is written on its day (fresh pages, not zeroed ones: much faster)
-        np.empty((len(RECORDED), days, n_members, len(pairs)), np.int64),
+        np.empty((len(RECORDED), n_members, days, len(pairs)), np.int64),
         np.ascontiguousarray(pairs[:, 0], np.int64),
         np.ascontiguousarray(pairs[:, 1], np.int64),
         np.zeros(7, np.int64),
@@ -142,14 +142,14 @@ def close(b, day, flows, holdings):
                     if holdings[m, st, s, k] < 0:
                         _fail(b.status, day, m, s, k, NEGATIVE, st)
                         return False
-    # one account at a time: the record is [accounts, days, M, pairs], and writing it
-    # account by account streams through memory
+    # account by account: the record is [accounts, M, days, pairs] (a member's days in
+    # a row, as the tables want them), and writing it account by account is quickest
     for st in range(n_stocks):
         for m in range(n_members):
             for p in range(b.pair_side.shape[0]):
-                b.record[st, day, m, p] = holdings[m, st, b.pair_side[p], b.pair_munition[p]]
+                b.record[st, m, day, p] = holdings[m, st, b.pair_side[p], b.pair_munition[p]]
     for f in range(n_flows):
         for m in range(n_members):
             for p in range(b.pair_side.shape[0]):
-                b.record[n_stocks + f, day, m, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
+                b.record[n_stocks + f, m, day, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
     return True

@@ -89,7 +89,10 @@ def summary(kind: str, a: Account) -> Metric:
 
 
 def _held(w: Window) -> np.ndarray:
-    return np.sum([w[name] for name in HELD], axis=0)
+    total = w[HELD[0]].copy()
+    for name in HELD[1:]:
+        total += w[name]
+    return total
 
 
 def _fill_rate(w: Window, _: int) -> np.ndarray:

@@ -178,7 +178,8 @@ class SupplyModel(mesa.Model):
     def record(self) -> dict[str, np.ndarray]:
         """Each recorded account over the days run so far, ``[days, members, pairs]``
         (views of the books)."""
-        return {name: self.books.record[i, : self.day] for i, name in enumerate(RECORDED)}
+        record = self.books.record[:, :, : self.day].transpose(0, 2, 1, 3)
+        return {name: record[i] for i, name in enumerate(RECORDED)}
 
     @property
     def importer_record(self) -> dict[str, dict[str, np.ndarray]]:

@@ -11,7 +11,7 @@ Example:
     >>> lines.add("producers.plant", receiver=0, side=0, imported=False)
     0
     >>> t = lines.build(n_members=1, n_munitions=1, longest_transit_days=2)
-    >>> dispatch(t.rounds, t.duds, t.under_way, 0, 0, 0, 2, 0, 5, 0)
+    >>> dispatch(t.rounds, t.duds, t.under_way, 0, 0, today(t.rounds, 0), 2, 0, 5, 0)
     >>> int(t.under_way[0, 0, 0]), t.rounds.shape
     (5, (1, 1, 4, 1))
 """
@@ -76,12 +76,21 @@ class Lines:
 
 
 @kernel
-def dispatch(ring, dud_ring, under_way, m, line, day, transit_days, k, rounds, duds):
-    """Put ``rounds`` of munition ``k`` (``duds`` among them) on ``line``.
+def today(ring, day):
+    """The slot of ``day`` in a ``Transit``'s rings (what arrives today sits there)."""
+    return day % ring.shape[2]
 
-    The arrays are a ``Transit``'s ``rounds``, ``duds`` and ``under_way``.
+
+@kernel
+def dispatch(ring, dud_ring, under_way, m, line, today_slot, transit_days, k, rounds, duds):
+    """Put ``rounds`` of munition ``k`` (``duds`` among them) on ``line``, to arrive
+    ``transit_days`` after the day whose slot is ``today_slot``.
+
+    The arrays are a ``Transit``'s ``rounds``, ``duds`` and ``under_way``; a ring is
+    longer than any transit, so one wrap is enough.
     """
-    slot = (day + transit_days) % ring.shape[2]
+    slot = today_slot + transit_days
+    slot -= ring.shape[2] * (slot >= ring.shape[2])
     ring[m, line, slot, k] += rounds
     dud_ring[m, line, slot, k] += duds
     under_way[m, line, k] += rounds
@@ -90,7 +99,7 @@ def dispatch(ring, dud_ring, under_way, m, line, day, transit_days, k, rounds, d
 @rule
 def arrive(t, day, depot_stock, depot_duds, books, imports_arrived):
     """Everything due on ``day`` reaches its depot; imports are booked as arrived."""
-    slot = day % t.rounds.shape[2]
+    slot = today(t.rounds, day)
     for m in range(t.rounds.shape[0]):
         for line in range(t.receiver.shape[0]):
             d = t.receiver[line]

@@ -87,8 +87,10 @@ def run_variants(
     if len(set(labels)) != len(labels) or len(labels) != len(variants):
         raise ValueError(f"need one distinct label per variant, got {list(labels)}")
     seeds = replication_seeds(seed, reps)
-    members = [scenario for scenario in variants for _ in range(reps)]
-    model = simulate(members, seeds * len(variants), progress=progress)
+    # replication-major: member r * V + v is replication r of variant v, the order of
+    # the tables' rows
+    members = [scenario for _ in range(reps) for scenario in variants]
+    model = simulate(members, [s for s in seeds for _ in variants], progress=progress)
     base = variants[0]
     record = model.record
     summary = summary_table(record, model.pairs, labels, reps)
@@ -125,11 +127,6 @@ def run(
     )
 
 
-def _replication_major(n_variants: int, reps: int) -> np.ndarray:
-    """Member indices (variant-major in the batch) in replication, variant order."""
-    return np.array([v * reps + r for r in range(reps) for v in range(n_variants)])
-
-
 def summary_table(
     record: dict[str, np.ndarray],
     pairs: list[tuple[str, str]],
@@ -140,19 +137,20 @@ def summary_table(
 ) -> pd.DataFrame:
     """One row per replication × variant × side × munition, with every metric.
 
-    Metrics cover days ``first_day`` to ``last_day`` (inclusive; default: the whole run).
+    The record's members are replication-major (member ``r * V + v`` is replication
+    ``r`` of variant ``v``). Metrics cover days ``first_day`` to ``last_day``
+    (inclusive; default: the whole run).
     """
     metrics = summarise(record, first_day, last_day)
-    order = _replication_major(len(labels), reps)
     n_pairs = len(pairs)
-    members = len(order)
+    members = reps * len(labels)
     return pd.DataFrame(
         {
             "replication": np.repeat(np.repeat(np.arange(reps), len(labels)), n_pairs),
             "variant": np.repeat(np.tile(np.asarray(labels, dtype=str), reps), n_pairs),
             "side": np.tile(np.asarray([s for s, _ in pairs], dtype=str), members),
             "munition": np.tile(np.asarray([m for _, m in pairs], dtype=str), members),
-            **{name: metrics[name][order].reshape(-1) for name in METRICS},
+            **{name: metrics[name].reshape(-1) for name in METRICS},
         }
     )
 
@@ -164,32 +162,42 @@ def timeseries_table(
     reps: int,
     scenario: Scenario,
 ) -> pd.DataFrame:
-    """One row per replication × variant × day × side × munition."""
+    """One row per replication × variant × day × side × munition.
+
+    The record's members are replication-major, as its rows; the engine stores the
+    record member by member, so most columns are views of it, not copies.
+    """
     n_days, n_members, n_pairs = record["fired"].shape
-    n_variants = len(labels)
 
     def tidy(values: np.ndarray) -> np.ndarray:
-        # [days, variants * reps, pairs] -> rows ordered replication, variant, day, pair
-        shaped = values.reshape(n_days, n_variants, reps, n_pairs)
-        return shaped.transpose(2, 1, 0, 3).reshape(-1)
+        # [days, members, pairs] -> rows ordered member, day, pair
+        return values.transpose(1, 0, 2).reshape(-1)
+
+    def labelled(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
+        # a label a row, stored once: the table stays small however many rows it has
+        return pd.Categorical.from_codes(codes, categories=list(dict.fromkeys(names)))
 
     columns: dict[str, Any] = {}
     rows = n_members * n_days * n_pairs
     columns["replication"] = np.repeat(np.arange(reps), rows // reps)
-    columns["variant"] = np.tile(
-        np.repeat(np.asarray(labels, dtype=object), n_days * n_pairs), reps
-    )
+    variant_codes = np.tile(np.repeat(np.arange(len(labels)), n_days * n_pairs), reps)
+    columns["variant"] = labelled(variant_codes, labels)
     columns["day"] = np.tile(np.repeat(np.arange(n_days), n_pairs), n_members)
-    start = np.datetime64(scenario.scenario.start_date, "D")
-    columns["date"] = start + columns["day"].astype("timedelta64[D]")
-    columns["side"] = np.tile([s for s, _ in pairs], n_members * n_days)
-    columns["munition"] = np.tile([m for _, m in pairs], n_members * n_days)
+    start = np.datetime64(scenario.scenario.start_date, "s")
+    columns["date"] = start + (columns["day"] * 86_400).astype("timedelta64[s]")
+    sides = [s for s, _ in pairs]
+    side_names = list(dict.fromkeys(sides))
+    columns["side"] = labelled(
+        np.tile([side_names.index(s) for s in sides], rows // n_pairs), sides
+    )
+    munitions = [m for _, m in pairs]
+    munition_names = list(dict.fromkeys(munitions))
+    columns["munition"] = labelled(
+        np.tile([munition_names.index(m) for m in munitions], rows // n_pairs), munitions
+    )
     for name, values in with_derived(record).items():
         columns[name] = tidy(values)
-    table = pd.DataFrame({name: columns[name] for name in TIMESERIES_COLUMNS})
-    table["variant"] = table["variant"].astype(str)
-    table["date"] = table["date"].astype("datetime64[s]")
-    return table
+    return pd.DataFrame({name: columns[name] for name in TIMESERIES_COLUMNS}, copy=False)
 
 
 def utc_now() -> str:

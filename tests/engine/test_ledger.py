@@ -30,9 +30,9 @@ def test_a_balanced_day_closes_and_is_recorded():
     flows, holdings = _day(70)
     flows[:, flow_index("fired")] = 30
     assert close(books, 0, flows, holdings)
-    fired = books.record[len(STOCKS) + flow_index("fired"), 0]
+    fired = books.record[len(STOCKS) + flow_index("fired"), :, 0]
     assert fired.tolist() == [[30, 30], [30, 30]]
-    assert books.record[stock_index("stock_depot"), 0].tolist() == [[70, 70], [70, 70]]
+    assert books.record[stock_index("stock_depot"), :, 0].tolist() == [[70, 70], [70, 70]]
 
 
 def test_lost_rounds_break_the_books_with_names():

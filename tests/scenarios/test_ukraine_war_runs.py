@@ -86,13 +86,13 @@ def with_and_without_dprk():
 
 
 def test_same_seed_same_run_whatever_the_batch(baseline, with_and_without_dprk):
-    # replications 0 and 1 of the four-member batch are members 0 and 1 of a batch that
-    # also holds two no_dprk members
+    # replications 0 and 1 of the four-member batch are members 0 and 2 of a batch that
+    # also holds two no_dprk members (replication-major: baseline, no_dprk, baseline, ...)
     _, seeds, model = baseline
     assert with_and_without_dprk.seeds == seeds[:2]
     for name, values in model.record.items():
         np.testing.assert_array_equal(
-            values[:, :2], with_and_without_dprk.record[name][:, :2], err_msg=name
+            values[:, :2], with_and_without_dprk.record[name][:, 0::2], err_msg=name
         )
 
 
@@ -100,7 +100,7 @@ def test_dprk_supply_raises_russian_fire_from_its_first_delivery_only(with_and_w
     scenario = with_and_without_dprk.scenarios["baseline"]
     russian = [i for i, (side, _) in enumerate(side_munition_pairs(scenario)) if side == "RU"]
     fire = with_and_without_dprk.record["fired"][:, :, russian].sum(axis=2)
-    with_dprk, without = fire[:, :2], fire[:, 2:]  # members: variant-major, two each
+    with_dprk, without = fire[:, 0::2], fire[:, 1::2]  # members: replication-major
 
     def day(date):
         return (date - scenario.scenario.start_date).days

@@ -14,13 +14,13 @@ from sim.engine.accounts import flow_index, stock_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of
 from sim.engine.agents.front_unit import expected_demand, order_up_to
 from sim.engine.arithmetic import (
-    allocate_by_priority_into,
+    allocate_by_priority_rows,
     carried_share,
-    share_out_into,
+    share_out_rows,
     whole_cap,
 )
 from sim.engine.compiled import kernel, rule
-from sim.engine.network import dispatch, downstream, supply_graph, upstream_first
+from sim.engine.network import dispatch, downstream, supply_graph, today, upstream_first
 from sim.scenario import schema
 
 if TYPE_CHECKING:
@@ -141,32 +141,29 @@ class Depot(SupplyAgent):
 
 
 class DepotWork(NamedTuple):
-    """Work space of one member's allocation (reused every day)."""
+    """Work space of one member's allocation (reused every day).
+
+    ``rows`` holds, for K munitions and Q clients: what each client asks (rows 0..K-1)
+    and gets (K..2K-1) of each munition and the latent duds among it (2K..3K-1); the
+    clients' priorities (3K) and two rows of scratch (3K+1, 3K+2); a link's request
+    and capped ask, what the depot's clients want and its budget, by munition
+    (3K+3..3K+6).
+    """
 
     expected: np.ndarray  # [U, K] each unit's mean demand
-    asked: np.ndarray  # [K, Q] what each client of a depot asks for
-    given: np.ndarray  # [K, Q] what it gets
-    duds_sent: np.ndarray  # [K, Q] the latent duds among it
-    priority: np.ndarray  # [Q]
-    rows: np.ndarray  # [2, Q] work space of the allocation by priority
-    munition: np.ndarray  # [4, K] a link's request and ask, what is wanted, the budget
+    rows: np.ndarray  # [3K + 7, max(Q, K)]
 
 
 @rule
 def workspace(a, units):
     """Work space for the largest number of clients any depot has."""
     n_munitions = a.stock.shape[2]
-    most = 1
+    most = n_munitions
     for d in range(a.side.shape[0]):
         most = max(most, a.client_start[d + 1] - a.client_start[d])
     return DepotWork(
         np.zeros((units.side.shape[0], n_munitions), np.float64),
-        np.zeros((n_munitions, most), np.int64),
-        np.zeros((n_munitions, most), np.int64),
-        np.zeros((n_munitions, most), np.int64),
-        np.zeros(most, np.int64),
-        np.zeros((2, most), np.int64),
-        np.zeros((4, n_munitions), np.int64),
+        np.zeros((3 * n_munitions + 7, most), np.int64),
     )
 
 
@@ -194,8 +191,12 @@ def allocate(a, links, units, transit, day, books, w):
     is served tier by tier of priority; latent duds leave in proportion.
     """
     n_munitions = a.stock.shape[2]
-    request, capped = w.munition[0], w.munition[1]
-    wanted, budget = w.munition[2], w.munition[3]
+    slot = today(transit.rounds, day)
+    work = w.rows
+    asked, given, duds_sent = 0, n_munitions, 2 * n_munitions  # first rows of each
+    priority, scratch = 3 * n_munitions, 3 * n_munitions + 1
+    request, capped = 3 * n_munitions + 3, 3 * n_munitions + 4
+    wanted, budget = 3 * n_munitions + 5, 3 * n_munitions + 6
     for m in range(a.stock.shape[0]):
         for u in range(units.side.shape[0]):
             multiplier = units.posture_multipliers[m, units.side[u], units.posture[m, u]]
@@ -203,7 +204,8 @@ def allocate(a, links, units, transit, day, books, w):
                 w.expected[u, k] = expected_demand(
                     units.base_rounds_per_day[m, u, k], multiplier, units.intensity[m, u]
                 )
-        for d in a.order:
+        for position in range(a.order.shape[0]):
+            d = a.order[position]
             first, n = a.client_start[d], a.client_start[d + 1] - a.client_start[d]
             if n == 0:
                 continue
@@ -211,13 +213,13 @@ def allocate(a, links, units, transit, day, books, w):
             for q in range(n):
                 u, j = a.client_unit[first + q], a.client_link[first + q]
                 if u >= 0:
-                    w.priority[q] = units.priority[m, u]
+                    work[priority, q] = units.priority[m, u]
                     target_days = units.target_days_of_supply[m, u]
                     for k in range(n_munitions):
                         stock = units.stock[m, u, k]
-                        w.asked[k, q] = order_up_to(target_days, w.expected[u, k], stock)
+                        work[asked + k, q] = order_up_to(target_days, w.expected[u, k], stock)
                     continue
-                w.priority[q] = links.priority[m, j]
+                work[priority, q] = links.priority[m, j]
                 to = links.receiver[j]
                 for k in range(n_munitions):
                     demand = 0.0
@@ -226,42 +228,42 @@ def allocate(a, links, units, transit, day, books, w):
                     held = a.stock[m, to, k]
                     for i in range(a.inbound_start[to], a.inbound_start[to + 1]):
                         held += transit.under_way[m, a.inbound[i], k]
-                    request[k] = order_up_to(a.target_days_of_supply[m, to], demand, held)
-                share_out_into(whole_cap(links.capacity_rounds_per_day[m, j]), request, capped)
+                    work[request, k] = order_up_to(a.target_days_of_supply[m, to], demand, held)
+                cap = whole_cap(links.capacity_rounds_per_day[m, j])
+                share_out_rows(cap, work, request, capped, n_munitions)
                 for k in range(n_munitions):
-                    w.asked[k, q] = capped[k]
+                    work[asked + k, q] = work[capped, k]
             # what the throughput allows, shared among munitions
             for k in range(n_munitions):
                 total = np.int64(0)
                 for q in range(n):
-                    total += w.asked[k, q]
+                    total += work[asked + k, q]
                 cap = whole_cap(a.munition_throughput_rounds_per_day[m, d, k])
-                wanted[k] = min(min(total, a.stock[m, d, k]), cap)
+                work[wanted, k] = min(min(total, a.stock[m, d, k]), cap)
             capacity = throughput(
                 a.throughput_rounds_per_day[m, d],
                 a.dispersal[m, d],
                 a.dispersal_throughput_cost[m, d],
             )
-            share_out_into(capacity, wanted, budget)
+            share_out_rows(capacity, work, wanted, budget, n_munitions)
             # served tier by tier; duds leave in proportion
             for k in range(n_munitions):
-                allocate_by_priority_into(
-                    budget[k], w.asked[k, :n], w.priority[:n], w.given[k, :n],
-                    w.rows[0, :n], w.rows[1, :n],
-                )  # fmt: skip
+                allocate_by_priority_rows(
+                    work[budget, k], work, asked + k, priority, given + k, scratch, n
+                )
                 sent = np.int64(0)
                 for q in range(n):
-                    sent += w.given[k, q]
+                    sent += work[given + k, q]
                 duds = carried_share(sent, a.stock[m, d, k], a.duds[m, d, k])
-                share_out_into(duds, w.given[k, :n], w.duds_sent[k, :n])
+                share_out_rows(duds, work, given + k, duds_sent + k, n)
                 a.stock[m, d, k] -= sent
                 for q in range(n):
-                    a.duds[m, d, k] -= w.duds_sent[k, q]
+                    a.duds[m, d, k] -= work[duds_sent + k, q]
             side = a.side[d]
             for q in range(n):
                 u, j = a.client_unit[first + q], a.client_link[first + q]
                 for k in range(n_munitions):
-                    rounds, duds = w.given[k, q], w.duds_sent[k, q]
+                    rounds, duds = work[given + k, q], work[duds_sent + k, q]
                     if u >= 0:
                         units.stock[m, u, k] += rounds
                         units.duds[m, u, k] += duds
@@ -272,7 +274,7 @@ def allocate(a, links, units, transit, day, books, w):
                         a.dispersal_extra_transit_days[m, to], a.dispersal[m, to]
                     )
                     dispatch(transit.rounds, transit.duds, transit.under_way, m, links.line[j],
-                             day, transit_days, k, rounds, duds)  # fmt: skip
+                             slot, transit_days, k, rounds, duds)  # fmt: skip
 
 
 @rule

@@ -10,9 +10,9 @@ from sim.engine.accounts import flow_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.sanctions import felt_by
-from sim.engine.arithmetic import MAX_ROUNDS, share_out_into
+from sim.engine.arithmetic import MAX_ROUNDS, share_out_rows
 from sim.engine.compiled import kernel, rule
-from sim.engine.network import dispatch
+from sim.engine.network import dispatch, today
 from sim.engine.rng import stochastic_round, uniform
 from sim.scenario import schema
 
@@ -145,13 +145,14 @@ def due(willing_today, supplier_start_day, route_start_day, route_end_day, caden
 
 
 @rule
-def dispatch_all(a, routes, regime, depots, transit, day, books, weights, ship):
+def dispatch_all(a, routes, regime, depots, transit, day, books, work):
     """Every supplier adds today's production to its stock and sends what is due.
 
-    ``weights`` and ``ship`` are work space, ``[K]`` each.
+    ``work`` is work space, ``[2, K]``: a shipment's munition weights, then its split.
     """
     n_munitions = a.stock.shape[2]
     draws = 2 + n_munitions
+    slot = today(transit.rounds, day)
     for m in range(a.stock.shape[0]):
         for i in range(a.side.shape[0]):
             side = a.side[i]
@@ -178,8 +179,8 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, weights, ship):
                     left = np.floor(max(a.contract_rounds[m, i] - a.dispatched_total[m, i], 0.0))
                     size = np.int64(min(np.float64(full), min(left, np.float64(MAX_ROUNDS))))
                 for k in range(n_munitions):
-                    weights[k] = routes.share_weights[m, r, k]
-                share_out_into(size, weights, ship)
+                    work[0, k] = routes.share_weights[m, r, k]
+                share_out_rows(size, work, 0, 1, n_munitions)
                 chance = routes.interdiction_probability[m, r]
                 chance += routes.enforcement_sensitivity[m, r] * enforcement
                 seized = uniform(key, day, draws, 1) < min(max(chance, 0.0), 1.0)
@@ -189,7 +190,7 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, weights, ship):
                 )
                 shipped, lost_total = np.int64(0), np.int64(0)
                 for k in range(n_munitions):
-                    rounds = min(ship[k], a.stock[m, i, k])
+                    rounds = min(work[1, k], a.stock[m, i, k])
                     a.stock[m, i, k] -= rounds
                     lost = rounds if seized else np.int64(0)
                     sent = rounds - lost
@@ -197,7 +198,7 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, weights, ship):
                         sent * a.dud_rate[m, i], uniform(key, day, draws, 2 + k)
                     )
                     dispatch(transit.rounds, transit.duds, transit.under_way, m, routes.line[r],
-                             day, transit_days, k, sent, duds)  # fmt: skip
+                             slot, transit_days, k, sent, duds)  # fmt: skip
                     books[m, IMPORTS_DISPATCHED, side, k] += rounds
                     books[m, INTERDICTED, side, k] += lost
                     shipped += rounds

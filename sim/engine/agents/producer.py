@@ -11,7 +11,7 @@ from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.sanctions import felt_by, input_availability
 from sim.engine.compiled import kernel, rule
-from sim.engine.network import dispatch
+from sim.engine.network import dispatch, today
 from sim.engine.rng import noise_factor, stochastic_round, uniform
 from sim.scenario import schema
 
@@ -110,6 +110,7 @@ def produce(a, regime, depots, transit, day, books):
     n_munitions = a.ramp_rates.shape[3]
     draws = 3 * n_munitions
     target = regime.target_side[0]
+    slot = today(transit.rounds, day)
     for m in range(a.keys.shape[0]):
         for p in range(a.side.shape[0]):
             side, d, key = a.side[p], a.depot[p], a.keys[m, p]
@@ -133,6 +134,6 @@ def produce(a, regime, depots, transit, day, books):
                 duds = stochastic_round(
                     made * a.dud_rate[m, p], uniform(key, day, draws, 2 * n_munitions + k)
                 )
-                dispatch(transit.rounds, transit.duds, transit.under_way, m, a.line[p], day,
+                dispatch(transit.rounds, transit.duds, transit.under_way, m, a.line[p], slot,
                          transit_days, k, made, duds)  # fmt: skip
                 books[m, PRODUCED, side, k] += made
