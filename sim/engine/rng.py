@@ -150,6 +150,17 @@ def stochastic_round(x, u):
     return np.int64(math.floor(x + u))
 
 
+@kernel
+def round_drawn(x, key, day, draws_per_day, slot):
+    """``stochastic_round`` with the stream's uniform for ``slot``, drawn only if ``x``
+    is not whole already (a draw not needed is not computed; it is still the same draw
+    whenever it is, so skipping it changes nothing else)."""
+    whole = math.floor(x)
+    if whole == x:
+        return np.int64(whole)
+    return stochastic_round(x, uniform(key, day, draws_per_day, slot))
+
+
 # Wichura's AS241 (PPND16): the normal quantile to about 1e-16 relative error.
 _A = (3.387132872796366608, 133.14166789178437745, 1971.5909503065514427,
       13731.693765509461125, 45921.953931549871457, 67265.770927008700853,
@@ -208,6 +219,14 @@ def noise_factor(distribution, cv, u):
         return max(1.0 + math.sqrt(3.0) * cv * (2.0 * u - 1.0), 0.0)
     sigma = math.sqrt(math.log1p(cv * cv))
     return math.exp(sigma * normal_quantile(u) - 0.5 * sigma * sigma)
+
+
+@kernel
+def noise_drawn(distribution, cv, key, day, draws_per_day, slot):
+    """``noise_factor`` with the stream's uniform for ``slot``, drawn only if ``cv > 0``."""
+    if cv == 0.0:
+        return 1.0
+    return noise_factor(distribution, cv, uniform(key, day, draws_per_day, slot))
 
 
 @kernel

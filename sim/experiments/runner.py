@@ -28,7 +28,17 @@ from sim.engine.model import SupplyModel
 from sim.engine.rng import member_seed
 from sim.scenario.schema import Scenario
 
-KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "munition")
+KEYS: dict[str, str] = {
+    "replication": "replication number, 0-based; same number = same seed in every variant",
+    "variant": "variant name (`baseline` when none was asked for)",
+    "day": "day number, 0 = the scenario's start date",
+    "date": "calendar date of the day",
+    "side": "side id from the scenario",
+    "munition": "munition id from the scenario",
+}
+"""The key columns of the tables, and what each is."""
+KEY_COLUMNS = tuple(KEYS)
+SUMMARY_KEYS = ("replication", "variant", "side", "munition")
 TIMESERIES_COLUMNS = KEY_COLUMNS + tuple(account.name for account in ACCOUNTS)
 
 

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sim.experiments.validation import CHECK_COLUMNS
 from sim.outputs.results import read_run
+from tests.support import munsim
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 WAR = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
 TUTORIAL = ROOT / "scenarios" / "tutorial.toml"
-
-
-def munsim(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
 
 
 def test_check_prints_the_table_and_writes_check_csv(tmp_path):

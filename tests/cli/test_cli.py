@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,15 +10,10 @@ import pytest
 
 from sim.engine.metrics import METRICS
 from sim.experiments.runner import TIMESERIES_COLUMNS
+from tests.support import munsim
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "scenarios" / "tutorial.toml"
-
-
-def munsim(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], capture_output=True, text=True, cwd=cwd or ROOT
-    )
 
 
 def test_validate_prints_a_summary():

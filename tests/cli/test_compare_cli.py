@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +11,9 @@ import pytest
 from scipy import stats
 
 from sim.cli import main
+from tests.support import munsim
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "scenarios" / "tutorial.toml"
@@ -24,12 +25,6 @@ FIGURES = {
     "paired_difference_RU.png",
     "stocks_by_tier_RU.png",
 }
-
-
-def munsim(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
 
 
 @pytest.fixture(scope="module")

@@ -138,3 +138,74 @@ def test_members_with_different_numbers_match_their_solo_runs(tutorial_path):
         solo.run()
         for name, values in solo.record.items():
             assert np.array_equal(values[:, 0], batch.record[name][:, index]), (index, name)
+
+
+def _two_world_scenario():
+    from tests.builder import Build, route
+
+    world = Build(days=60, munitions=("a", "b"), sides=("A", "B"))
+    world.depot("rear", stock_rounds={"a": 5000, "b": 3000}).depot("front", target_days_of_supply=3)
+    world.link("rail", "rear", "front", transit_days=2)
+    world.producer("p", "rear", rounds_per_day={"a": 300, "b": 80}, noise_cv=0.2, dud_rate=0.05)
+    world.stockpile("s", "rear", stock_rounds={"a": 9000}, refurbish_rounds_per_day={"a": 150},
+                    unserviceable_share=0.3)  # fmt: skip
+    world.importer("x", [route("sea", "rear", cadence_days=5, transit_days=4,
+                               munition_shares={"a": 0.7, "b": 0.3})],
+                   stock_rounds={"a": 10**5, "b": 10**5}, dud_rate=0.1)  # fmt: skip
+    world.unit("u1", "front", base_rounds_per_day={"a": 250, "b": 60}, demand_noise_cv=0.3)
+    world.unit("u2", "front", base_rounds_per_day={"a": 150}, priority=2, posture="offensive")
+    world.depot("other", side="B", stock_rounds={"a": 2000})
+    world.unit("v", "other", side="B")
+    world.strikes("s", strikes_per_day=0.3, destroyed_share=0.2, destroyed_share_spread=0.1)
+    world.event("push", 20, {"front_units.u2.intensity": 1.5})
+    return world.scenario()
+
+
+def test_day_by_day_steps_give_the_same_numbers_as_one_run():
+    scenario = _two_world_scenario()
+    whole = SupplyModel([scenario] * 3, [5, 6, 7])
+    whole.run()
+    stepped = SupplyModel([scenario] * 3, [5, 6, 7])
+    for day in range(scenario.scenario.days):
+        assert stepped.day == day
+        stepped.step()
+        assert stepped.record["fired"].shape[0] == day + 1  # the days run so far
+    assert not stepped.running
+    for name, values in whole.record.items():
+        assert np.array_equal(values, stepped.record[name]), name
+    for name, values in whole.importer_record["x"].items():
+        assert np.array_equal(values, stepped.importer_record["x"][name]), name
+
+
+def test_runs_of_any_length_pick_up_where_they_stopped():
+    scenario = _two_world_scenario()
+    whole = SupplyModel([scenario], [9])
+    whole.run()
+    pieces = SupplyModel([scenario], [9])
+    for until in (1, 7, 20, 21, 45, 60, 80):  # past the end is the end
+        pieces.run_until(until)
+    assert pieces.day == 60
+    for name, values in whole.record.items():
+        assert np.array_equal(values, pieces.record[name]), name
+
+
+def test_an_event_before_the_start_is_in_force_from_day_0():
+    from tests.builder import Build
+
+    world = Build(days=5).depot("d", stock_rounds={"a": 10**6}).unit("u", "d")
+    world.event("earlier", -3, {"front_units.u.intensity": 2.0})
+    assert (world.run().record["demanded"] == 200).all()
+
+
+def test_agents_are_mesa_agents_whose_numbers_are_the_engines_arrays():
+    scenario = _two_world_scenario()
+    model = SupplyModel([scenario] * 2, [1, 2])
+    kinds = {type(agent).__name__ for agent in model.agents}
+    assert kinds == {"SanctionsRegime", "Producer", "Stockpile", "Importer", "Depot",
+                     "StrikeCampaign", "FrontUnit"}  # fmt: skip
+    u2 = next(a for a in model.agents if a.key == "front_units.u2")
+    assert u2.params.intensity.tolist() == [1.0, 1.0]
+    model.run_until(25)
+    # the dated event wrote into the arrays the compiled rules read
+    assert u2.params.intensity.tolist() == [1.5, 1.5]
+    assert model.arrays.units.intensity[:, u2.index].tolist() == [1.5, 1.5]

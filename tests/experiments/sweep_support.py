@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,15 +82,3 @@ def write(folder: Path, text: str, name: str = "experiment.toml") -> Path:
     path = folder / name
     path.write_text(text)
     return path
-
-
-def munsim(*args: str | Path, **options) -> subprocess.CompletedProcess:
-    """Run the real CLI in a subprocess; output captured as text."""
-    return subprocess.run(
-        [sys.executable, "-m", "sim", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-        **options,
-    )

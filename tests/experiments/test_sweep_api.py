@@ -6,11 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sweep_support import GRID, ROOT, munsim, write
+from sweep_support import GRID, ROOT, write
 
 import sim
 from sim.experiments.experiment import load_experiment
 from sim.experiments.sensitivity import main_effects
+from tests.support import munsim
+
+pytestmark = pytest.mark.slow
 
 
 def test_a_grid_sweep_from_python(tmp_path):

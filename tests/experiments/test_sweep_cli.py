@@ -19,9 +19,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from SALib.analyze import sobol
-from sweep_support import ROOT, SOBOL, munsim, write
+from sweep_support import ROOT, SOBOL, write
 
 from sim.outputs.results import read_run
+from tests.support import munsim
+
+pytestmark = pytest.mark.slow
 
 PLANNED = [(s, r) for s in range(40) for r in range(2)]
 

@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sweep_support import SOBOL, TUTORIAL, munsim, write
+from sweep_support import SOBOL, TUTORIAL, write
 
 from sim.experiments.experiment import Parameter, load_experiment, value_type
 from sim.scenario.errors import ScenarioError
+from tests.support import munsim
 
 
 def test_the_sobol_example_resolves_kinds_windows_and_names(tmp_path):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sim.scenario.loader import load_scenario, read_raw
 from tests.scenarios.sourcing import unsourced_lines
+from tests.support import munsim
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
@@ -40,13 +39,7 @@ def test_every_number_has_a_source_or_an_assumption_beside_it():
 
 
 def test_munsim_validate_passes_on_the_file():
-    done = subprocess.run(
-        [sys.executable, "-m", "sim", "validate", str(SCENARIO)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    done = munsim("validate", SCENARIO)
     assert done.returncode == 0, done.stderr
     assert "variants: baseline, no_dprk, dprk_from_2022, no_strikes, strict_enforcement" in (
         done.stdout

@@ -18,6 +18,8 @@ from sim.experiments.runner import replication_seeds, run_variants, simulate
 from sim.experiments.validation import check_table
 from sim.scenario.loader import load_scenario
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
 REPS = 4

@@ -12,7 +12,7 @@ from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.arithmetic import carried_share, fire_allowed
 from sim.engine.compiled import kernel, rule
 from sim.engine.parameters import codes
-from sim.engine.rng import LOGNORMAL, noise_factor, stochastic_round, uniform
+from sim.engine.rng import LOGNORMAL, noise_drawn, round_drawn
 from sim.scenario import schema
 
 if TYPE_CHECKING:
@@ -108,12 +108,8 @@ def fire(a, day, books):
                 expected = expected_demand(
                     a.base_rounds_per_day[m, u, k], multiplier, a.intensity[m, u]
                 )
-                noise = noise_factor(
-                    LOGNORMAL, a.demand_noise_cv[m, u], uniform(key, day, draws, k)
-                )
-                demand = stochastic_round(
-                    expected * noise, uniform(key, day, draws, n_munitions + k)
-                )
+                noise = noise_drawn(LOGNORMAL, a.demand_noise_cv[m, u], key, day, draws, k)
+                demand = round_drawn(expected * noise, key, day, draws, n_munitions + k)
                 stock = a.stock[m, u, k]
                 days_of_supply = stock / expected if expected > 0.0 else math.inf
                 fired = fire_allowed(

@@ -13,7 +13,7 @@ from sim.engine.agents.sanctions import felt_by
 from sim.engine.arithmetic import MAX_ROUNDS, share_out_rows
 from sim.engine.compiled import kernel, rule
 from sim.engine.network import dispatch, today
-from sim.engine.rng import stochastic_round, uniform
+from sim.engine.rng import round_drawn, uniform
 from sim.scenario import schema
 
 if TYPE_CHECKING:
@@ -158,26 +158,22 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, work):
             side = a.side[i]
             on = willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day)
             for k in range(n_munitions):
-                made = stochastic_round(
-                    a.production_rounds_per_day[m, i, k],
-                    uniform(a.production_keys[m, i], day, n_munitions, k),
-                )
-                if on:
-                    a.stock[m, i, k] += made
+                rate = a.production_rounds_per_day[m, i, k] * on
+                a.stock[m, i, k] += round_drawn(rate, a.production_keys[m, i], day, n_munitions, k)
             enforcement = felt_by(side, regime.target_side[0], regime.enforcement[m, 0])
             for r in range(a.route_start[i], a.route_start[i + 1]):
+                if not due(on, a.start_date[m, i], routes.start_date[m, r],
+                           routes.end_date[m, r], routes.cadence_days[m, r], day):  # fmt: skip
+                    continue
                 key = routes.keys[m, r]
-                full = stochastic_round(
+                full = round_drawn(
                     routes.containers_per_shipment[m, r]
                     * routes.rounds_per_container[m, r]
                     * a.supply_scale[m, i],
-                    uniform(key, day, draws, 0),
-                )
-                size = np.int64(0)
-                if due(on, a.start_date[m, i], routes.start_date[m, r], routes.end_date[m, r],
-                       routes.cadence_days[m, r], day):  # fmt: skip
-                    left = np.floor(max(a.contract_rounds[m, i] - a.dispatched_total[m, i], 0.0))
-                    size = np.int64(min(np.float64(full), min(left, np.float64(MAX_ROUNDS))))
+                    key, day, draws, 0,
+                )  # fmt: skip
+                left = np.floor(max(a.contract_rounds[m, i] - a.dispatched_total[m, i], 0.0))
+                size = np.int64(min(np.float64(full), min(left, np.float64(MAX_ROUNDS))))
                 for k in range(n_munitions):
                     work[0, k] = routes.share_weights[m, r, k]
                 share_out_rows(size, work, 0, 1, n_munitions)
@@ -194,9 +190,7 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, work):
                     a.stock[m, i, k] -= rounds
                     lost = rounds if seized else np.int64(0)
                     sent = rounds - lost
-                    duds = stochastic_round(
-                        sent * a.dud_rate[m, i], uniform(key, day, draws, 2 + k)
-                    )
+                    duds = round_drawn(sent * a.dud_rate[m, i], key, day, draws, 2 + k)
                     dispatch(transit.rounds, transit.duds, transit.under_way, m, routes.line[r],
                              slot, transit_days, k, sent, duds)  # fmt: skip
                     books[m, IMPORTS_DISPATCHED, side, k] += rounds

@@ -12,7 +12,7 @@ from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.sanctions import felt_by, input_availability
 from sim.engine.compiled import kernel, rule
 from sim.engine.network import dispatch, today
-from sim.engine.rng import noise_factor, stochastic_round, uniform
+from sim.engine.rng import noise_drawn, round_drawn
 from sim.scenario import schema
 
 if TYPE_CHECKING:
@@ -126,14 +126,12 @@ def produce(a, regime, depots, transit, day, books):
                 for j in range(a.ramp_days.shape[2] - 1):
                     progress = ramp_progress(a.ramp_days[m, p, j], a.ramp_days[m, p, j + 1], day)
                     capacity += (a.ramp_rates[m, p, j + 1, k] - a.ramp_rates[m, p, j, k]) * progress
-                noise = noise_factor(
-                    a.noise_distribution[m, p], a.noise_cv[m, p], uniform(key, day, draws, k)
+                noise = noise_drawn(
+                    a.noise_distribution[m, p], a.noise_cv[m, p], key, day, draws, k
                 )
                 expected = capacity * scale * available * noise
-                made = stochastic_round(expected, uniform(key, day, draws, n_munitions + k))
-                duds = stochastic_round(
-                    made * a.dud_rate[m, p], uniform(key, day, draws, 2 * n_munitions + k)
-                )
+                made = round_drawn(expected, key, day, draws, n_munitions + k)
+                duds = round_drawn(made * a.dud_rate[m, p], key, day, draws, 2 * n_munitions + k)
                 dispatch(transit.rounds, transit.duds, transit.under_way, m, a.line[p], slot,
                          transit_days, k, made, duds)  # fmt: skip
                 books[m, PRODUCED, side, k] += made

@@ -9,7 +9,7 @@ import numpy as np
 from sim.engine.accounts import flow_index, stock_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.compiled import rule
-from sim.engine.rng import stochastic_round, uniform
+from sim.engine.rng import round_drawn
 from sim.scenario import schema
 
 if TYPE_CHECKING:
@@ -70,17 +70,14 @@ def refurbish(a, depots, day, books):
             side, depot, key = a.side[x], a.depot[x], a.keys[m, x]
             on = 1.0 if a.enabled[m, x] else 0.0
             for k in range(n_munitions):
-                rate = stochastic_round(
-                    a.refurbish_rounds_per_day[m, x, k] * on, uniform(key, day, draws, k)
-                )
+                rate = round_drawn(a.refurbish_rounds_per_day[m, x, k] * on, key, day, draws, k)
                 taken = min(rate, a.stock[m, x, k])
-                discarded = stochastic_round(
-                    taken * a.unserviceable_share[m, x],
-                    uniform(key, day, draws, n_munitions + k),
+                discarded = round_drawn(
+                    taken * a.unserviceable_share[m, x], key, day, draws, n_munitions + k
                 )
                 refurbished = taken - discarded
-                duds = stochastic_round(
-                    refurbished * a.dud_rate[m, x], uniform(key, day, draws, 2 * n_munitions + k)
+                duds = round_drawn(
+                    refurbished * a.dud_rate[m, x], key, day, draws, 2 * n_munitions + k
                 )
                 a.stock[m, x, k] -= taken
                 depots.stock[m, depot, k] += refurbished

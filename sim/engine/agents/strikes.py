@@ -98,46 +98,42 @@ def strike(a, depots, day, books):
     """Today's strikes of every campaign.
 
     A strike aimed at the largest stock picks the reachable depot holding most rounds
-    (the first of equals); at the nearest, the one nearest the front.
+    (the first of equals); at the nearest, the one nearest the front (the first of
+    equals). Draws are made only for the strikes there are: the rest would not be used.
     """
     n_munitions = depots.stock.shape[2]
     draws = 2 + n_munitions
     for m in range(depots.stock.shape[0]):
         for c in range(a.side.shape[0]):
-            first, last = a.reach_start[c], a.reach_start[c + 1]
-            if last == first:
-                continue
+            first, n = a.reach_start[c], a.reach_start[c + 1] - a.reach_start[c]
             rate = a.strikes_per_day[m, c] if a.enabled[m, c] else 0.0
+            if (n == 0) | (rate == 0.0):
+                continue
             count = poisson(rate, uniform(a.count_keys[m, c], day, 1, 0), a.slots[c])
-            count = min(count, a.max_strikes_per_day[m, c])
-            targeting = a.targeting[m, c]
-            nearest = a.reach[first]
-            for i in range(first, last):
-                if (
-                    depots.distance_to_front_km[m, a.reach[i]]
-                    < depots.distance_to_front_km[m, nearest]
-                ):
-                    nearest = a.reach[i]
-            for slot in range(a.slots[c]):
+            for slot in range(min(count, a.max_strikes_per_day[m, c])):
                 key = a.slot_keys[m, c, slot]
-                n = last - first
                 target = a.reach[first + min(np.int64(uniform(key, day, draws, 0) * n), n - 1)]
-                if targeting == NEAREST:
-                    target = nearest
-                elif targeting == LARGEST:
+                if a.targeting[m, c] == NEAREST:
+                    target = a.reach[first]
+                    for i in range(first, first + n):
+                        distance = depots.distance_to_front_km[m, a.reach[i]]
+                        if distance < depots.distance_to_front_km[m, target]:
+                            target = a.reach[i]
+                elif a.targeting[m, c] == LARGEST:
                     most = np.int64(-1)
-                    for i in range(first, last):
+                    for i in range(first, first + n):
                         held = np.int64(0)
                         for k in range(n_munitions):
                             held += depots.stock[m, a.reach[i], k]
                         if held > most:
                             target, most = a.reach[i], held
-                if (slot >= count) | (uniform(key, day, draws, 1) >= depots.exposure[m, target]):
+                if uniform(key, day, draws, 1) >= depots.exposure[m, target]:
                     continue
                 share = destroyed_share(
                     a.destroyed_share[m, c],
                     a.destroyed_share_spread[m, c],
-                    uniform(a.share_keys[m, c, slot], day, 1, 0),
+                    a.share_keys[m, c, slot],
+                    day,
                     depots.dispersal[m, target] * depots.dispersal_protection[m, target],
                 )
                 for k in range(n_munitions):
@@ -151,10 +147,11 @@ def strike(a, depots, day, books):
 
 
 @kernel
-def destroyed_share(mean, spread, u, protection):
+def destroyed_share(mean, spread, key, day, protection):
     """The share of a depot's stock one hit destroys: drawn from ``mean ± spread`` (with
-    the uniform ``u``), less what dispersal protects (``protection``)."""
+    the stream ``key``), less what dispersal protects (``protection``)."""
     share = mean
     if spread > 0.0:
+        u = uniform(key, day, 1, 0)
         share = min(max(mean + spread * (2.0 * u - 1.0), 0.0), 1.0)
     return share * (1.0 - protection)

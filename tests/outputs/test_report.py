@@ -22,7 +22,7 @@ from sim.outputs.report import (
     write_comparison,
 )
 
-TUTORIAL = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.toml"
+TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial.toml"
 START = dt.date(2023, 1, 1)
 
 

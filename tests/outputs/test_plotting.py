@@ -25,7 +25,7 @@ from sim.outputs.plotting import (
     trailing_mean,
 )
 
-TUTORIAL = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial.toml"
+TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial.toml"
 EARLY = {"scenario.days": 90, "importers.dprk.start_date": dt.date(2023, 1, 20)}
 
 

@@ -14,7 +14,7 @@ from sim.experiments.validation import check, check_table, checkpoint_values, fo
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import build_scenario, read_raw
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RAW, _ = read_raw(ROOT / "scenarios" / "tutorial.toml")
 START = dt.date(2023, 1, 1)  # the tutorial's day 0
 PAIRS = [("RU", "shell_152"), ("RU", "shell_122"), ("UA", "shell_155")]

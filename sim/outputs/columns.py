@@ -1,0 +1,68 @@
+"""The tables' columns, described for people: the README's tables are made here.
+
+``python -m sim.outputs.columns`` rewrites the README's sections between the markers
+``<!-- columns:NAME -->`` and ``<!-- /columns:NAME -->``; a test fails when the README
+and the code disagree.
+
+Example:
+    >>> print(markdown("timeseries").splitlines()[2])
+    | `replication` | replication number, 0-based; same number = same seed in every variant |
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from sim.engine.accounts import ACCOUNTS
+from sim.engine.metrics import METRIC_UNITS, METRICS
+from sim.experiments.runner import KEYS, SUMMARY_KEYS
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _timeseries() -> list[str]:
+    rows = ["| column | meaning |", "|---|---|"]
+    rows += [f"| `{name}` | {meaning} |" for name, meaning in KEYS.items()]
+    rows += [f"| `{a.name}` | {a.describe()} |" for a in ACCOUNTS]
+    return rows
+
+
+def _summary() -> list[str]:
+    keys = ", ".join(f"`{name}`" for name in SUMMARY_KEYS)
+    rows = [f"Keys: {keys}; then, per metric:", "", "| metric | unit | meaning |", "|---|---|---|"]
+    rows += [
+        f"| `{name}` | {METRIC_UNITS[name]} | {meaning} |" for name, meaning in METRICS.items()
+    ]
+    return rows
+
+
+SECTIONS = {"timeseries": _timeseries, "summary": _summary}
+
+
+def markdown(section: str) -> str:
+    """The Markdown of one section (``timeseries`` or ``summary``)."""
+    return "\n".join(SECTIONS[section]())
+
+
+def _pattern(section: str) -> re.Pattern[str]:
+    return re.compile(rf"(<!-- columns:{section} -->)(.*?)(<!-- /columns:{section} -->)", re.DOTALL)
+
+
+def rewrite(text: str) -> str:
+    """``text`` (the README) with every marked section made anew."""
+    for section in SECTIONS:
+        made = f"\n{markdown(section)}\n"
+        text = _pattern(section).sub(lambda m, made=made: m[1] + made + m[3], text)
+    return text
+
+
+def sections(text: str) -> dict[str, str]:
+    """The marked sections of ``text`` as they stand."""
+    return {s: found[2].strip("\n") for s in SECTIONS if (found := _pattern(s).search(text))}
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else README
+    path.write_text(rewrite(path.read_text()))
