@@ -54,7 +54,7 @@ def rewrite(text: str) -> str:
     """``text`` (the README) with every marked section made anew."""
     for section in SECTIONS:
         made = f"\n{markdown(section)}\n"
-        text = _pattern(section).sub(lambda m, made=made: m[1] + made + m[3], text)
+        text = _pattern(section).sub(lambda found: found[1] + made + found[3], text)  # noqa: B023
     return text
 
 
