@@ -15,6 +15,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PY312) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(BIN)/python -c 'from sim.engine.model import compile_kernels as c; print(f"kernels compiled and cached ({c():.0f} s)")'
 	@touch $@
 
 # Compare the scenario's first two variants (with / without DPRK supply) and print the

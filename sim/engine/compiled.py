@@ -3,7 +3,8 @@
 Numba's own cache notices when a function's file changes, not when a function it calls
 in another file does. The engine keeps each kind's daily rule in its own module and one
 kernel calls them all, so its kernels are stamped with a hash of every source file of
-the engine: editing any rule recompiles them, and an unchanged engine loads them from
+the engine (and of the schema, whose choices the rules code as numbers): editing any
+rule recompiles them, and an unchanged engine loads them from
 the cache (in ``__pycache__`` beside the sources, or in the user's cache folder). The
 first run on a machine compiles them once (see README, "Speed").
 
@@ -25,12 +26,13 @@ import numba
 from numba.core import caching
 
 ENGINE = Path(__file__).resolve().parent
+SCHEMA = ENGINE.parent / "scenario" / "schema.py"  # the kernels' choice codes come from it
 
 
 def _fingerprint() -> bytes:
     digest = hashlib.sha256(numba.__version__.encode())
-    for path in sorted(ENGINE.rglob("*.py")):
-        digest.update(path.relative_to(ENGINE).as_posix().encode())
+    for path in [*sorted(ENGINE.rglob("*.py")), SCHEMA]:
+        digest.update(path.relative_to(ENGINE.parent).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.digest()
 
