@@ -49,6 +49,7 @@ sweep-demo: $(STAMP)
 
 # Every benchmark; figures and the machine they were measured on: benchmarks/README.md.
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_peers.py
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_ukraine_war.py
 	$(BIN)/python benchmarks/bench_compare.py

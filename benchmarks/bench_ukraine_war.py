@@ -1,31 +1,106 @@
-"""Time one batch of the 2022-2025 scenario at a few batch sizes.
+"""The 2022-2025 scenario: whole runs by batch size, memory, and the cost of compiling.
 
-Run: ``.venv/bin/python benchmarks/bench_ukraine_war.py [REPS ...]`` (default 1 20 100).
-A batch of this ~1,400-day scenario costs about the same at any size up to ~100
-members: the time goes on the daily Python work per agent, not on the member axis. That
-is why `munsim check` defaults to 20 replications.
+Run: ``.venv/bin/python benchmarks/bench_ukraine_war.py [--quick]``. Prints Markdown
+tables; the figures in benchmarks/README.md come from here.
+
+- Whole runs (build the model, run all 1,407 days, daily record kept) of 1, 50 and
+  1,000 members, best of a few repeats: the students' page needs 50 members in 0.5 s.
+- Peak memory of ``sim.run(reps=1000)`` with and without the daily table, each in a
+  fresh process.
+- Compiling: ``import sim`` and a first run with an empty kernel cache, and with the
+  cache the first run left behind, each in a fresh process.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-from sim.experiments.runner import replication_seeds, simulate
+from sim.engine.model import SupplyModel
+from sim.experiments.runner import replication_seeds
 from sim.scenario.loader import load_scenario
 
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "ukraine_war_2022_2025.toml"
 
+MEMORY = """
+import resource, sys
+import sim
+s = sim.load_scenario(sys.argv[1])
+sim.run(s, reps=1000, seed=1, timeseries=sys.argv[2] == "1", progress=False)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
 
-def main(sizes: list[int]) -> None:
+FIRST_RUN = """
+import time
+started = time.perf_counter()
+import sim
+from sim.engine.model import compile_kernels
+imported = time.perf_counter() - started
+compile_kernels()
+print(imported, time.perf_counter() - started)
+"""
+
+
+def whole_runs(sizes: list[int], repeats: int) -> None:
     scenario = load_scenario(SCENARIO)
-    for reps in sizes:
-        started = time.perf_counter()
-        simulate([scenario] * reps, replication_seeds(1, reps), progress=False)
-        took = time.perf_counter() - started
-        print(f"{reps:4d} members: {took:6.1f} s  ({scenario.scenario.days} days)")
+    days = scenario.scenario.days
+    SupplyModel([scenario], [0]).run()  # kernels loaded, memory warm
+    print("\n### Whole runs (build + 1,407 days, daily record kept), best of", repeats, "\n")
+    print("| members | seconds | µs per member-day |")
+    print("|---:|---:|---:|")
+    for members in sizes:
+        seeds = replication_seeds(1, members)
+        best = float("inf")
+        for _ in range(repeats):
+            started = time.perf_counter()
+            SupplyModel([scenario] * members, seeds).run()
+            best = min(best, time.perf_counter() - started)
+        print(f"| {members:,} | {best:.3f} | {best / members / days * 1e6:.2f} |")
+
+
+def peak_memory() -> None:
+    print("\n### Peak memory of `sim.run(reps=1000)` (a fresh process each)\n")
+    print("| daily table | peak RSS |")
+    print("|---|---:|")
+    for table in ("1", "0"):
+        done = subprocess.run(
+            [sys.executable, "-c", MEMORY, str(SCENARIO), table],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        kib = int(done.stdout.split()[-1])
+        print(f"| {'with' if table == '1' else 'without'} | {kib / 2**20:.2f} GiB |")
+
+
+def compile_cost() -> None:
+    print("\n### Compiling (a fresh process each)\n")
+    print("| kernel cache | `import sim` | import + first run |")
+    print("|---|---:|---:|")
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        for label in ("empty", "filled by the run before"):
+            done = subprocess.run(
+                [sys.executable, "-c", FIRST_RUN], capture_output=True, text=True, env=env
+            )
+            imported, total = (float(x) for x in done.stdout.split())
+            print(f"| {label} | {imported:.2f} s | {total:.2f} s |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, 200 members")
+    args = parser.parse_args()
+    whole_runs([1, 50, 200 if args.quick else 1000], 2 if args.quick else 3)
+    if not args.quick:
+        peak_memory()
+    compile_cost()
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [1, 20, 100])
+    main()

@@ -78,6 +78,9 @@ def allocate_by_priority_rows(budget, work, requests, priority, out, scratch, n)
         work[out, i] = work[requests, i]
     left = budget
     tier = np.int64(-(2**62))
+    if (n == 1) & (total > left):  # one client: it gets what there is
+        work[out, 0] = left
+        total = left
     while total > left:  # not all can be served: go tier by tier
         next_tier = np.int64(2**62)
         in_tier = np.int64(0)
@@ -133,7 +136,7 @@ def carried_share(moved, stock, marked):
     proportional share, rounded to the nearest whole round. The result never exceeds
     ``moved`` or ``marked``, and what stays behind never exceeds what stays.
     """
-    if stock <= 0:
+    if (stock <= 0) | (marked == 0):
         return np.int64(0)
     return (2 * moved * marked + stock) // (2 * stock)
 

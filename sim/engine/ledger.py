@@ -43,7 +43,8 @@ class Books(NamedTuple):
 
     opening: np.ndarray  # [M, stocks, S, K]
     expected: np.ndarray  # [M, identities, S, K] opening + signed cumulative flows so far
-    stock_terms: np.ndarray  # [n, 3] (identity, stock, coefficient), non-zero ones
+    stock_terms: np.ndarray  # [n, 3] (identity, stock, coefficient), non-zero, by identity
+    stock_start: np.ndarray  # [identities + 1] each identity's first row of stock_terms
     flow_terms: np.ndarray  # [n, 3] (identity, flow, coefficient), non-zero ones
     subsets: np.ndarray  # [n, 2] (part, whole) flow positions
     record: np.ndarray  # [recorded accounts, M, days, pairs]
@@ -57,10 +58,12 @@ def open_books(
 ) -> Books:
     """Empty books for a batch; ``pairs`` is ``[P, 2]`` (side, munition) positions."""
     stocks, flows = identity_matrices()
+    stock_terms = _terms(stocks)
     return Books(
         np.zeros((n_members, len(STOCKS), n_sides, n_munitions), np.int64),
         np.zeros((n_members, len(IDENTITIES), n_sides, n_munitions), np.int64),
-        _terms(stocks),
+        stock_terms,
+        np.searchsorted(stock_terms[:, 0], np.arange(len(IDENTITIES) + 1)).astype(np.int64),
         _terms(flows),
         _subset_pairs(),
         # every cell is written on its day (fresh pages, not zeroed ones: much faster)
@@ -128,9 +131,8 @@ def close(b, day, flows, holdings):
             for k in range(n_munitions):
                 for i in range(n_identities):
                     held = np.int64(0)
-                    for t in range(b.stock_terms.shape[0]):
-                        if b.stock_terms[t, 0] == i:
-                            held += b.stock_terms[t, 2] * holdings[m, b.stock_terms[t, 1], s, k]
+                    for t in range(b.stock_start[i], b.stock_start[i + 1]):
+                        held += b.stock_terms[t, 2] * holdings[m, b.stock_terms[t, 1], s, k]
                     if held != b.expected[m, i, s, k]:
                         _fail(b.status, day, m, s, k, i, held - b.expected[m, i, s, k])
                         return False

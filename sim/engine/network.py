@@ -1,9 +1,11 @@
 """The supply graph and the rounds in transit along it.
 
 Every leg a shipment can take (a plant to its depot, a supplier's route, a depot-to-depot
-link) is a *line*: a ring of arrival days. A shipment dispatched on day ``d`` with
-``t`` transit days sits in slot ``(d + t) % length`` until it arrives; each line also
-keeps its running total under way, so nothing is re-summed each day.
+link) is a *line*. What is under way waits in a ring of arrival days: a shipment
+dispatched on day ``d`` with ``t`` transit days sits in slot ``(d + t) % length`` until
+it arrives. The ring is slot-major (``[slot, member, line, munition, rounds|duds]``), so a
+day's arrivals for every member lie together and the latent duds beside their rounds;
+each line also keeps its running total under way, so nothing is re-summed each day.
 
 Example:
     >>> import numpy as np
@@ -11,9 +13,9 @@ Example:
     >>> lines.add("producers.plant", receiver=0, side=0, imported=False)
     0
     >>> t = lines.build(n_members=1, n_munitions=1, longest_transit_days=2)
-    >>> dispatch(t.rounds, t.duds, t.under_way, 0, 0, today(t.rounds, 0), 2, 0, 5, 0)
-    >>> int(t.under_way[0, 0, 0]), t.rounds.shape
-    (5, (1, 1, 4, 1))
+    >>> dispatch(t.ring, t.under_way, 0, 0, today(t.ring, 0), 2, 0, 5, 0)
+    >>> int(t.under_way[0, 0, 0]), t.ring.shape
+    (5, (4, 1, 1, 1, 2))
 """
 
 from __future__ import annotations
@@ -35,9 +37,8 @@ class Transit(NamedTuple):
     receiver: np.ndarray  # [L] depot each line ends at
     side: np.ndarray  # [L] the receiving side
     imported: np.ndarray  # [L] bool: a foreign supplier's route
-    rounds: np.ndarray  # [M, L, slots, K]
-    duds: np.ndarray  # [M, L, slots, K]
-    under_way: np.ndarray  # [M, L, K] running total of ``rounds`` over the slots
+    ring: np.ndarray  # [slots, M, L, K, 2]: rounds, then the latent duds among them
+    under_way: np.ndarray  # [M, L, K] running total of the rounds over the slots
 
 
 class Lines:
@@ -64,52 +65,50 @@ class Lines:
     def build(self, n_members: int, n_munitions: int, longest_transit_days: int) -> Transit:
         """Empty rings long enough for the longest transit any shipment can take."""
         n, slots = len(self.names), 2 + longest_transit_days
-        shape = (n_members, n, slots, n_munitions)
         return Transit(
             np.array(self.receivers, np.int64),
             np.array(self.sides, np.int64),
             np.array(self.imported, np.bool_),
-            np.zeros(shape, np.int64),
-            np.zeros(shape, np.int64),
+            np.zeros((slots, n_members, n, n_munitions, 2), np.int64),
             np.zeros((n_members, n, n_munitions), np.int64),
         )
 
 
 @kernel
 def today(ring, day):
-    """The slot of ``day`` in a ``Transit``'s rings (what arrives today sits there)."""
-    return day % ring.shape[2]
+    """The slot of ``day`` in a ``Transit``'s ring (what arrives today sits there)."""
+    return day % ring.shape[0]
 
 
 @kernel
-def dispatch(ring, dud_ring, under_way, m, line, today_slot, transit_days, k, rounds, duds):
+def dispatch(ring, under_way, m, line, today_slot, transit_days, k, rounds, duds):
     """Put ``rounds`` of munition ``k`` (``duds`` among them) on ``line``, to arrive
     ``transit_days`` after the day whose slot is ``today_slot``.
 
-    The arrays are a ``Transit``'s ``rounds``, ``duds`` and ``under_way``; a ring is
-    longer than any transit, so one wrap is enough.
+    The arrays are a ``Transit``'s ``ring`` and ``under_way``; the ring is longer than
+    any transit, so one wrap is enough.
     """
     slot = today_slot + transit_days
-    slot -= ring.shape[2] * (slot >= ring.shape[2])
-    ring[m, line, slot, k] += rounds
-    dud_ring[m, line, slot, k] += duds
+    slot -= ring.shape[0] * (slot >= ring.shape[0])
+    ring[slot, m, line, k, 0] += rounds
+    ring[slot, m, line, k, 1] += duds
     under_way[m, line, k] += rounds
 
 
 @rule
 def arrive(t, day, depot_stock, depot_duds, books, imports_arrived):
     """Everything due on ``day`` reaches its depot; imports are booked as arrived."""
-    slot = today(t.rounds, day)
-    for m in range(t.rounds.shape[0]):
+    due = t.ring[today(t.ring, day)]
+    for m in range(due.shape[0]):
         for line in range(t.receiver.shape[0]):
             d = t.receiver[line]
-            for k in range(t.rounds.shape[3]):
-                rounds = t.rounds[m, line, slot, k]
+            for k in range(due.shape[2]):
+                rounds = due[m, line, k, 0]
                 depot_stock[m, d, k] += rounds
-                depot_duds[m, d, k] += t.duds[m, line, slot, k]
+                depot_duds[m, d, k] += due[m, line, k, 1]
                 t.under_way[m, line, k] -= rounds
-                t.rounds[m, line, slot, k] = 0
-                t.duds[m, line, slot, k] = 0
+                due[m, line, k, 0] = 0
+                due[m, line, k, 1] = 0
                 if t.imported[line]:
                     books[m, imports_arrived, t.side[line], k] += rounds
 
@@ -132,10 +131,10 @@ def downstream(graph: nx.DiGraph, depot: str) -> set[str]:
     return {depot} | nx.descendants(graph, depot)
 
 
-@rule
+@kernel
 def hold_in_transit(t, holdings):
     """Add what is under way to the day's holdings, by receiving side."""
-    for m in range(t.rounds.shape[0]):
+    for m in range(t.under_way.shape[0]):
         for line in range(t.receiver.shape[0]):
             for k in range(t.under_way.shape[2]):
                 rounds = t.under_way[m, line, k]

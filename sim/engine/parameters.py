@@ -24,6 +24,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 import typing
 from collections.abc import Sequence
@@ -48,6 +49,10 @@ def _strip(annotation: Any) -> Any:
                 annotation = options[0]
                 continue
         return annotation
+
+
+def _codes(field: FieldInfo) -> tuple[str, ...]:
+    return codes(field) or ()
 
 
 def codes(field: FieldInfo) -> tuple[str, ...] | None:
@@ -82,6 +87,17 @@ def storage(field: FieldInfo) -> str | None:
 _DTYPES = {"bool": np.bool_, "int": np.int64, "float": np.float64, "date": np.int64}
 
 
+@functools.cache
+def numeric_fields(spec_type: type[BaseModel]) -> tuple[tuple[str, FieldInfo, str], ...]:
+    """A schema model's fields that are numbers to the engine: (name, field, storage)."""
+    out = []
+    for name, field in spec_type.model_fields.items():
+        kind = storage(field)
+        if kind is not None:
+            out.append((name, field, kind))
+    return tuple(out)
+
+
 class Table:
     """One kind's numbers over a batch: field name → ``[M, E]`` or ``[M, E, K]`` array.
 
@@ -107,10 +123,7 @@ class Table:
         self.fields: dict[str, FieldInfo] = {}
         self.fixed: set[str] = set()
         n_members, n_entities = len(rows), len(rows[0]) if rows else 0
-        for name, field in spec_type.model_fields.items():
-            kind = storage(field)
-            if kind is None:
-                continue
+        for name, field, kind in numeric_fields(spec_type):
             values = [[getattr(spec, name) for spec in row] for row in rows]
             array = self._stack(field, kind, values, n_members, n_entities)
             self.arrays[name] = array if member_of is None else array[member_of]
@@ -135,7 +148,7 @@ class Table:
                         table[m, e, self.munitions.index(key)] = amount
             return table
         if kind == "code" and n_entities:
-            choices = codes(field) or ()
+            choices = _codes(field)
             return np.array([[choices.index(v) for v in row] for row in values], np.int64)
         if not n_entities:
             return np.zeros((n_members, 0), _DTYPES.get(kind, np.int64))

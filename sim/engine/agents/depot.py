@@ -191,7 +191,7 @@ def allocate(a, links, units, transit, day, books, w):
     is served tier by tier of priority; latent duds leave in proportion.
     """
     n_munitions = a.stock.shape[2]
-    slot = today(transit.rounds, day)
+    slot = today(transit.ring, day)
     work = w.rows
     asked, given, duds_sent = 0, n_munitions, 2 * n_munitions  # first rows of each
     priority, scratch = 3 * n_munitions, 3 * n_munitions + 1
@@ -273,11 +273,11 @@ def allocate(a, links, units, transit, day, books, w):
                     transit_days = links.transit_days[m, j] + extra_transit_days(
                         a.dispersal_extra_transit_days[m, to], a.dispersal[m, to]
                     )
-                    dispatch(transit.rounds, transit.duds, transit.under_way, m, links.line[j],
+                    dispatch(transit.ring, transit.under_way, m, links.line[j],
                              slot, transit_days, k, rounds, duds)  # fmt: skip
 
 
-@rule
+@kernel
 def hold(a, holdings):
     """Add the depots' stock to the day's holdings by side."""
     for m in range(a.stock.shape[0]):

@@ -127,7 +127,7 @@ def fire(a, day, books):
                 books[m, DUDS, side, k] += duds
 
 
-@rule
+@kernel
 def hold(a, holdings):
     """Add the units' stock to the day's holdings by side."""
     for m in range(a.stock.shape[0]):

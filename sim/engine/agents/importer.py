@@ -152,7 +152,7 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, work):
     """
     n_munitions = a.stock.shape[2]
     draws = 2 + n_munitions
-    slot = today(transit.rounds, day)
+    slot = today(transit.ring, day)
     for m in range(a.stock.shape[0]):
         for i in range(a.side.shape[0]):
             side = a.side[i]
@@ -191,7 +191,7 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, work):
                     lost = rounds if seized else np.int64(0)
                     sent = rounds - lost
                     duds = round_drawn(sent * a.dud_rate[m, i], key, day, draws, 2 + k)
-                    dispatch(transit.rounds, transit.duds, transit.under_way, m, routes.line[r],
+                    dispatch(transit.ring, transit.under_way, m, routes.line[r],
                              slot, transit_days, k, sent, duds)  # fmt: skip
                     books[m, IMPORTS_DISPATCHED, side, k] += rounds
                     books[m, INTERDICTED, side, k] += lost

@@ -110,7 +110,7 @@ def produce(a, regime, depots, transit, day, books):
     n_munitions = a.ramp_rates.shape[3]
     draws = 3 * n_munitions
     target = regime.target_side[0]
-    slot = today(transit.rounds, day)
+    slot = today(transit.ring, day)
     for m in range(a.keys.shape[0]):
         for p in range(a.side.shape[0]):
             side, d, key = a.side[p], a.depot[p], a.keys[m, p]
@@ -132,6 +132,6 @@ def produce(a, regime, depots, transit, day, books):
                 expected = capacity * scale * available * noise
                 made = round_drawn(expected, key, day, draws, n_munitions + k)
                 duds = round_drawn(made * a.dud_rate[m, p], key, day, draws, 2 * n_munitions + k)
-                dispatch(transit.rounds, transit.duds, transit.under_way, m, a.line[p], slot,
+                dispatch(transit.ring, transit.under_way, m, a.line[p], slot,
                          transit_days, k, made, duds)  # fmt: skip
                 books[m, PRODUCED, side, k] += made

@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.engine.accounts import flow_index, stock_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
-from sim.engine.compiled import rule
+from sim.engine.compiled import kernel, rule
 from sim.engine.rng import round_drawn
 from sim.scenario import schema
 
@@ -86,7 +86,7 @@ def refurbish(a, depots, day, books):
                 books[m, REFURBISHED, side, k] += refurbished
 
 
-@rule
+@kernel
 def hold(a, holdings):
     """Add what is still in storage to the day's holdings by side."""
     for m in range(a.stock.shape[0]):
