@@ -17,8 +17,9 @@ Example (a kernel is called like the Python function it compiles)::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -71,6 +72,36 @@ for _locator in (_UserWide, _InTree, _UserProvided):  # tried in the reverse of 
         _LOCATORS.insert(0, _locator)
 
 
+@contextlib.contextmanager
+def _short_loops() -> Iterator[None]:
+    """Compile with LLVM's loop vectorizer off.
+
+    The rules' loops are short (munitions, a kind's entities), and the vectorizer guards
+    each with a run-time check that no two of the arrays it touches overlap, pair by
+    pair: a few hundred instructions each time a loop starts, for loops of two to eight
+    turns. Only munsim's kernels are compiled so; other code's setting is untouched.
+    """
+    config: Any = numba.config  # its settings are made at run time; mypy cannot see them
+    saved = config.LOOP_VECTORIZE
+    config.LOOP_VECTORIZE = 0
+    try:
+        yield
+    finally:
+        config.LOOP_VECTORIZE = saved
+
+
+def _compile(function: Any, **options: Any) -> Any:
+    dispatcher = numba.njit(cache=True, error_model="numpy", **options)(function)
+    compile_types = dispatcher.compile
+
+    def compile_short(signature: Any) -> Any:
+        with _short_loops():
+            return compile_types(signature)
+
+    dispatcher.compile = compile_short
+    return dispatcher
+
+
 def kernel[F: Callable[..., Any]](function: F) -> F:
     """Compile a helper with Numba, to be inlined where it is called.
 
@@ -82,8 +113,7 @@ def kernel[F: Callable[..., Any]](function: F) -> F:
     with ``&`` and ``|``, never ``and`` and ``or``: Numba lowers a short-circuit into
     branches that keep such reference counts alive.
     """
-    compiled = numba.njit(cache=True, error_model="numpy", inline="always")
-    return cast(F, compiled(function))
+    return cast(F, _compile(function, inline="always"))
 
 
 def rule[F: Callable[..., Any]](function: F) -> F:
@@ -92,5 +122,4 @@ def rule[F: Callable[..., Any]](function: F) -> F:
     A rule takes the structs of arrays of the kinds it reads and writes, and is a real
     call, not inlined: the reference counts of its structs are then paid once a call.
     """
-    compiled = numba.njit(cache=True, error_model="numpy")
-    return cast(F, compiled(function))
+    return cast(F, _compile(function))

@@ -246,16 +246,22 @@ def allocate(a, links, units, transit, day, books, w):
                 a.dispersal_throughput_cost[m, d],
             )
             share_out_rows(capacity, work, wanted, budget, n_munitions)
-            # served tier by tier; duds leave in proportion
+            # served tier by tier; duds leave in proportion (a lone client: all of both)
             for k in range(n_munitions):
-                allocate_by_priority_rows(
-                    work[budget, k], work, asked + k, priority, given + k, scratch, n
-                )
+                if n == 1:
+                    work[given + k, 0] = work[budget, k]
+                else:
+                    allocate_by_priority_rows(
+                        work[budget, k], work, asked + k, priority, given + k, scratch, n
+                    )
                 sent = np.int64(0)
                 for q in range(n):
                     sent += work[given + k, q]
                 duds = carried_share(sent, a.stock[m, d, k], a.duds[m, d, k])
-                share_out_rows(duds, work, given + k, duds_sent + k, n)
+                if n == 1:
+                    work[duds_sent + k, 0] = duds
+                else:
+                    share_out_rows(duds, work, given + k, duds_sent + k, n)
                 a.stock[m, d, k] -= sent
                 for q in range(n):
                     a.duds[m, d, k] -= work[duds_sent + k, q]
