@@ -103,23 +103,21 @@ def _compile(function: Any, **options: Any) -> Any:
 
 
 def kernel[F: Callable[..., Any]](function: F) -> F:
-    """Compile a helper with Numba, to be inlined where it is called.
+    """Compile a rule or a helper with Numba, to be inlined where it is called.
 
-    Helpers take numbers and the rule's work arrays, never a kind's struct of arrays:
-    each array of a struct passed to a helper costs a reference count on every call
-    (about 10 ns an array), which for a helper called many times a day costs more than
-    the helper. Integer division by zero gives 0 and float division inf or NaN, as in
-    numpy; the rules guard every division whose divisor can be zero. Combine conditions
-    with ``&`` and ``|``, never ``and`` and ``or``: Numba lowers a short-circuit into
-    branches that keep such reference counts alive.
+    Every kind's daily rule and every helper is inlined into the one kernel that runs
+    the day (``sim.engine.kernel.advance``), so a day makes no calls: a call would pass
+    each array of each struct as seven separate arguments and count a reference to it,
+    several hundred of each a rule, which for one member costs more than the rule.
+    Called from Python, a kernel is compiled on its own, as tests do.
+
+    Conventions that keep the compiled code lean:
+
+    - a function has one way out: an early ``return`` inside a loop stops Numba pairing
+      the reference counts of the arrays it was given, so they are paid on every call;
+    - conditions are combined with ``&`` and ``|``, never ``and`` and ``or``: Numba lowers
+      a short-circuit into branches that keep such reference counts alive;
+    - integer division by zero gives 0 and float division inf or NaN, as in numpy; the
+      rules guard every division whose divisor can be zero.
     """
     return cast(F, _compile(function, inline="always"))
-
-
-def rule[F: Callable[..., Any]](function: F) -> F:
-    """Compile a kind's daily rule (or the kernel that calls them) with Numba.
-
-    A rule takes the structs of arrays of the kinds it reads and writes, and is a real
-    call, not inlined: the reference counts of its structs are then paid once a call.
-    """
-    return cast(F, _compile(function))

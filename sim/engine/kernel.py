@@ -23,14 +23,14 @@ import numpy as np
 
 from sim.engine.accounts import FLOWS, STOCKS, flow_index
 from sim.engine.agents import depot, front_unit, importer, producer, sanctions, stockpile, strikes
-from sim.engine.compiled import rule
+from sim.engine.compiled import kernel
 from sim.engine.ledger import close, start
 from sim.engine.network import arrive, hold_in_transit
 
 IMPORTS_ARRIVED = flow_index("imports_arrived")
 
 
-@rule
+@kernel
 def advance(first_day, last_day, regime, producers, stockpiles, importers, routes, depots, links,
             hits, units, transit, books):  # fmt: skip
     """Run days ``first_day`` to ``last_day - 1`` for every member; False on a ledger break."""
@@ -55,7 +55,7 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
     return True
 
 
-@rule
+@kernel
 def holdings_of(stockpiles, depots, units, transit, holdings):
     """Every member's stocks now, by account, side and munition."""
     holdings[:] = 0
@@ -65,7 +65,7 @@ def holdings_of(stockpiles, depots, units, transit, holdings):
     hold_in_transit(transit, holdings)
 
 
-@rule
+@kernel
 def opening(stockpiles, depots, units, transit, books):
     """Record every member's stocks before day 0 as the books' opening."""
     holdings_of(stockpiles, depots, units, transit, books.opening)

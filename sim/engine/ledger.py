@@ -20,7 +20,7 @@ import numpy as np
 
 from sim.engine.accounts import IDENTITIES, RECORDED, STOCKS, SUBSETS, identity_matrices
 from sim.engine.accounts import subset_pairs as _subset_pairs
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 
 NEGATIVE = len(IDENTITIES) + len(SUBSETS)  # status code of a negative holding
 
@@ -102,7 +102,7 @@ def _fail(status, day, m, side, k, which, off_by):
     status[3], status[4], status[5], status[6] = side, k, which, off_by
 
 
-@rule
+@kernel
 def start(b):
     """Each identity's right-hand side before day 0: its stocks' opening values."""
     b.expected[:] = 0
@@ -111,7 +111,7 @@ def start(b):
         b.expected[:, i] += c * b.opening[:, st]
 
 
-@rule
+@kernel
 def close(b, day, flows, holdings):
     """Book the day's ``flows``, check every identity against ``holdings``, record both.
 
@@ -121,6 +121,7 @@ def close(b, day, flows, holdings):
     n_members, n_stocks, n_sides, n_munitions = holdings.shape
     n_flows = flows.shape[1]
     n_identities = b.expected.shape[1]
+    ok = True  # no early return: Numba then prunes the reference counts of the books
     for m in range(n_members):
         for t in range(b.flow_terms.shape[0]):
             i, f, c = b.flow_terms[t, 0], b.flow_terms[t, 1], b.flow_terms[t, 2]
@@ -133,17 +134,17 @@ def close(b, day, flows, holdings):
                     held = np.int64(0)
                     for t in range(b.stock_start[i], b.stock_start[i + 1]):
                         held += b.stock_terms[t, 2] * holdings[m, b.stock_terms[t, 1], s, k]
-                    if held != b.expected[m, i, s, k]:
+                    if ok & (held != b.expected[m, i, s, k]):
                         _fail(b.status, day, m, s, k, i, held - b.expected[m, i, s, k])
-                        return False
+                        ok = False
                 for j in range(b.subsets.shape[0]):
-                    if flows[m, b.subsets[j, 0], s, k] > flows[m, b.subsets[j, 1], s, k]:
+                    if ok & (flows[m, b.subsets[j, 0], s, k] > flows[m, b.subsets[j, 1], s, k]):
                         _fail(b.status, day, m, s, k, n_identities + j, 0)
-                        return False
+                        ok = False
                 for st in range(n_stocks):
-                    if holdings[m, st, s, k] < 0:
+                    if ok & (holdings[m, st, s, k] < 0):
                         _fail(b.status, day, m, s, k, NEGATIVE, st)
-                        return False
+                        ok = False
     # account by account: the record is [accounts, M, days, pairs] (a member's days in
     # a row, as the tables want them), and writing it account by account is quickest
     for st in range(n_stocks):
@@ -154,4 +155,4 @@ def close(b, day, flows, holdings):
         for m in range(n_members):
             for p in range(b.pair_side.shape[0]):
                 b.record[n_stocks + f, m, day, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
-    return True
+    return ok

@@ -26,7 +26,7 @@ import networkx as nx
 import numpy as np
 
 from sim.engine.accounts import stock_index
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 
 IN_TRANSIT, IMPORTS_IN_TRANSIT = stock_index("in_transit"), stock_index("imports_in_transit")
 
@@ -95,7 +95,7 @@ def dispatch(ring, under_way, m, line, today_slot, transit_days, k, rounds, duds
     under_way[m, line, k] += rounds
 
 
-@rule
+@kernel
 def arrive(t, day, depot_stock, depot_duds, books, imports_arrived):
     """Everything due on ``day`` reaches its depot; imports are booked as arrived."""
     due = t.ring[today(t.ring, day)]

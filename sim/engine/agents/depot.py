@@ -19,7 +19,7 @@ from sim.engine.arithmetic import (
     share_out_rows,
     whole_cap,
 )
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 from sim.engine.network import dispatch, downstream, supply_graph, today, upstream_first
 from sim.scenario import schema
 
@@ -154,7 +154,7 @@ class DepotWork(NamedTuple):
     rows: np.ndarray  # [3K + 7, max(Q, K)]
 
 
-@rule
+@kernel
 def workspace(a, units):
     """Work space for the largest number of clients any depot has."""
     n_munitions = a.stock.shape[2]
@@ -180,7 +180,7 @@ def throughput(throughput_rounds_per_day, dispersal, dispersal_throughput_cost):
     return whole_cap(throughput_rounds_per_day * cost)
 
 
-@rule
+@kernel
 def allocate(a, links, units, transit, day, books, w):
     """Every depot, suppliers first, serves its units and links by priority.
 
@@ -246,22 +246,16 @@ def allocate(a, links, units, transit, day, books, w):
                 a.dispersal_throughput_cost[m, d],
             )
             share_out_rows(capacity, work, wanted, budget, n_munitions)
-            # served tier by tier; duds leave in proportion (a lone client: all of both)
+            # served tier by tier; duds leave in proportion
             for k in range(n_munitions):
-                if n == 1:
-                    work[given + k, 0] = work[budget, k]
-                else:
-                    allocate_by_priority_rows(
-                        work[budget, k], work, asked + k, priority, given + k, scratch, n
-                    )
+                allocate_by_priority_rows(
+                    work[budget, k], work, asked + k, priority, given + k, scratch, n
+                )
                 sent = np.int64(0)
                 for q in range(n):
                     sent += work[given + k, q]
                 duds = carried_share(sent, a.stock[m, d, k], a.duds[m, d, k])
-                if n == 1:
-                    work[duds_sent + k, 0] = duds
-                else:
-                    share_out_rows(duds, work, given + k, duds_sent + k, n)
+                share_out_rows(duds, work, given + k, duds_sent + k, n)
                 a.stock[m, d, k] -= sent
                 for q in range(n):
                     a.duds[m, d, k] -= work[duds_sent + k, q]

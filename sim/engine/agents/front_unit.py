@@ -10,7 +10,7 @@ import numpy as np
 from sim.engine.accounts import flow_index, stock_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.arithmetic import carried_share, fire_allowed
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 from sim.engine.parameters import codes
 from sim.engine.rng import LOGNORMAL, noise_drawn, round_drawn
 from sim.scenario import schema
@@ -95,7 +95,7 @@ def order_up_to(target_days_of_supply, expected_demand, stock):
     return max(target - stock, 0)
 
 
-@rule
+@kernel
 def fire(a, day, books):
     """Every unit fires today's rounds, rationing when supply runs low."""
     n_munitions = a.stock.shape[2]

@@ -11,7 +11,7 @@ from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.sanctions import felt_by
 from sim.engine.arithmetic import MAX_ROUNDS, share_out_rows
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 from sim.engine.network import dispatch, today
 from sim.engine.rng import round_drawn, uniform
 from sim.scenario import schema
@@ -144,7 +144,7 @@ def due(willing_today, supplier_start_day, route_start_day, route_end_day, caden
     return in_window & ((day - start) % cadence_days == 0)
 
 
-@rule
+@kernel
 def dispatch_all(a, routes, regime, depots, transit, day, books, work):
     """Every supplier adds today's production to its stock and sends what is due.
 

@@ -10,7 +10,7 @@ from sim.engine.accounts import flow_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.sanctions import felt_by, input_availability
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 from sim.engine.network import dispatch, today
 from sim.engine.rng import noise_drawn, round_drawn
 from sim.scenario import schema
@@ -101,7 +101,7 @@ def ramp_progress(start_day, end_day, day):
     return 1.0 if day >= end_day else 0.0
 
 
-@rule
+@kernel
 def produce(a, regime, depots, transit, day, books):
     """Every producer makes today's output and puts it on the way to its depot.
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.agents.base import SupplyAgent
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 from sim.scenario import schema
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def input_availability(sanctioned_input_share, pressure, evasion):
     return 1.0 - sanctioned_input_share * pressure * (1.0 - evasion)
 
 
-@rule
+@kernel
 def adapt(a):
     """One day of adaptation: evasion closes part of its gap while pressure lasts."""
     for m in range(a.evasion.shape[0]):

@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.engine.accounts import flow_index, stock_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 from sim.engine.rng import round_drawn
 from sim.scenario import schema
 
@@ -60,7 +60,7 @@ class Stockpile(SupplyAgent):
         return (arrays,)
 
 
-@rule
+@kernel
 def refurbish(a, depots, day, books):
     """Every refurbishment line runs for a day."""
     n_munitions = a.stock.shape[2]

@@ -9,7 +9,7 @@ import numpy as np
 from sim.engine.accounts import flow_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
 from sim.engine.arithmetic import carried_share, strike_losses
-from sim.engine.compiled import kernel, rule
+from sim.engine.compiled import kernel
 from sim.engine.parameters import codes
 from sim.engine.rng import poisson, uniform
 from sim.engine.structure import whole
@@ -93,7 +93,7 @@ class StrikeCampaign(SupplyAgent):
         return (arrays,)
 
 
-@rule
+@kernel
 def strike(a, depots, day, books):
     """Today's strikes of every campaign.
 
