@@ -93,8 +93,9 @@ class LocalBackend:
         methods = multiprocessing.get_all_start_methods()
         start = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if start.get_start_method() == "forkserver":
-            # the server imports munsim once; each worker then starts as a cheap fork of it
-            start.set_forkserver_preload(["sim.experiments.backends"])
+            # the server imports munsim and loads its kernels once; each worker then starts
+            # as a cheap fork of it
+            start.set_forkserver_preload(["sim.experiments.backends", "sim.experiments.preload"])
         stop = start.Event()
         pool = ProcessPoolExecutor(
             workers, mp_context=start, initializer=_install, initargs=(context, stop)

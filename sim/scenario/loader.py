@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 import tomllib
@@ -126,11 +125,15 @@ def validate_raw(raw: dict[str, Any], file: str) -> Scenario:
 def apply_overrides(
     raw: dict[str, Any], overrides: dict[str, Any], file: str, where: str = ""
 ) -> dict[str, Any]:
-    """A copy of ``raw`` with dotted-path overrides applied."""
-    out = copy.deepcopy(raw)
+    """A copy of ``raw`` with dotted-path overrides applied.
+
+    Only the tables and lists along each path are copied; the rest is shared with
+    ``raw``, which is never changed (a sweep makes one copy a member).
+    """
+    out = dict(raw)
     for path, value in overrides.items():
         try:
-            set_path(out, path, value)
+            set_path(out, path, value, copy=True)
         except PathError as exc:
             raise ScenarioError(file, f"{where}{path}", str(exc)) from None
     return out

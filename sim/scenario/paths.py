@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import tomllib
+from copy import deepcopy
 from typing import Any
 
 
@@ -57,11 +58,13 @@ def get_path(raw: dict[str, Any], path: str) -> Any:
     return node
 
 
-def set_path(raw: dict[str, Any], path: str, value: Any) -> None:
+def set_path(raw: dict[str, Any], path: str, value: Any, *, copy: bool = False) -> None:
     """Set ``path`` to ``value`` in place; a missing last key (a default) is created.
 
     Tables along the way that the file left out (``[sanctions]``, say) are created too;
-    whether the key is allowed there is for the schema to say.
+    whether the key is allowed there is for the schema to say. With ``copy``, each table
+    and list along the path is replaced by a copy before it is changed, so what ``raw``
+    shares with another dictionary (the one it was copied from) is left untouched.
     """
     parts = split_path(path)
     node: Any = raw
@@ -69,17 +72,30 @@ def set_path(raw: dict[str, Any], path: str, value: Any) -> None:
     for part in parts[:-1]:
         if isinstance(node, dict) and part not in node:
             node[part] = {}
-        node = _child(node, part, ".".join(walked))
+        child = _child(node, part, ".".join(walked))
+        if copy and isinstance(child, dict | list):
+            child = _replace(node, child, type(child)(child))
+        node = child
         walked.append(part)
     last = parts[-1]
     where = ".".join(walked) or "the scenario"
     if isinstance(node, dict):
-        node[last] = value
+        node[last] = deepcopy(value) if copy else value
     elif isinstance(node, list):
         entry = _child(node, last, where)
         raise PathError(f"{path!r} names a whole entry ({type(entry).__name__}), not a value")
     else:
         raise PathError(f"{where} is a value, not a table")
+
+
+def _replace(node: dict[str, Any] | list[Any], child: Any, copied: Any) -> Any:
+    """Put ``copied`` where ``child`` stands in ``node``; returns ``copied``."""
+    if isinstance(node, dict):
+        key = next(key for key, value in node.items() if value is child)
+        node[key] = copied
+    else:
+        node[next(i for i, value in enumerate(node) if value is child)] = copied
+    return copied
 
 
 def parse_value(text: str) -> Any:

@@ -33,6 +33,21 @@ def test_overrides_address_list_entries_by_id(tutorial_path):
     assert again.sanctions.pressure == 0.2
     assert again.importers[0].routes[0].transit_days == 9
     assert again.source.overrides["sanctions.pressure"] == 0.2
+    # overriding copies only what it changes: the scenario it started from is intact
+    nested = with_overrides(s, {"importers.dprk.routes.sea.transit_days": 12})
+    assert nested.importers[0].routes[0].transit_days == 12
+    assert s.importers[0].routes[0].transit_days == 9
+    assert get_path(s.source.raw, "importers.dprk.routes.sea.transit_days") == 9
+    assert nested.source.raw["front_units"] is s.source.raw["front_units"]  # untouched: shared
+
+
+def test_copying_set_path_leaves_the_original_alone():
+    original = {"a": [{"id": "x", "v": 1, "w": {"z": [1, 2]}}], "b": {"c": 2}}
+    copied = dict(original)
+    set_path(copied, "a.x.w.z", [3], copy=True)
+    set_path(copied, "b.new", {"k": 1}, copy=True)
+    assert original == {"a": [{"id": "x", "v": 1, "w": {"z": [1, 2]}}], "b": {"c": 2}}
+    assert copied == {"a": [{"id": "x", "v": 1, "w": {"z": [3]}}], "b": {"c": 2, "new": {"k": 1}}}
 
 
 @pytest.mark.parametrize(
