@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.scenario.errors import ScenarioError
-from sim.scenario.paths import PathError, set_path
+from sim.scenario.paths import PathError, set_path, split_path
 from sim.scenario.references import check_references
 from sim.scenario.schema import Scenario
 
@@ -112,10 +112,15 @@ def input_error(exc: ValidationError, raw: dict[str, Any], file: str) -> Scenari
     return ScenarioError(file, _location(raw, location), message + suffix)
 
 
-def validate_raw(raw: dict[str, Any], file: str) -> Scenario:
-    """Validate a raw dictionary against the schema and the cross-references."""
+def validate_raw(raw: dict[str, Any], file: str, checked: dict[str, Any] | None = None) -> Scenario:
+    """Validate a raw dictionary against the schema and the cross-references.
+
+    ``checked`` holds top-level tables already validated (a scenario's own, where
+    ``raw`` did not change them): they are taken as they are, and the cross-references
+    are still checked across the whole.
+    """
     try:
-        scenario = Scenario.model_validate(raw)
+        scenario = Scenario.model_validate({**raw, **(checked or {})})
     except ValidationError as exc:
         raise input_error(exc, raw, file) from None
     check_references(scenario, file)
@@ -205,7 +210,11 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     source: Source = scenario.source
     merged = {**source.overrides, **overrides}
     resolved = apply_overrides(source.raw, overrides, source.path)
-    out = validate_raw(resolved, source.path)
+    changed = {split_path(path)[0] for path in overrides}
+    unchanged = {
+        name: getattr(scenario, name) for name in resolved if name not in changed
+    }  # validated already: a sweep's member validates only the tables its sample sets
+    out = validate_raw(resolved, source.path, unchanged)
     out._source = Source(source.path, source.sha256, source.variant, merged, resolved)
     return out
 

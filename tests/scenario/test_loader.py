@@ -39,6 +39,18 @@ def test_overrides_address_list_entries_by_id(tutorial_path):
     assert s.importers[0].routes[0].transit_days == 9
     assert get_path(s.source.raw, "importers.dprk.routes.sea.transit_days") == 9
     assert nested.source.raw["front_units"] is s.source.raw["front_units"]  # untouched: shared
+    # only the tables a sample sets are validated again; the result is the whole file's
+    whole = load_scenario(
+        tutorial_path,
+        overrides={
+            "importers.dprk.routes.sea.transit_days": 12,
+            "front_units.north.base_rounds_per_day.shell_122": 7.5,
+            "sanctions.pressure": 0.1,
+        },
+    )
+    assert nested.model_dump() == whole.model_dump()
+    with pytest.raises(ScenarioError, match="importers.dprk.routes.sea.transit_days"):
+        with_overrides(s, {"importers.dprk.routes.sea.transit_days": -1})
 
 
 def test_copying_set_path_leaves_the_original_alone():
