@@ -113,8 +113,9 @@ def kernel[F: Callable[..., Any]](function: F) -> F:
 
     Conventions that keep the compiled code lean:
 
-    - a function has one way out: an early ``return`` inside a loop stops Numba pairing
-      the reference counts of the arrays it was given, so they are paid on every call;
+    - a rule or helper has one way out: an early ``return`` inside a loop stops Numba
+      pairing the reference counts of the arrays it was given, so they are paid on
+      every call (``advance``, called once a span, may return early);
     - conditions are combined with ``&`` and ``|``, never ``and`` and ``or``: Numba lowers
       a short-circuit into branches that keep such reference counts alive;
     - integer division by zero gives 0 and float division inf or NaN, as in numpy; the

@@ -115,8 +115,9 @@ def start(b):
 def close(b, day, flows, holdings):
     """Book the day's ``flows``, check every identity against ``holdings``, record both.
 
-    ``flows`` and ``holdings`` are ``[M, accounts, S, K]``. Returns False (and fills
-    ``status``) at the first break, members in order.
+    ``flows`` and ``holdings`` are ``[M, accounts, S, K]``. Returns False, with the
+    day's first break (members in order) in ``status``; the checks go on to the end and
+    the day is recorded either way, as a break stops the run.
     """
     n_members, n_stocks, n_sides, n_munitions = holdings.shape
     n_flows = flows.shape[1]

@@ -30,22 +30,28 @@ def split_path(path: str) -> list[str]:
     return parts
 
 
-def _child(node: Any, part: str, where: str) -> Any:
-    """The entry ``part`` of ``node``: a key of a table or an id/index in a list."""
+def _locate(node: Any, part: str, where: str) -> tuple[Any, Any]:
+    """Where the entry ``part`` of ``node`` stands (a key of a table, or an id/index in a
+    list), and the entry."""
     if isinstance(node, dict):
         if part not in node:
             raise PathError(f"no key {part!r} in {where or 'the scenario'}")
-        return node[part]
+        return part, node[part]
     if isinstance(node, list):
-        for entry in node:
+        for i, entry in enumerate(node):
             if isinstance(entry, dict) and entry.get("id") == part:
-                return entry
+                return i, entry
         if part.isdigit() and int(part) < len(node):
-            return node[int(part)]
+            return int(part), node[int(part)]
         ids = [entry.get("id") for entry in node if isinstance(entry, dict) and "id" in entry]
         known = f" (known: {', '.join(map(str, ids))})" if ids else ""
         raise PathError(f"no entry {part!r} in {where}{known}")
     raise PathError(f"{where} is a value, not a table")
+
+
+def _child(node: Any, part: str, where: str) -> Any:
+    """The entry ``part`` of ``node``: a key of a table or an id/index in a list."""
+    return _locate(node, part, where)[1]
 
 
 def get_path(raw: dict[str, Any], path: str) -> Any:
@@ -72,9 +78,9 @@ def set_path(raw: dict[str, Any], path: str, value: Any, *, copy: bool = False) 
     for part in parts[:-1]:
         if isinstance(node, dict) and part not in node:
             node[part] = {}
-        child = _child(node, part, ".".join(walked))
+        place, child = _locate(node, part, ".".join(walked))
         if copy and isinstance(child, dict | list):
-            child = _replace(node, child, type(child)(child))
+            child = node[place] = type(child)(child)
         node = child
         walked.append(part)
     last = parts[-1]
@@ -86,16 +92,6 @@ def set_path(raw: dict[str, Any], path: str, value: Any, *, copy: bool = False) 
         raise PathError(f"{path!r} names a whole entry ({type(entry).__name__}), not a value")
     else:
         raise PathError(f"{where} is a value, not a table")
-
-
-def _replace(node: dict[str, Any] | list[Any], child: Any, copied: Any) -> Any:
-    """Put ``copied`` where ``child`` stands in ``node``; returns ``copied``."""
-    if isinstance(node, dict):
-        key = next(key for key, value in node.items() if value is child)
-        node[key] = copied
-    else:
-        node[next(i for i, value in enumerate(node) if value is child)] = copied
-    return copied
 
 
 def parse_value(text: str) -> Any:

@@ -60,6 +60,11 @@ def test_copying_set_path_leaves_the_original_alone():
     set_path(copied, "b.new", {"k": 1}, copy=True)
     assert original == {"a": [{"id": "x", "v": 1, "w": {"z": [1, 2]}}], "b": {"c": 2}}
     assert copied == {"a": [{"id": "x", "v": 1, "w": {"z": [3]}}], "b": {"c": 2, "new": {"k": 1}}}
+    shared = {"rate": 1}  # one entry twice (as Python callers may build them)
+    ramps = {"ramp": [shared, shared]}
+    changed = dict(ramps)
+    set_path(changed, "ramp.1.rate", 7, copy=True)
+    assert changed["ramp"] == [{"rate": 1}, {"rate": 7}] and shared == {"rate": 1}
 
 
 @pytest.mark.parametrize(
