@@ -70,6 +70,21 @@ class Build:
         fields.setdefault("destroyed_share", 0.5)
         return self._add("strikes", {"id": id, "target_side": target_side, **fields})
 
+    def tube_type(self, id: str, fires: tuple[str, ...] = ("a",), **fields: Any) -> Build:
+        """A tube type that fires ``fires``: 10 rounds a tube a day in any posture, and
+        barrels of 1,000 rounds, unless said otherwise."""
+        fields.setdefault("barrel_life_rounds", 1000)
+        fields.setdefault(
+            "rounds_per_tube_per_day", {p: 10.0 for p in ("offensive", "defensive", "holding")}
+        )
+        for munition in self.raw["munitions"]:
+            if munition["id"] in fires:
+                munition["tube_type"] = id
+        return self._add("tube_types", {"id": id, **fields})
+
+    def gun_park(self, id: str, side: str = "A", **fields: Any) -> Build:
+        return self._add("gun_parks", {"id": id, "side": side, **fields})
+
     def event(self, id: str, day: int, settings: dict[str, Any]) -> Build:
         """An event on day ``day`` setting dotted paths."""
         return self._add("events", {"id": id, "date": self.day(day), "set": settings})

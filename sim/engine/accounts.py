@@ -86,6 +86,9 @@ ACCOUNTS: tuple[Account, ...] = (
             formula=lambda r: r["demanded"] - r["fired"]),
     Account("duds", "measure", "fired rounds that failed", note="a subset of `fired`",
             summaries=("total",)),
+    Account("tube_limited", "measure", "rounds on hand that serviceable tubes could not fire",
+            note="part of `shortfall`: the guns, not the shells, were the limit",
+            summaries=("total", "days")),
     Account("effective_fire", "derived", "rounds fired that were not duds",
             note="`fired − duds`", summaries=("total", "mean_daily"),
             formula=lambda r: r["fired"] - r["duds"]),
@@ -128,10 +131,11 @@ class Identity:
         return f"{left} = {right}"
 
 
-def holdings_identity(asset: str) -> Identity:
+def holdings_identity(asset: str, accounts: tuple[Account, ...] | None = None) -> Identity:
     """The asset's main identity: what is held = opening + inflows - outflows."""
-    held = {a.name: 1 for a in ACCOUNTS if a.asset == asset and a.kind == "stock" and a.held}
-    moved = [a for a in ACCOUNTS if a.asset == asset and a.kind == "flow" and a.sign != 0]
+    accounts = ACCOUNTS if accounts is None else accounts
+    held = {a.name: 1 for a in accounts if a.asset == asset and a.kind == "stock" and a.held}
+    moved = [a for a in accounts if a.asset == asset and a.kind == "flow" and a.sign != 0]
     flows = {a.name: a.sign for a in sorted(moved, key=lambda a: -a.sign)}
     return Identity(
         f"{asset}_held", asset, held, flows, "stocks held != opening stock + inflows - outflows"
@@ -150,32 +154,112 @@ IDENTITIES: tuple[Identity, ...] = (
 )
 """The equations the ledger checks at the end of every day, for every member."""
 
-SUBSETS: tuple[tuple[str, str], ...] = (("duds", "fired"),)
+SUBSETS: tuple[tuple[str, str], ...] = (("duds", "fired"), ("tube_limited", "demanded"))
 """(part, whole): a day's ``part`` never exceeds its ``whole``."""
 
 
 def stock_index(name: str) -> int:
-    """Position of a stock in the engine's arrays of stocks."""
+    """Position of a stock in the engine's arrays of the rounds' stocks."""
     return STOCKS.index(name)
 
 
 def flow_index(name: str) -> int:
-    """Position of a flow or measure in the engine's arrays of flows."""
+    """Position of a flow or measure in the engine's arrays of the rounds' flows."""
     return FLOWS.index(name)
 
 
-def identity_matrices() -> tuple[np.ndarray, np.ndarray]:
-    """``IDENTITIES`` as integer coefficients: ``[identities, stocks]``, ``[identities, flows]``."""
-    stocks = np.zeros((len(IDENTITIES), len(STOCKS)), np.int64)
-    flows = np.zeros((len(IDENTITIES), len(FLOWS)), np.int64)
-    for i, identity in enumerate(IDENTITIES):
-        for name, coefficient in identity.stocks.items():
-            stocks[i, stock_index(name)] = coefficient
-        for name, coefficient in identity.flows.items():
-            flows[i, flow_index(name)] = coefficient
-    return stocks, flows
+GUN_ACCOUNTS: tuple[Account, ...] = (
+    Account("tubes_serviceable", "stock", "serviceable tubes at front units", asset="tubes",
+            unit="tubes", held=True, summaries=("final", "min")),
+    Account("tubes_worn", "stock", "tubes at front units whose barrels are worn out",
+            asset="tubes", unit="tubes", held=True, summaries=("final",)),
+    Account("tubes_reserve", "stock", "serviceable tubes in the gun park's reserve",
+            asset="tubes", unit="tubes", held=True, summaries=("final",)),
+    Account("tubes_stored", "stock", "tubes in long-term storage", asset="tubes", unit="tubes",
+            held=True, summaries=("final",)),
+    Account("barrels_spare", "stock", "spare barrels", asset="barrels", unit="barrels",
+            held=True, summaries=("final", "min")),
+    Account("tubes_new", "flow", "new tubes received (production or imports)", asset="tubes",
+            unit="tubes", sign=+1, summaries=("total",)),
+    Account("tubes_reactivated", "flow", "stored tubes inspected and put in the reserve",
+            asset="tubes", unit="tubes", summaries=("total",)),
+    Account("tubes_stripped", "flow", "stored tubes found unserviceable, stripped for barrels",
+            asset="tubes", unit="tubes", sign=-1, summaries=("total",)),
+    Account("tubes_issued", "flow", "reserve tubes issued to front units", asset="tubes",
+            unit="tubes", summaries=("total",)),
+    Account("tubes_worn_out", "flow", "tubes whose barrels wore out", asset="tubes",
+            unit="tubes", summaries=("total",)),
+    Account("tubes_rebarrelled", "flow", "worn tubes fitted with a spare barrel",
+            asset="tubes", unit="tubes", summaries=("total",)),
+    Account("barrels_new", "flow", "new barrels received", asset="barrels", unit="barrels",
+            sign=+1, summaries=("total",)),
+    Account("barrels_salvaged", "flow", "barrels taken from stripped tubes", asset="barrels",
+            unit="barrels", sign=+1, summaries=("total",)),
+    Account("barrels_fitted", "flow", "spare barrels fitted to worn tubes", asset="barrels",
+            unit="barrels", sign=-1, summaries=("total",)),
+)  # fmt: skip
+"""The guns' accounts: tubes and barrels, by side and tube type."""
 
 
-def subset_pairs() -> np.ndarray:
-    """``SUBSETS`` as flow positions, ``[n, 2]``."""
-    return np.array([[flow_index(a), flow_index(b)] for a, b in SUBSETS], np.int64).reshape(-1, 2)
+@dataclass(frozen=True)
+class Book:
+    """One set of books: its accounts, the item they are kept by, and their checks.
+
+    The rounds are kept by munition, the guns (tubes and barrels) by tube type; each
+    book has its own identities, checked every day like the others.
+    """
+
+    name: str
+    item: str  # what the books are kept by, besides side: "munition", "tube type"
+    accounts: tuple[Account, ...]
+    identities: tuple[Identity, ...]
+    subsets: tuple[tuple[str, str], ...]
+
+    @property
+    def stocks(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.accounts if a.kind == "stock")
+
+    @property
+    def flows(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.accounts if a.kind in ("flow", "measure"))
+
+    @property
+    def recorded(self) -> tuple[str, ...]:
+        """What the engine records each day, in this order."""
+        return self.stocks + self.flows
+
+    def stock_index(self, name: str) -> int:
+        return self.stocks.index(name)
+
+    def flow_index(self, name: str) -> int:
+        return self.flows.index(name)
+
+    def identity_matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """The identities as integer coefficients: ``[identities, stocks]``,
+        ``[identities, flows]``."""
+        stocks = np.zeros((len(self.identities), len(self.stocks)), np.int64)
+        flows = np.zeros((len(self.identities), len(self.flows)), np.int64)
+        for i, identity in enumerate(self.identities):
+            for name, coefficient in identity.stocks.items():
+                stocks[i, self.stock_index(name)] = coefficient
+            for name, coefficient in identity.flows.items():
+                flows[i, self.flow_index(name)] = coefficient
+        return stocks, flows
+
+    def subset_pairs(self) -> np.ndarray:
+        """The subsets as flow positions, ``[n, 2]``."""
+        pairs = [[self.flow_index(a), self.flow_index(b)] for a, b in self.subsets]
+        return np.array(pairs, np.int64).reshape(-1, 2)
+
+
+ROUNDS = Book("rounds", "munition", ACCOUNTS, IDENTITIES, SUBSETS)
+GUNS = Book(
+    "guns",
+    "tube type",
+    GUN_ACCOUNTS,
+    (holdings_identity("tubes", GUN_ACCOUNTS), holdings_identity("barrels", GUN_ACCOUNTS)),
+    # a barrel is fitted for each tube re-barrelled, and salvaged from each stripped one
+    (("barrels_fitted", "tubes_rebarrelled"), ("tubes_rebarrelled", "barrels_fitted"),
+     ("barrels_salvaged", "tubes_stripped"), ("tubes_stripped", "barrels_salvaged")),
+)  # fmt: skip
+"""The two sets of books every run keeps."""

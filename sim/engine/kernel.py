@@ -10,8 +10,9 @@ member in turn (members never depend on each other). The daily order:
 3. shipments due today arrive at their depots;
 4. depots, suppliers first, serve their front units and downstream depots;
 5. enemy strikes hit depots;
-6. front units fire;
-7. the ledger closes the day: every identity checked, the day recorded.
+6. gun parks refit worn tubes and issue reserve ones;
+7. front units fire, as far as their tubes allow, and wear their barrels;
+8. the ledger closes the day, both books: every identity checked, the day recorded.
 
 A span of one day is the day-by-day path (``SupplyModel.step``); it runs the same code,
 so stepping gives the same numbers, bit for bit, as one long span.
@@ -21,26 +22,41 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.accounts import FLOWS, STOCKS, flow_index
-from sim.engine.agents import depot, front_unit, importer, producer, sanctions, stockpile, strikes
+from sim.engine.accounts import FLOWS, GUNS, STOCKS, flow_index
+from sim.engine.agents import (
+    depot,
+    front_unit,
+    gun_park,
+    importer,
+    producer,
+    sanctions,
+    stockpile,
+    strikes,
+)
 from sim.engine.compiled import kernel
 from sim.engine.ledger import close, start
 from sim.engine.network import arrive, hold_in_transit
 
 IMPORTS_ARRIVED = flow_index("imports_arrived")
+N_GUN_STOCKS, N_GUN_FLOWS = len(GUNS.stocks), len(GUNS.flows)
 
 
 @kernel
 def advance(first_day, last_day, regime, producers, stockpiles, importers, routes, depots, links,
-            hits, units, transit, books):  # fmt: skip
+            hits, guns, units, transit, books, gun_books):  # fmt: skip
     """Run days ``first_day`` to ``last_day - 1`` for every member; False on a ledger break."""
     n_members, _, n_sides, n_munitions = books.opening.shape
+    n_tube_types = gun_books.opening.shape[3]
     flows = np.zeros((n_members, len(FLOWS), n_sides, n_munitions), np.int64)
     holdings = np.zeros((n_members, len(STOCKS), n_sides, n_munitions), np.int64)
+    gun_flows = np.zeros((n_members, N_GUN_FLOWS, n_sides, n_tube_types), np.int64)
+    gun_holdings = np.zeros((n_members, N_GUN_STOCKS, n_sides, n_tube_types), np.int64)
     depot_work = depot.workspace(depots, units)
     shipment_work = np.zeros((2, n_munitions), np.int64)
+    fire_work = np.zeros((5, n_munitions), np.int64)
     for day in range(first_day, last_day):
         flows[:] = 0
+        gun_flows[:] = 0
         sanctions.adapt(regime)
         producer.produce(producers, regime, depots, transit, day, flows)
         stockpile.refurbish(stockpiles, depots, day, flows)
@@ -48,25 +64,32 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         arrive(transit, day, depots.stock, depots.duds, flows, IMPORTS_ARRIVED)
         depot.allocate(depots, links, units, transit, day, flows, depot_work)
         strikes.strike(hits, depots, day, flows)
-        front_unit.fire(units, day, flows)
-        holdings_of(stockpiles, depots, units, transit, holdings)
+        gun_park.refit(guns, day, gun_flows)
+        front_unit.fire(units, guns, day, flows, fire_work)
+        gun_park.wear_out(guns, gun_flows)
+        holdings_of(stockpiles, depots, guns, units, transit, holdings, gun_holdings)
         if not close(books, day, flows, holdings):
+            return False
+        if not close(gun_books, day, gun_flows, gun_holdings):
             return False
     return True
 
 
 @kernel
-def holdings_of(stockpiles, depots, units, transit, holdings):
-    """Every member's stocks now, by account, side and munition."""
+def holdings_of(stockpiles, depots, guns, units, transit, holdings, gun_holdings):
+    """Every member's stocks now, by account, side and item (munition, tube type)."""
     holdings[:] = 0
     stockpile.hold(stockpiles, holdings)
     depot.hold(depots, holdings)
     front_unit.hold(units, holdings)
     hold_in_transit(transit, holdings)
+    gun_holdings[:] = 0
+    gun_park.hold(guns, gun_holdings)
 
 
 @kernel
-def opening(stockpiles, depots, units, transit, books):
+def opening(stockpiles, depots, guns, units, transit, books, gun_books):
     """Record every member's stocks before day 0 as the books' opening."""
-    holdings_of(stockpiles, depots, units, transit, books.opening)
+    holdings_of(stockpiles, depots, guns, units, transit, books.opening, gun_books.opening)
     start(books)
+    start(gun_books)

@@ -1,15 +1,17 @@
-"""The books: each day's flows and stocks, per member, side and munition, balanced exactly.
+"""The books: each day's flows and stocks, per member, side and item, balanced exactly.
 
-The ledger checks every identity of ``sim.engine.accounts.IDENTITIES`` at the end of
-every day, for every member, side and munition, with integer equality, and that no
-holding is negative and no part exceeds its whole (``SUBSETS``). A break stops the run
-with a ``LedgerError`` naming the day, side, munition and member. It also writes the
-day into the record: every recorded account, per member, day and (side, munition)
-pair.
+A run keeps two sets of books (``sim.engine.accounts.ROUNDS``, kept by munition, and
+``GUNS``, tubes and barrels kept by tube type). The ledger checks every identity of
+each at the end of every day, for every member, side and item, with integer equality,
+and that no holding is negative and no part exceeds its whole. A break stops the run
+with a ``LedgerError`` naming the day, side, item and member. It also writes the day
+into the record: every recorded account, per member, day and (side, item) pair.
 
 Example:
-    >>> print(IDENTITIES[1].text())
+    >>> print(ROUNDS.identities[1].text())
     imports_in_transit = opening + imports_dispatched - imports_arrived - interdicted
+    >>> print(GUNS.identities[1].text())
+    barrels_spare = opening + barrels_new + barrels_salvaged - barrels_fitted
 """
 
 from __future__ import annotations
@@ -18,22 +20,23 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.engine.accounts import IDENTITIES, RECORDED, STOCKS, SUBSETS, identity_matrices
-from sim.engine.accounts import subset_pairs as _subset_pairs
+from sim.engine.accounts import GUNS, ROUNDS, Book
 from sim.engine.compiled import kernel
 
-NEGATIVE = len(IDENTITIES) + len(SUBSETS)  # status code of a negative holding
+__all__ = ["GUNS", "ROUNDS", "Books", "LedgerError", "check", "close", "open_books", "start"]
 
 
 class LedgerError(RuntimeError):
     """The books do not balance: a bug in the model, never bad input."""
 
-    def __init__(self, day: int, side: str, munition: str, member: int, detail: str) -> None:
-        self.day, self.side, self.munition, self.member = day, side, munition, member
+    def __init__(
+        self, day: int, side: str, item: str, member: int, detail: str, kind: str = "munition"
+    ) -> None:
+        self.day, self.side, self.item, self.member = day, side, item, member
+        self.munition = item if kind == "munition" else None
         self.detail = detail
         super().__init__(
-            f"ledger broken on day {day}, side {side}, munition {munition}, member {member}: "
-            f"{detail}"
+            f"ledger broken on day {day}, side {side}, {kind} {item}, member {member}: {detail}"
         )
 
 
@@ -41,7 +44,7 @@ class Books(NamedTuple):
     """The ledger's arrays: opening stocks, each identity's running right-hand side, the
     checks and the record."""
 
-    opening: np.ndarray  # [M, stocks, S, K]
+    opening: np.ndarray  # [M, stocks, S, K] K: the book's items
     expected: np.ndarray  # [M, identities, S, K] opening + signed cumulative flows so far
     stock_terms: np.ndarray  # [n, 3] (identity, stock, coefficient), non-zero, by identity
     stock_start: np.ndarray  # [identities + 1] each identity's first row of stock_terms
@@ -49,25 +52,26 @@ class Books(NamedTuple):
     subsets: np.ndarray  # [n, 2] (part, whole) flow positions
     record: np.ndarray  # [recorded accounts, M, days, pairs]
     pair_side: np.ndarray  # [pairs]
-    pair_munition: np.ndarray  # [pairs]
-    status: np.ndarray  # [7]: broken, day, member, side, munition, check, off by
+    pair_munition: np.ndarray  # [pairs] the item of each pair
+    status: np.ndarray  # [7]: broken, day, member, side, item, check, off by
 
 
 def open_books(
-    n_members: int, n_sides: int, n_munitions: int, days: int, pairs: np.ndarray
+    book: Book, n_members: int, n_sides: int, n_items: int, days: int, pairs: np.ndarray
 ) -> Books:
-    """Empty books for a batch; ``pairs`` is ``[P, 2]`` (side, munition) positions."""
-    stocks, flows = identity_matrices()
+    """Empty books of ``book`` for a batch; ``pairs`` is ``[P, 2]`` (side, item) positions."""
+    stocks, flows = book.identity_matrices()
     stock_terms = _terms(stocks)
+    n_identities = len(book.identities)
     return Books(
-        np.zeros((n_members, len(STOCKS), n_sides, n_munitions), np.int64),
-        np.zeros((n_members, len(IDENTITIES), n_sides, n_munitions), np.int64),
+        np.zeros((n_members, len(book.stocks), n_sides, n_items), np.int64),
+        np.zeros((n_members, n_identities, n_sides, n_items), np.int64),
         stock_terms,
-        np.searchsorted(stock_terms[:, 0], np.arange(len(IDENTITIES) + 1)).astype(np.int64),
+        np.searchsorted(stock_terms[:, 0], np.arange(n_identities + 1)).astype(np.int64),
         _terms(flows),
-        _subset_pairs(),
+        book.subset_pairs(),
         # every cell is written on its day (fresh pages, not zeroed ones: much faster)
-        np.empty((len(RECORDED), n_members, days, len(pairs)), np.int64),
+        np.empty((len(book.recorded), n_members, days, len(pairs)), np.int64),
         np.ascontiguousarray(pairs[:, 0], np.int64),
         np.ascontiguousarray(pairs[:, 1], np.int64),
         np.zeros(7, np.int64),
@@ -81,19 +85,21 @@ def _terms(coefficients: np.ndarray) -> np.ndarray:
     return np.array(rows, np.int64).reshape(-1, 3)
 
 
-def check(books: Books, sides: list[str], munitions: list[str]) -> None:
+def check(books: Books, sides: list[str], items: list[str], book: Book = ROUNDS) -> None:
     """Raise the ``LedgerError`` the compiled close recorded, if any."""
-    broken, day, member, side, munition, which, off_by = (int(v) for v in books.status)
+    broken, day, member, side, item, which, off_by = (int(v) for v in books.status)
     if not broken:
         return
-    if which < len(IDENTITIES):
-        detail = f"{IDENTITIES[which].message} (off by {off_by} rounds)"
-    elif which < NEGATIVE:
-        part, whole = SUBSETS[which - len(IDENTITIES)]
+    n_identities = len(book.identities)
+    if which < n_identities:
+        identity = book.identities[which]
+        detail = f"{identity.message} (off by {off_by} {identity.asset})"
+    elif which < n_identities + len(book.subsets):
+        part, whole = book.subsets[which - n_identities]
         detail = f"more {part} than {whole}"
     else:
-        detail = f"negative {STOCKS[off_by]}"
-    raise LedgerError(day, sides[side], munitions[munition], member, detail)
+        detail = f"negative {book.stocks[off_by]}"
+    raise LedgerError(day, sides[side], items[item], member, detail, book.item)
 
 
 @kernel
@@ -144,7 +150,7 @@ def close(b, day, flows, holdings):
                         ok = False
                 for st in range(n_stocks):
                     if ok & (holdings[m, st, s, k] < 0):
-                        _fail(b.status, day, m, s, k, NEGATIVE, st)
+                        _fail(b.status, day, m, s, k, n_identities + b.subsets.shape[0], st)
                         ok = False
     # account by account: the record is [accounts, M, days, pairs] (a member's days in
     # a row, as the tables want them), and writing it account by account is quickest

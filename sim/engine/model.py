@@ -26,16 +26,17 @@ import numpy as np
 from pydantic import BaseModel
 
 from sim.engine import kernel
-from sim.engine.accounts import RECORDED
+from sim.engine.accounts import GUNS, RECORDED
 from sim.engine.agents.depot import Depot, DepotArrays, LinkArrays
 from sim.engine.agents.front_unit import FrontUnit, UnitArrays
+from sim.engine.agents.gun_park import GunArrays, GunPark
 from sim.engine.agents.importer import Importer, ImporterArrays, RouteArrays
 from sim.engine.agents.producer import Producer, ProducerArrays
 from sim.engine.agents.sanctions import SanctionsArrays, SanctionsRegime
 from sim.engine.agents.stockpile import Stockpile, StockpileArrays
 from sim.engine.agents.strikes import StrikeArrays, StrikeCampaign
 from sim.engine.events import schedule_events
-from sim.engine.ledger import check, open_books
+from sim.engine.ledger import ROUNDS, check, open_books
 from sim.engine.network import Lines
 from sim.engine.parameters import Parameters, Table
 from sim.engine.rng import stream_keys
@@ -47,7 +48,7 @@ from sim.engine.structure import (
 )
 from sim.scenario.schema import Scenario
 
-KINDS = (SanctionsRegime, Producer, Stockpile, Importer, Depot, StrikeCampaign, FrontUnit)
+KINDS = (SanctionsRegime, Producer, Stockpile, Importer, Depot, StrikeCampaign, GunPark, FrontUnit)
 """The agent kinds in the daily order; each builds its own agents and arrays (``build``)."""
 
 
@@ -63,6 +64,7 @@ class Arrays(NamedTuple):
     depots: DepotArrays
     links: LinkArrays
     strikes: StrikeArrays
+    guns: GunArrays
     units: UnitArrays
 
 
@@ -121,11 +123,23 @@ class SupplyModel(mesa.Model):
         pairs = np.array(
             [[self.sides.index(s), self.munitions.index(m)] for s, m in self.pairs], np.int64
         ).reshape(-1, 2)
-        self.books = open_books(self.n_members, len(self.sides), self.n_munitions, self.days, pairs)
-        kernel.opening(
-            self.arrays.stockpiles, self.arrays.depots, self.arrays.units, self.transit, self.books
+        self.books = open_books(
+            ROUNDS, self.n_members, len(self.sides), self.n_munitions, self.days, pairs
         )
-        check(self.books, self.sides, self.munitions)
+        self.tube_types = [t.id for t in base.tube_types]
+        self.gun_pairs = [(s, t) for s in self.sides for t in self.tube_types]
+        gun_pairs = np.array(
+            [[i, j] for i in range(len(self.sides)) for j in range(len(self.tube_types))],
+            np.int64,
+        ).reshape(-1, 2)
+        self.gun_books = open_books(
+            GUNS, self.n_members, len(self.sides), len(self.tube_types), self.days, gun_pairs
+        )
+        a = self.arrays
+        kernel.opening(
+            a.stockpiles, a.depots, a.guns, a.units, self.transit, self.books, self.gun_books
+        )
+        self._check()
         self._changes = schedule_events(self)
 
     # -- building (called by the kinds) ---------------------------------------------
@@ -151,12 +165,17 @@ class SupplyModel(mesa.Model):
         if day <= self.day:
             return
         a = self.arrays
-        ok = kernel.advance(self.day, day, *a, self.transit, self.books)
+        ok = kernel.advance(self.day, day, *a, self.transit, self.books, self.gun_books)
         if not ok:
-            check(self.books, self.sides, self.munitions)
+            self._check()
         self.day = day
         if day >= self.days:
             self.running = False
+
+    def _check(self) -> None:
+        """Raise the ``LedgerError`` either book recorded, if any."""
+        check(self.books, self.sides, self.munitions)
+        check(self.gun_books, self.sides, self.tube_types, GUNS)
 
     def run_until(self, end_time: float | int) -> None:
         """Run to ``end_time`` days done: Mesa fires the dated events up to then, each
@@ -180,6 +199,13 @@ class SupplyModel(mesa.Model):
         (views of the books)."""
         record = self.books.record[:, :, : self.day].transpose(0, 2, 1, 3)
         return {name: record[i] for i, name in enumerate(RECORDED)}
+
+    @property
+    def gun_record(self) -> dict[str, np.ndarray]:
+        """Each account of the guns' books over the days run so far, ``[days, members,
+        pairs]``, the pairs being ``gun_pairs`` (side, tube type)."""
+        record = self.gun_books.record[:, :, : self.day].transpose(0, 2, 1, 3)
+        return {name: record[i] for i, name in enumerate(GUNS.recorded)}
 
     @property
     def importer_record(self) -> dict[str, dict[str, np.ndarray]]:

@@ -34,7 +34,7 @@ import numpy as np
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from sim.scenario.schema import WhenAbsent
+from sim.scenario.schema import KeyedByTubeType, WhenAbsent
 
 
 def _strip(annotation: Any) -> Any:
@@ -74,6 +74,8 @@ def storage(field: FieldInfo) -> str | None:
     None for what is structure (ids, references, lists), not a number.
     """
     annotation = _strip(field.annotation)
+    if any(isinstance(m, KeyedByTubeType) for m in field.metadata):
+        return None  # keyed by tube type: the gun parks build it
     if codes(field) is not None:
         return "code"
     if typing.get_origin(annotation) is dict:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.engine.accounts import ACCOUNTS
+from sim.engine.accounts import ACCOUNTS, GUNS
 from sim.engine.metrics import METRICS, summarise, with_derived
 from sim.engine.model import SupplyModel
 from sim.engine.rng import member_seed
@@ -35,11 +35,14 @@ KEYS: dict[str, str] = {
     "date": "calendar date of the day",
     "side": "side id from the scenario",
     "munition": "munition id from the scenario",
+    "tube_type": "tube type id from the scenario (the guns' table)",
 }
 """The key columns of the tables, and what each is."""
-KEY_COLUMNS = tuple(KEYS)
+KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "munition")
 SUMMARY_KEYS = ("replication", "variant", "side", "munition")
 TIMESERIES_COLUMNS = KEY_COLUMNS + tuple(account.name for account in ACCOUNTS)
+GUN_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "tube_type")
+GUN_COLUMNS = GUN_KEY_COLUMNS + tuple(account.name for account in GUNS.accounts)
 
 
 @dataclass
@@ -52,6 +55,7 @@ class RunTables:
     scenarios: dict[str, Scenario]
     master_seed: int
     record: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    guns: pd.DataFrame | None = None  # the guns' daily books, where there are tube types
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -105,9 +109,13 @@ def run_variants(
     record = model.record
     summary = summary_table(record, model.pairs, labels, reps)
     series = timeseries_table(record, model.pairs, labels, reps, base) if timeseries else None
+    guns = None
+    if timeseries and model.gun_pairs:
+        guns = guns_table(model.gun_record, model.gun_pairs, labels, reps, base)
     return RunTables(
         summary=summary,
         timeseries=series,
+        guns=guns,
         seeds=seeds,
         scenarios=dict(zip(labels, variants, strict=True)),
         master_seed=seed,
@@ -177,7 +185,31 @@ def timeseries_table(
     The record's members are replication-major, as its rows; the engine stores the
     record member by member, so most columns are views of it, not copies.
     """
-    n_days, n_members, n_pairs = record["fired"].shape
+    return _daily(with_derived(record), pairs, labels, reps, scenario, TIMESERIES_COLUMNS)
+
+
+def guns_table(
+    record: dict[str, np.ndarray],
+    pairs: list[tuple[str, str]],
+    labels: Sequence[str],
+    reps: int,
+    scenario: Scenario,
+) -> pd.DataFrame:
+    """The guns' books: one row per replication × variant × day × side × tube type."""
+    return _daily(record, pairs, labels, reps, scenario, GUN_COLUMNS)
+
+
+def _daily(
+    record: dict[str, np.ndarray],
+    pairs: list[tuple[str, str]],
+    labels: Sequence[str],
+    reps: int,
+    scenario: Scenario,
+    names: tuple[str, ...],
+) -> pd.DataFrame:
+    """A daily table of ``record``: its columns ``names``, keyed by (side, item) pairs,
+    the item's column being ``names[5]``."""
+    n_days, n_members, n_pairs = next(iter(record.values())).shape
 
     def tidy(values: np.ndarray) -> np.ndarray:
         # [days, members, pairs] -> rows ordered member, day, pair
@@ -200,14 +232,14 @@ def timeseries_table(
     columns["side"] = labelled(
         np.tile([side_names.index(s) for s in sides], rows // n_pairs), sides
     )
-    munitions = [m for _, m in pairs]
-    munition_names = list(dict.fromkeys(munitions))
-    columns["munition"] = labelled(
-        np.tile([munition_names.index(m) for m in munitions], rows // n_pairs), munitions
+    items = [item for _, item in pairs]
+    item_names = list(dict.fromkeys(items))
+    columns[names[5]] = labelled(
+        np.tile([item_names.index(i) for i in items], rows // n_pairs), items
     )
-    for name, values in with_derived(record).items():
+    for name, values in record.items():
         columns[name] = tidy(values)
-    return pd.DataFrame({name: columns[name] for name in TIMESERIES_COLUMNS}, copy=False)
+    return pd.DataFrame({name: columns[name] for name in names}, copy=False)
 
 
 def utc_now() -> str:

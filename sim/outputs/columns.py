@@ -15,17 +15,24 @@ import re
 import sys
 from pathlib import Path
 
-from sim.engine.accounts import ACCOUNTS
+from sim.engine.accounts import ACCOUNTS, GUNS
 from sim.engine.metrics import METRIC_UNITS, METRICS
-from sim.experiments.runner import KEYS, SUMMARY_KEYS
+from sim.experiments.runner import GUN_KEY_COLUMNS, KEY_COLUMNS, KEYS, SUMMARY_KEYS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def _timeseries() -> list[str]:
     rows = ["| column | meaning |", "|---|---|"]
-    rows += [f"| `{name}` | {meaning} |" for name, meaning in KEYS.items()]
+    rows += [f"| `{name}` | {KEYS[name]} |" for name in KEY_COLUMNS]
     rows += [f"| `{a.name}` | {a.describe()} |" for a in ACCOUNTS]
+    return rows
+
+
+def _guns() -> list[str]:
+    rows = ["| column | unit | meaning |", "|---|---|---|"]
+    rows += [f"| `{name}` | | {KEYS[name]} |" for name in GUN_KEY_COLUMNS]
+    rows += [f"| `{a.name}` | {a.unit} | {a.describe()} |" for a in GUNS.accounts]
     return rows
 
 
@@ -38,11 +45,11 @@ def _summary() -> list[str]:
     return rows
 
 
-SECTIONS = {"timeseries": _timeseries, "summary": _summary}
+SECTIONS = {"timeseries": _timeseries, "guns": _guns, "summary": _summary}
 
 
 def markdown(section: str) -> str:
-    """The Markdown of one section (``timeseries`` or ``summary``)."""
+    """The Markdown of one section (``timeseries``, ``guns`` or ``summary``)."""
     return "\n".join(SECTIONS[section]())
 
 

@@ -145,6 +145,8 @@ def write_run(
     def fill(folder: Path) -> None:
         if tables.timeseries is not None:
             write_parquet(tables.timeseries, folder / "timeseries.parquet")
+        if tables.guns is not None:
+            write_parquet(tables.guns, folder / "guns.parquet")
         tables.summary.to_csv(folder / "summary.csv", index=False)
         if extra is not None:
             extra(folder)
@@ -157,14 +159,14 @@ def write_run(
 def read_run(path: str | Path) -> dict[str, Any]:
     """A run folder's tables: ``manifest`` (dict) and each table as a DataFrame.
 
-    Keys: ``manifest``, ``summary``, and where present ``timeseries``, ``paired``,
-    ``results``, ``sensitivity``, ``check``.
+    Keys: ``manifest``, ``summary``, and where present ``timeseries``, ``guns``,
+    ``paired``, ``results``, ``sensitivity``, ``check``.
     """
     folder = Path(path)
     if not (folder / "manifest.json").is_file():
         raise FileNotFoundError(f"{folder}: not a run folder (no manifest.json)")
     out: dict[str, Any] = {"manifest": json.loads((folder / "manifest.json").read_text())}
-    for name in ("timeseries", "results"):
+    for name in ("timeseries", "guns", "results"):
         file = folder / f"{name}.parquet"
         if file.is_file():
             frame = pd.read_parquet(file)

@@ -16,6 +16,8 @@ ENTITY_LISTS = (  # the scenario's lists of entries with ids
     "depots",
     "links",
     "front_units",
+    "tube_types",
+    "gun_parks",
     "strikes",
     "events",
     "checkpoints",
@@ -88,6 +90,7 @@ def check_references(s: Scenario, file: str) -> None:
         need_depot(f"{where}.depot", u.depot, u.side)
         need_munitions(f"{where}.base_rounds_per_day", u.base_rounds_per_day)
         need_munitions(f"{where}.stock_rounds", u.stock_rounds)
+    _check_guns(s, file, need_side)
     if s.sanctions.target_side is not None:
         need_side("sanctions.target_side", s.sanctions.target_side)
     for c in s.strikes:
@@ -100,6 +103,45 @@ def check_references(s: Scenario, file: str) -> None:
         for path in overrides:
             if path.split(".")[0] in {"variants", "scenario.name"}:
                 raise ScenarioError(file, f"variants.{name}.{path}", "cannot be overridden")
+
+
+def _check_guns(s: Scenario, file: str, need_side) -> None:
+    """Tube types are known where named; a side has at most one gun park; a unit holds
+    tubes of every type that fires what it fires (0 where it has none)."""
+    tube_types = {t.id for t in s.tube_types}
+
+    def need_tube_types(where: str, keys: Iterable[str]) -> None:
+        for key in keys:
+            if key not in tube_types:
+                raise ScenarioError(file, f"{where}.{key}", f"unknown tube type {key!r}")
+
+    fired_by = {m.id: m.tube_type for m in s.munitions}
+    for m in s.munitions:
+        if m.tube_type is not None and m.tube_type not in tube_types:
+            raise ScenarioError(
+                file, f"munitions.{m.id}.tube_type", f"unknown tube type {m.tube_type!r}"
+            )
+    for u in s.front_units:
+        need_tube_types(f"front_units.{u.id}.tubes", u.tubes)
+        for munition in u.base_rounds_per_day:
+            tube = fired_by[munition]
+            if tube is not None and tube not in u.tubes:
+                raise ScenarioError(
+                    file,
+                    f"front_units.{u.id}.tubes",
+                    f"no {tube} tubes for the {munition} it fires (0 if it has none)",
+                )
+    parks: set[str] = set()
+    for park in s.gun_parks:
+        where = f"gun_parks.{park.id}"
+        need_side(f"{where}.side", park.side)
+        if park.side in parks:
+            raise ScenarioError(file, f"{where}.side", f"side {park.side!r} has a gun park")
+        parks.add(park.side)
+        for name in ("reserve_tubes", "stored_tubes", "reactivated_tubes_per_day",
+                     "new_tubes_per_day", "spare_barrels", "barrels_per_day",
+                     "rebarrel_tubes_per_day"):  # fmt: skip
+            need_tube_types(f"{where}.{name}", getattr(park, name))
 
 
 def _check_links(s: Scenario, file: str, need_depot, depot_side: dict[str, str]) -> None:

@@ -38,6 +38,12 @@ class WhenAbsent:
     meaning: str
 
 
+@dataclass(frozen=True)
+class KeyedByTubeType:
+    """Metadata of a table keyed by tube type, not by munition (a front unit's ``tubes``):
+    the kind that reads it builds its arrays itself."""
+
+
 Identifier = Annotated[
     str,
     Field(
@@ -64,6 +70,10 @@ StartDate = Annotated[dt.date | None, FROM_START]
 EndDate = Annotated[dt.date | None, NO_END]
 Limit = Annotated[NonNegative | None, UNLIMITED]
 PerMunitionLimit = Annotated[PerMunitionRate, UNLIMITED]
+Tubes = Annotated[int, Field(ge=0, le=10**7, description="Whole tubes (guns or launchers).")]
+PerTubeTypeCount = dict[Identifier, Tubes]
+PerTubeTypeRate = dict[Identifier, NonNegative]
+PerTubeTypeLimit = Annotated[PerTubeTypeRate, UNLIMITED]
 
 
 class Strict(BaseModel):
@@ -89,8 +99,41 @@ class Munition(Strict):
     id: Identifier
     name: str = ""
     calibre_mm: float | None = Field(default=None, gt=0)
+    tube_type: Identifier | None = Field(
+        default=None,
+        description="Tube type that fires it (``[[tube_types]]``); none: its fire is "
+        "limited by rounds only.",
+    )
 
 
+class TubeType(Strict):
+    """``[[tube_types]]``: guns or launchers of one kind, whose barrels wear as they fire.
+
+    A front unit fires a munition at most its serviceable tubes of the munition's type x
+    ``rounds_per_tube_per_day`` for its posture (munitions of one type share the tubes).
+    Every ``barrel_life_rounds`` rounds fired wear out one tube's barrel: the tube is out
+    of service until its gun park fits a spare barrel.
+    """
+
+    id: Identifier
+    name: str = ""
+    barrel_life_rounds: int = Field(
+        ge=1, le=10**7, description="Rounds a barrel fires before it is worn out."
+    )
+    rounds_per_tube_per_day: dict[Posture, NonNegative] = Field(
+        description="Rounds a serviceable tube can sustain a day, by its unit's posture "
+        "(every posture)."
+    )
+
+    @model_validator(mode="after")
+    def _every_posture(self) -> TubeType:
+        missing = [p for p in _POSTURES if p not in self.rounds_per_tube_per_day]
+        if missing:
+            raise ValueError(f"rounds_per_tube_per_day: no rate for {', '.join(missing)}")
+        return self
+
+
+_POSTURES: tuple[Posture, ...] = ("offensive", "defensive", "holding")
 _POSTURE_MULTIPLIERS: dict[Posture, float] = {"offensive": 1.5, "defensive": 1.0, "holding": 0.5}
 
 
@@ -283,6 +326,49 @@ class FrontUnit(Strict):
     rationing_threshold_days: NonNegative = 1.0
     ration_share: Share = 0.5
     priority: int = Field(default=1, ge=1, description="1 is served first by its depot.")
+    tubes: Annotated[PerTubeTypeCount, KeyedByTubeType()] = Field(
+        default_factory=dict,
+        description="Serviceable tubes at the start, by tube type: also the establishment "
+        "its gun park keeps it up to.",
+    )
+
+
+class GunPark(Strict):
+    """``[[gun_parks]]``: a side's guns behind the front: reserve, storage, spare barrels.
+
+    Each day it takes tubes out of storage (an unserviceable share is stripped for its
+    barrel), receives new tubes and barrels, fits spare barrels to worn tubes of the
+    side's front units (up to each unit's establishment), then issues reserve tubes to
+    units below theirs. At most one a side; tables are keyed by tube type.
+    """
+
+    id: Identifier
+    side: Identifier
+    reserve_tubes: PerTubeTypeCount = Field(
+        default_factory=dict, description="Serviceable tubes ready to issue, at the start."
+    )
+    stored_tubes: PerTubeTypeCount = Field(
+        default_factory=dict, description="Tubes in long-term storage, at the start."
+    )
+    reactivated_tubes_per_day: PerTubeTypeRate = Field(
+        default_factory=dict, description="Stored tubes taken out and inspected a day."
+    )
+    stored_unserviceable_share: Share = Field(
+        default=0.0,
+        description="Share of inspected stored tubes found unserviceable and stripped for "
+        "their barrel (one spare barrel each).",
+    )
+    new_tubes_per_day: PerTubeTypeRate = Field(
+        default_factory=dict, description="New tubes a day (production or imports)."
+    )
+    spare_barrels: PerTubeTypeCount = Field(
+        default_factory=dict, description="Spare barrels at the start."
+    )
+    barrels_per_day: PerTubeTypeRate = Field(default_factory=dict, description="New barrels a day.")
+    rebarrel_tubes_per_day: PerTubeTypeLimit = Field(
+        default_factory=dict,
+        description="Worn tubes it can fit with a spare barrel a day (absent: no limit).",
+    )
 
 
 class Sanctions(Strict):
@@ -413,6 +499,8 @@ class Scenario(Strict):
     depots: list[Depot] = Field(min_length=1)
     links: list[Link] = Field(default_factory=list)
     front_units: list[FrontUnit] = Field(default_factory=list)
+    tube_types: list[TubeType] = Field(default_factory=list)
+    gun_parks: list[GunPark] = Field(default_factory=list)
     sanctions: Sanctions = Field(default_factory=Sanctions)
     strikes: list[StrikeCampaign] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sim.engine.metrics import METRICS
-from sim.experiments.runner import TIMESERIES_COLUMNS
+from sim.experiments.runner import GUN_COLUMNS, TIMESERIES_COLUMNS
 from tests.support import munsim
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,6 +41,7 @@ def test_run_writes_a_whole_run_folder(tmp_path):
     folder = Path(done.stdout.strip().splitlines()[-1])
     assert folder.parent == tmp_path and folder.name.startswith("tutorial-run-")
     assert sorted(p.name for p in folder.iterdir()) == [
+        "guns.parquet",
         "manifest.json",
         "summary.csv",
         "timeseries.parquet",
@@ -57,6 +58,9 @@ def test_run_writes_a_whole_run_folder(tmp_path):
     series = pd.read_parquet(folder / "timeseries.parquet")
     assert tuple(series.columns) == TIMESERIES_COLUMNS
     assert len(series) == 2 * 365 * 2
+    guns = pd.read_parquet(folder / "guns.parquet")  # the tutorial's two tube types
+    assert tuple(guns.columns) == GUN_COLUMNS and len(guns) == 2 * 365 * 2
+    assert set(guns["tube_type"]) == {"gun_152", "howitzer_122"}
     summary = pd.read_csv(folder / "summary.csv")
     assert list(summary.columns) == ["replication", "variant", "side", "munition", *METRICS]
     assert not list(tmp_path.glob(".*"))  # no staging folder left

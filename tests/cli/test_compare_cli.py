@@ -44,6 +44,7 @@ def test_compare_writes_a_whole_run_folder(folder):
     assert names == {
         "manifest.json",
         "timeseries.parquet",
+        "guns.parquet",
         "summary.csv",
         "paired.csv",
         "figures",
@@ -94,7 +95,7 @@ def test_dprk_raises_imports_and_fire_in_the_written_table(folder):
 def test_report_embeds_the_figures(folder):
     page = (folder / "report.html").read_text()
     assert page.count('src="data:image/png;base64,') == len(FIGURES)
-    assert "http" not in page
+    assert "http:" not in page and "https:" not in page  # nothing fetched (":" is not base64)
 
 
 def test_plot_redraws_figures_and_report_from_the_tables(folder):

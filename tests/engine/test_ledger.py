@@ -7,12 +7,12 @@ import pytest
 
 from sim import SupplyModel
 from sim.engine.accounts import FLOWS, IDENTITIES, STOCKS, flow_index, stock_index
-from sim.engine.ledger import LedgerError, check, close, open_books, start
+from sim.engine.ledger import ROUNDS, LedgerError, check, close, open_books, start
 
 
 def _books():
     """Books of 2 members, 1 side, 2 munitions, 5 days, opened with 100 in depots."""
-    books = open_books(2, 1, 2, 5, np.array([[0, 0], [0, 1]]))
+    books = open_books(ROUNDS, 2, 1, 2, 5, np.array([[0, 0], [0, 1]]))
     books.opening[:, stock_index("stock_depot")] = 100
     start(books)
     return books

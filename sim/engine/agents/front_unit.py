@@ -9,7 +9,8 @@ import numpy as np
 
 from sim.engine.accounts import flow_index, stock_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
-from sim.engine.arithmetic import carried_share, fire_allowed
+from sim.engine.agents.gun_park import fire_capacity
+from sim.engine.arithmetic import carried_share, fire_allowed, share_out_rows
 from sim.engine.compiled import kernel
 from sim.engine.parameters import codes
 from sim.engine.rng import LOGNORMAL, noise_drawn, round_drawn
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sim.engine.model import SupplyModel
 
 DEMANDED, FIRED, DUDS = flow_index("demanded"), flow_index("fired"), flow_index("duds")
+TUBE_LIMITED = flow_index("tube_limited")
 STOCK_UNIT = stock_index("stock_unit")
 
 
@@ -46,7 +48,8 @@ class FrontUnit(SupplyAgent):
 
     Demand = base rate x posture multiplier x intensity x noise. It fires
     min(demand, on hand); below ``rationing_threshold_days`` of supply it fires only
-    ``ration_share`` of demand. Latent duds among what it fires are its duds.
+    ``ration_share`` of demand; and no more than its serviceable tubes can (see
+    ``sim.engine.agents.gun_park``). Latent duds among what it fires are its duds.
     """
 
     kind = "front_units"
@@ -96,14 +99,20 @@ def order_up_to(target_days_of_supply, expected_demand, stock):
 
 
 @kernel
-def fire(a, day, books):
-    """Every unit fires today's rounds, rationing when supply runs low."""
+def fire(a, guns, day, books, work):
+    """Every unit fires today's rounds, rationing when supply runs low, as far as its
+    serviceable tubes allow; what it fires wears their barrels.
+
+    ``work`` is work space, ``[5, K]``: what ammunition allows of each munition, what is
+    fired, then a tube type's share-out.
+    """
     n_munitions = a.stock.shape[2]
     draws = 2 * n_munitions
+    allowed, fired, asked, given = 0, 1, 3, 4
     for m in range(a.stock.shape[0]):
         for u in range(a.side.shape[0]):
-            side, key = a.side[u], a.keys[m, u]
-            multiplier = a.posture_multipliers[m, side, a.posture[m, u]]
+            side, key, posture = a.side[u], a.keys[m, u], a.posture[m, u]
+            multiplier = a.posture_multipliers[m, side, posture]
             for k in range(n_munitions):
                 expected = expected_demand(
                     a.base_rounds_per_day[m, u, k], multiplier, a.intensity[m, u]
@@ -112,19 +121,33 @@ def fire(a, day, books):
                 demand = round_drawn(expected * noise, key, day, draws, n_munitions + k)
                 stock = a.stock[m, u, k]
                 days_of_supply = stock / expected if expected > 0.0 else math.inf
-                fired = fire_allowed(
+                work[allowed, k] = fire_allowed(
                     demand,
                     stock,
                     days_of_supply,
                     a.rationing_threshold_days[m, u],
                     a.ration_share[m, u],
                 )
-                duds = carried_share(fired, stock, a.duds[m, u, k])
-                a.stock[m, u, k] -= fired
-                a.duds[m, u, k] -= duds
+                work[fired, k] = work[allowed, k]
                 books[m, DEMANDED, side, k] += demand
-                books[m, FIRED, side, k] += fired
+            # munitions fired by one tube type share its tubes, in proportion
+            for t in range(guns.barrel_life.shape[1]):
+                for k in range(n_munitions):
+                    work[asked, k] = work[allowed, k] * (guns.munition_tube[k] == t)
+                share_out_rows(fire_capacity(guns, m, u, t, posture), work, asked, given,
+                               n_munitions)  # fmt: skip
+                for k in range(n_munitions):
+                    if guns.munition_tube[k] == t:
+                        work[fired, k] = work[given, k]
+                        guns.wear[m, u, t] += work[given, k]
+            for k in range(n_munitions):
+                rounds = work[fired, k]
+                duds = carried_share(rounds, a.stock[m, u, k], a.duds[m, u, k])
+                a.stock[m, u, k] -= rounds
+                a.duds[m, u, k] -= duds
+                books[m, FIRED, side, k] += rounds
                 books[m, DUDS, side, k] += duds
+                books[m, TUBE_LIMITED, side, k] += work[allowed, k] - rounds
 
 
 @kernel

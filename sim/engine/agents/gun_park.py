@@ -1,0 +1,222 @@
+"""GunPark: a side's tubes behind the front, and the wear of the tubes at the front.
+
+Tubes (guns and launchers) and barrels are kept in their own books (``GUNS``, by side
+and tube type). A front unit's serviceable tubes cap what it can fire; what it fires
+wears their barrels, ``barrel_life_rounds`` rounds to a barrel. Wear is kept for a
+unit's tubes of a type together (its fleet): each time their rounds add up to one
+barrel life, one tube is worn out. So a unit's tubes wear out one by one at the pace of
+its fire, as if it spread its fire evenly over them.
+
+A side's gun park refits and replaces them: each day it inspects tubes taken out of
+storage (an unserviceable share is stripped for its barrel, the rest join the
+reserve), receives new tubes and barrels, fits spare barrels to worn tubes (up to each
+unit's establishment, its starting tubes), then issues reserve tubes to units still
+below theirs. A side without a gun park wears its tubes out and never refits them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple, cast
+
+import numpy as np
+
+from sim.engine.accounts import GUNS
+from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
+from sim.engine.arithmetic import share_out_rows, whole_cap
+from sim.engine.compiled import kernel
+from sim.engine.parameters import Table, codes
+from sim.engine.rng import round_drawn
+from sim.scenario import schema
+
+if TYPE_CHECKING:
+    from sim.engine.model import SupplyModel
+
+SERVICEABLE, WORN = GUNS.stock_index("tubes_serviceable"), GUNS.stock_index("tubes_worn")
+RESERVE, STORED = GUNS.stock_index("tubes_reserve"), GUNS.stock_index("tubes_stored")
+SPARE = GUNS.stock_index("barrels_spare")
+NEW, REACTIVATED = GUNS.flow_index("tubes_new"), GUNS.flow_index("tubes_reactivated")
+STRIPPED, ISSUED = GUNS.flow_index("tubes_stripped"), GUNS.flow_index("tubes_issued")
+WORN_OUT, REBARRELLED = GUNS.flow_index("tubes_worn_out"), GUNS.flow_index("tubes_rebarrelled")
+BARRELS_NEW, SALVAGED = GUNS.flow_index("barrels_new"), GUNS.flow_index("barrels_salvaged")
+FITTED = GUNS.flow_index("barrels_fitted")
+
+
+class GunArrays(NamedTuple):
+    """The parks' stocks and numbers, ``[M, P, T]``, and the front units' tubes,
+    ``[M, U, T]`` (T: tube types)."""
+
+    side: np.ndarray  # [P]
+    unit_park: np.ndarray  # [U] the park of each unit's side, -1: none
+    unit_side: np.ndarray  # [U]
+    munition_tube: np.ndarray  # [K] the tube type that fires each munition, -1: none
+    barrel_life: np.ndarray  # [M, T] rounds
+    rate: np.ndarray  # [M, T, postures] rounds a serviceable tube sustains a day
+    establishment: np.ndarray  # [M, U, T]
+    serviceable: np.ndarray  # [M, U, T]
+    worn: np.ndarray  # [M, U, T]
+    wear: np.ndarray  # [M, U, T] rounds fired on the unit's barrels not yet a barrel life
+    reserve: np.ndarray  # [M, P, T]
+    stored: np.ndarray  # [M, P, T]
+    barrels: np.ndarray  # [M, P, T]
+    reactivated_tubes_per_day: np.ndarray
+    stored_unserviceable_share: np.ndarray  # [M, P]
+    new_tubes_per_day: np.ndarray
+    barrels_per_day: np.ndarray
+    rebarrel_tubes_per_day: np.ndarray
+    keys: np.ndarray  # [M, P] the "guns" stream
+    work: np.ndarray  # [2, max(U, 1)] work space
+
+
+class GunPark(SupplyAgent):
+    """A side's reserve and stored tubes, spare barrels and refitting (see the module)."""
+
+    kind = "gun_parks"
+    spec = schema.GunPark
+
+    @classmethod
+    def build(cls, model: SupplyModel) -> tuple[GunArrays]:
+        base, n = model.base, model.n_members
+        tube_types = [t.id for t in base.tube_types]
+        table = Table(
+            cls.spec,
+            [s.gun_parks for s in model.distinct],
+            tube_types,
+            model.start_date,
+            model.member_of,
+        )
+        agents = cls.create(model, table)
+        park_of = {spec.side: i for i, spec in enumerate(base.gun_parks)}
+        postures = cast(tuple[schema.Posture, ...], codes(schema.FrontUnit.model_fields["posture"]))
+        per_scenario = [
+            (
+                [[t.barrel_life_rounds for t in s.tube_types]],
+                [[[t.rounds_per_tube_per_day[p] for p in postures] for t in s.tube_types]],
+                [[[u.tubes.get(t, 0) for t in tube_types] for u in s.front_units]],
+            )
+            for s in model.distinct
+        ]
+        life, rate, tubes = (
+            np.array([row[i] for row in per_scenario], dtype).reshape(len(model.distinct), *shape)[
+                model.member_of
+            ]
+            for i, dtype, shape in (
+                (0, np.int64, (len(tube_types),)),
+                (1, np.float64, (len(tube_types), len(postures))),
+                (2, np.int64, (len(base.front_units), len(tube_types))),
+            )
+        )
+        unit_sides = [model.sides.index(u.side) for u in base.front_units]
+        arrays = GunArrays(
+            side=sides_of(agents),
+            unit_park=positions([park_of.get(u.side, -1) for u in base.front_units]),
+            unit_side=positions(unit_sides),
+            munition_tube=positions(
+                [tube_types.index(m.tube_type) if m.tube_type else -1 for m in base.munitions]
+            ),
+            barrel_life=life,
+            rate=rate,
+            establishment=tubes,
+            serviceable=tubes.copy(),
+            worn=np.zeros_like(tubes),
+            wear=np.zeros_like(tubes),
+            reserve=table["reserve_tubes"].copy(),
+            stored=table["stored_tubes"].copy(),
+            barrels=table["spare_barrels"].copy(),
+            keys=stack_keys(agents, "guns", n),
+            work=np.zeros((2, max(len(base.front_units), 1)), np.int64),
+            **table.columns(GunArrays),
+        )
+        table.fix("reserve_tubes", "stored_tubes", "spare_barrels")  # stocks: by the books
+        return (arrays,)
+
+
+@kernel
+def fire_capacity(g, m, u, t, posture):
+    """Whole rounds unit ``u``'s serviceable tubes of type ``t`` can fire today."""
+    return whole_cap(g.serviceable[m, u, t] * g.rate[m, t, posture])
+
+
+@kernel
+def refit(g, day, books):
+    """One day of every gun park: storage, new tubes and barrels, re-barrelling, issue."""
+    n_types, n_units = g.reserve.shape[2], g.unit_park.shape[0]
+    draws = 4 * n_types
+    w = g.work
+    for m in range(g.keys.shape[0]):
+        for p in range(g.side.shape[0]):
+            side, key = g.side[p], g.keys[m, p]
+            for t in range(n_types):
+                rate = g.reactivated_tubes_per_day[m, p, t]
+                taken = min(round_drawn(rate, key, day, draws, t), g.stored[m, p, t])
+                share = g.stored_unserviceable_share[m, p]
+                stripped = min(round_drawn(taken * share, key, day, draws, n_types + t), taken)
+                new = round_drawn(g.new_tubes_per_day[m, p, t], key, day, draws, 2 * n_types + t)
+                made = g.barrels_per_day[m, p, t]
+                barrels = round_drawn(made, key, day, draws, 3 * n_types + t)
+                g.stored[m, p, t] -= taken
+                g.reserve[m, p, t] += taken - stripped + new
+                g.barrels[m, p, t] += stripped + barrels
+                books[m, REACTIVATED, side, t] += taken - stripped
+                books[m, STRIPPED, side, t] += stripped
+                books[m, SALVAGED, side, t] += stripped
+                books[m, NEW, side, t] += new
+                books[m, BARRELS_NEW, side, t] += barrels
+                # spare barrels to worn tubes, up to each unit's establishment
+                for u in range(n_units):
+                    gap = g.establishment[m, u, t] - g.serviceable[m, u, t]
+                    mine = g.unit_park[u] == p
+                    w[0, u] = min(g.worn[m, u, t], max(gap, 0)) if mine else 0
+                capacity = whole_cap(g.rebarrel_tubes_per_day[m, p, t])
+                budget = min(capacity, g.barrels[m, p, t])
+                share_out_rows(budget, w, 0, 1, n_units)
+                fitted = np.int64(0)
+                for u in range(n_units):
+                    g.worn[m, u, t] -= w[1, u]
+                    g.serviceable[m, u, t] += w[1, u]
+                    fitted += w[1, u]
+                g.barrels[m, p, t] -= fitted
+                books[m, REBARRELLED, side, t] += fitted
+                books[m, FITTED, side, t] += fitted
+                # reserve tubes to units still short of their establishment
+                for u in range(n_units):
+                    gap = g.establishment[m, u, t] - g.serviceable[m, u, t]
+                    w[0, u] = max(gap, 0) if g.unit_park[u] == p else 0
+                share_out_rows(g.reserve[m, p, t], w, 0, 1, n_units)
+                issued = np.int64(0)
+                for u in range(n_units):
+                    g.serviceable[m, u, t] += w[1, u]
+                    issued += w[1, u]
+                g.reserve[m, p, t] -= issued
+                books[m, ISSUED, side, t] += issued
+
+
+@kernel
+def wear_out(g, books):
+    """Barrels that have fired their life today are worn out: their tubes leave service."""
+    for m in range(g.serviceable.shape[0]):
+        for u in range(g.unit_park.shape[0]):
+            side = g.unit_side[u]
+            for t in range(g.barrel_life.shape[1]):
+                life = g.barrel_life[m, t]
+                worn = min(g.wear[m, u, t] // life, g.serviceable[m, u, t])
+                g.wear[m, u, t] -= worn * life
+                g.serviceable[m, u, t] -= worn
+                g.worn[m, u, t] += worn
+                books[m, WORN_OUT, side, t] += worn
+
+
+@kernel
+def hold(g, holdings):
+    """Add the tubes and barrels to the day's holdings by side."""
+    for m in range(g.serviceable.shape[0]):
+        for u in range(g.unit_park.shape[0]):
+            side = g.unit_side[u]
+            for t in range(g.barrel_life.shape[1]):
+                holdings[m, SERVICEABLE, side, t] += g.serviceable[m, u, t]
+                holdings[m, WORN, side, t] += g.worn[m, u, t]
+        for p in range(g.side.shape[0]):
+            side = g.side[p]
+            for t in range(g.barrel_life.shape[1]):
+                holdings[m, RESERVE, side, t] += g.reserve[m, p, t]
+                holdings[m, STORED, side, t] += g.stored[m, p, t]
+                holdings[m, SPARE, side, t] += g.barrels[m, p, t]
