@@ -114,7 +114,12 @@ def cmd_compare(args: argparse.Namespace) -> str:
         require_replications,
     )
     from sim.experiments.runner import utc_now
-    from sim.outputs.report import comparison_headline, paired_for_display, write_comparison
+    from sim.outputs.report import (
+        comparison_headline,
+        decomposition_for_display,
+        paired_for_display,
+        write_comparison,
+    )
 
     variants = parse_variants(args.variants, args.scenario, "--variants") if args.variants else None
     reps = whole_number(args.scenario, "--reps", args.reps, 1)
@@ -129,6 +134,10 @@ def cmd_compare(args: argparse.Namespace) -> str:
     totals = result.paired[result.paired["munition"] == ALL_MUNITIONS]
     shown = paired_for_display(totals, list(HEADLINE_METRICS)).drop(columns=["munition"])
     print(shown.to_string(index=False))
+    if result.decomposition is not None:
+        print("where the difference went:")
+        parts = decomposition_for_display(result.decomposition).drop(columns=["meaning"])
+        print(parts.to_string(index=False))
     print(f"report: {folder / 'report.html'}")
     return str(folder)
 

@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from sim.engine import kernel
-from sim.engine.accounts import GUNS, RECORDED
+from sim.engine.accounts import GUNS, RECORDED, STOCKS
 from sim.engine.agents.depot import Depot, DepotArrays, LinkArrays
 from sim.engine.agents.front_unit import FrontUnit, UnitArrays
 from sim.engine.agents.gun_park import GunArrays, GunPark
@@ -199,6 +199,15 @@ class SupplyModel(mesa.Model):
         (views of the books)."""
         record = self.books.record[:, :, : self.day].transpose(0, 2, 1, 3)
         return {name: record[i] for i, name in enumerate(RECORDED)}
+
+    @property
+    def opening(self) -> dict[str, np.ndarray]:
+        """Each stock of the rounds before day 0, ``[members, pairs]``."""
+        books = self.books
+        return {
+            name: books.opening[:, i][:, books.pair_side, books.pair_munition]
+            for i, name in enumerate(STOCKS)
+        }
 
     @property
     def gun_record(self) -> dict[str, np.ndarray]:

@@ -59,6 +59,7 @@ class Comparison:
     paired: pd.DataFrame
     variant_a: str
     variant_b: str
+    decomposition: pd.DataFrame | None = None  # where the difference went (``DECOMPOSITION``)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -172,6 +173,108 @@ def paired_table(
     table["variant_a"] = variant_a
     table["variant_b"] = variant_b
     return table[list(PAIRED_COLUMNS)].reset_index(drop=True)
+
+
+DECOMPOSITION: dict[str, tuple[str, dict[str, int], str]] = {
+    # term: (meaning, the accounts summed (with signs), "flow" over the window or a
+    # "stock" change from the day before it to its last day)
+    "supplied": ("rounds that entered the side's books: produced, and handed over by "
+                 "foreign suppliers", {"produced": 1, "imports_dispatched": 1}, "flow"),
+    "fired": ("rounds fired", {"fired": 1}, "flow"),
+    "destroyed": ("rounds destroyed in depots by strikes", {"destroyed": 1}, "flow"),
+    "interdicted": ("imported rounds seized or destroyed en route", {"interdicted": 1}, "flow"),
+    "discarded": ("legacy rounds found unserviceable", {"discarded": 1}, "flow"),
+    "stock_built": ("rounds held at the end less rounds held before the window",
+                    {"stock_legacy": 1, "stock_depot": 1, "stock_unit": 1, "in_transit": 1},
+                    "stock"),
+    "stock_built_depots": ("of which in depots", {"stock_depot": 1}, "stock"),
+    "stock_built_units": ("of which at front units", {"stock_unit": 1}, "stock"),
+    "stock_built_in_transit": ("of which under way", {"in_transit": 1}, "stock"),
+    "stock_built_legacy": ("of which legacy (not yet refurbished)", {"stock_legacy": 1},
+                           "stock"),
+    "tube_limited": ("rounds on hand the serviceable tubes could not fire",
+                     {"tube_limited": 1}, "flow"),
+    "tube_limited_days": ("days on which tubes, not shells, limited some fire",
+                          {"tube_limited": 1}, "days"),
+    "tubes_worn_out": ("tubes whose barrels wore out", {"tubes_worn_out": 1}, "guns"),
+}  # fmt: skip
+"""The terms of ``decomposition``: supplied = fired + destroyed + interdicted + discarded +
+stock built, exactly, in each replication (the books' identity over a window)."""
+BALANCE = ("fired", "destroyed", "interdicted", "discarded", "stock_built")
+
+
+def decomposition(
+    tables: RunTables,
+    pairs: list[tuple[str, str]],
+    variant_a: str,
+    variant_b: str,
+    reps: int,
+    days: tuple[int, int | None] = (0, None),
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
+    """Where the difference in supply went, per side over the window (all munitions).
+
+    For each side and term of ``DECOMPOSITION``: the means of A and of B, the mean paired
+    difference A − B with its t-interval, and the difference as a share of the
+    difference in rounds supplied. The rounds' terms add up exactly in every
+    replication, so the shares of ``BALANCE`` add up to 1.
+    """
+    assert tables.record is not None, "a comparison keeps its record"
+    labels = list(tables.scenarios)
+    a, b = labels.index(variant_a), labels.index(variant_b)
+    first, last = days
+    record = tables.record
+    stop = record["fired"].shape[0] if last is None else last + 1
+    sides = list(dict.fromkeys(side for side, _ in pairs))
+    columns = {side: [i for i, (s, _) in enumerate(pairs) if s == side] for side in sides}
+    assert tables.opening is not None, "a comparison keeps its opening stocks"
+    opening = tables.opening
+    guns = tables.gun_record or {}
+    gun_columns = {
+        side: [i for i, (s, _) in enumerate(tables.gun_pairs) if s == side] for side in sides
+    }
+
+    def signed(books: dict[str, np.ndarray], accounts: dict[str, int], picked) -> np.ndarray:
+        """The accounts summed with their signs over the side's pairs, ``[days, members]``
+        (``[members]`` for the opening stocks)."""
+        return np.sum([c * books[n][..., picked].sum(axis=-1) for n, c in accounts.items()], 0)
+
+    def per_member(side: str, accounts: dict[str, int], kind: str) -> np.ndarray:
+        """The term's value for each member."""
+        if kind == "guns":
+            if not guns:
+                return np.zeros(record["fired"].shape[1], np.int64)
+            return signed(guns, accounts, gun_columns[side])[first:stop].sum(axis=0)
+        series = signed(record, accounts, columns[side])
+        if kind == "flow":
+            return series[first:stop].sum(axis=0)
+        if kind == "days":
+            return (series[first:stop] > 0).sum(axis=0)
+        # a stock's change: held on the last day less held the day before the window
+        before = series[first - 1] if first > 0 else signed(opening, accounts, columns[side])
+        return series[stop - 1] - before
+
+    kind_of = {term: kind for term, (_, _, kind) in DECOMPOSITION.items()}
+    rows = []
+    for side in sides:
+        values = {t: per_member(side, acc, kind) for t, (_, acc, kind) in DECOMPOSITION.items()}
+        assert np.array_equal(values["supplied"], sum(values[t] for t in BALANCE)), side
+        member_a = np.arange(reps) * len(labels) + a
+        member_b = np.arange(reps) * len(labels) + b
+        supplied = values["supplied"][member_a] - values["supplied"][member_b]
+        for term, (meaning, _, _) in DECOMPOSITION.items():
+            diff = (values[term][member_a] - values[term][member_b]).astype(np.float64)
+            mean, low, high = t_interval(diff, confidence)
+            rounds = kind_of[term] in ("flow", "stock")
+            share = mean / supplied.mean() if rounds and supplied.mean() != 0 else np.nan
+            rows.append({
+                "side": side, "term": term, "meaning": meaning,
+                "mean_a": float(values[term][member_a].mean()),
+                "mean_b": float(values[term][member_b].mean()),
+                "mean_diff": mean, "ci_low": low, "ci_high": high,
+                "share_of_supplied_diff": share if term != "supplied" else 1.0,
+            })  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 # -- choosing and running the variants --------------------------------------------------
@@ -336,6 +439,8 @@ def compare(
         ) from None
     tables.summary = with_side_totals(tables, side_munition_pairs(pair[0]), reps, days)
     paired = paired_table(tables.summary, labels[0], labels[1], confidence=confidence)
+    pairs = side_munition_pairs(pair[0])
+    parts = decomposition(tables, pairs, labels[0], labels[1], reps, days, confidence)
     tables.extra = {
         "comparison": {
             "variant_a": labels[0],
@@ -350,4 +455,10 @@ def compare(
             },
         }
     }
-    return Comparison(tables=tables, paired=paired, variant_a=labels[0], variant_b=labels[1])
+    return Comparison(
+        tables=tables,
+        paired=paired,
+        variant_a=labels[0],
+        variant_b=labels[1],
+        decomposition=parts,
+    )

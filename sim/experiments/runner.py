@@ -56,6 +56,9 @@ class RunTables:
     master_seed: int
     record: dict[str, np.ndarray] | None = field(default=None, repr=False)
     guns: pd.DataFrame | None = None  # the guns' daily books, where there are tube types
+    opening: dict[str, np.ndarray] | None = field(default=None, repr=False)  # [members, pairs]
+    gun_record: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    gun_pairs: list[tuple[str, str]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -120,6 +123,9 @@ def run_variants(
         scenarios=dict(zip(labels, variants, strict=True)),
         master_seed=seed,
         record=record,
+        opening=model.opening,
+        gun_record=model.gun_record,
+        gun_pairs=model.gun_pairs,
     )
 
 

@@ -152,6 +152,26 @@ def first_crossings(summary: pd.DataFrame, start: dt.date) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def decomposition_for_display(parts: pd.DataFrame) -> pd.DataFrame:
+    """Where the difference went, rounded and labelled for reading."""
+    share = parts["share_of_supplied_diff"]
+    return pd.DataFrame(
+        {
+            "side": parts["side"],
+            "term": parts["term"],
+            "mean A − B": parts["mean_diff"].map(format_number),
+            "95 % CI": [
+                f"{format_number(low)} to {format_number(high)}"
+                for low, high in zip(parts["ci_low"], parts["ci_high"], strict=True)
+            ],
+            "share of the supply difference": [
+                "" if np.isnan(v) else f"{100 * v:.0f} %" for v in share
+            ],
+            "meaning": parts["meaning"],
+        }
+    )
+
+
 def paired_for_display(paired: pd.DataFrame, metrics: list[str] | None = None) -> pd.DataFrame:
     """The paired table, rounded and labelled for reading."""
     table = paired if metrics is None else paired[paired["metric"].isin(metrics)]
@@ -358,6 +378,17 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
             "uncertainty in the scenario's parameters, such as rounds per container or dud "
             "rates: for that, sweep those parameters (<code>munsim sweep</code>).</p>"
         )
+    parts = tables.get("decomposition")
+    if comparison and parts is not None and not parts.empty:
+        body.append(
+            "<h2>Where the difference went</h2>"
+            "<p>Per side over the metrics' window: the difference in rounds that entered "
+            "the side's books (produced, or handed over by foreign suppliers) equals, in "
+            "every replication, the differences in rounds fired, destroyed, interdicted, "
+            "discarded and in stock built. Then the guns: rounds the tubes could not fire, "
+            "the days they limited fire, and tubes worn out. Also in "
+            "<code>decomposition.csv</code>.</p>" + _table(decomposition_for_display(parts))
+        )
     crossings = first_crossings(tables["summary"], start)
     if not crossings.empty:
         body.append(
@@ -407,7 +438,8 @@ def write_comparison(
     command: str | None = None,
     progress: bool | None = None,
 ) -> Path:
-    """Write a comparison's run folder atomically: tables, ``paired.csv``, figures, report."""
+    """Write a comparison's run folder atomically: tables, ``paired.csv``,
+    ``decomposition.csv``, figures, report."""
     command = command or " ".join(sys.argv)
     tables = comparison.tables
     info = manifest(tables, command=command, started=started, finished=finished)
@@ -420,6 +452,9 @@ def write_comparison(
             "timeseries": tables.timeseries,
             "paired": comparison.paired,
         }
+        if comparison.decomposition is not None:
+            comparison.decomposition.to_csv(folder / "decomposition.csv", index=False)
+            contents["decomposition"] = comparison.decomposition
         draw_run(folder, contents, progress)
 
     return write_run(

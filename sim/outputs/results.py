@@ -160,7 +160,7 @@ def read_run(path: str | Path) -> dict[str, Any]:
     """A run folder's tables: ``manifest`` (dict) and each table as a DataFrame.
 
     Keys: ``manifest``, ``summary``, and where present ``timeseries``, ``guns``,
-    ``paired``, ``results``, ``sensitivity``, ``check``.
+    ``paired``, ``decomposition``, ``results``, ``sensitivity``, ``check``.
     """
     folder = Path(path)
     if not (folder / "manifest.json").is_file():
@@ -173,7 +173,7 @@ def read_run(path: str | Path) -> dict[str, Any]:
             if "date" in frame.columns:
                 frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
             out[name] = frame
-    for name in ("summary", "paired", "sensitivity", "check"):
+    for name in ("summary", "paired", "decomposition", "sensitivity", "check"):
         file = folder / f"{name}.csv"
         if file.is_file():
             out[name] = pd.read_csv(file)
