@@ -86,9 +86,16 @@ ACCOUNTS: tuple[Account, ...] = (
             formula=lambda r: r["demanded"] - r["fired"]),
     Account("duds", "measure", "fired rounds that failed", note="a subset of `fired`",
             summaries=("total",)),
+    Account("held_back", "measure", "rounds on hand the side's tempo policy held back",
+            note="part of `shortfall`: a choice, to keep or build a reserve",
+            summaries=("total", "days")),
     Account("tube_limited", "measure", "rounds on hand that serviceable tubes could not fire",
             note="part of `shortfall`: the guns, not the shells, were the limit",
             summaries=("total", "days")),
+    Account("ammunition_limited", "derived", "rounds demanded that the unit did not have",
+            note="`shortfall − held_back − tube_limited`: empty, or rationing",
+            summaries=("total", "days"),
+            formula=lambda r: r["demanded"] - r["fired"] - r["held_back"] - r["tube_limited"]),
     Account("effective_fire", "derived", "rounds fired that were not duds",
             note="`fired − duds`", summaries=("total", "mean_daily"),
             formula=lambda r: r["fired"] - r["duds"]),
@@ -154,7 +161,11 @@ IDENTITIES: tuple[Identity, ...] = (
 )
 """The equations the ledger checks at the end of every day, for every member."""
 
-SUBSETS: tuple[tuple[str, str], ...] = (("duds", "fired"), ("tube_limited", "demanded"))
+SUBSETS: tuple[tuple[str, str], ...] = (
+    ("duds", "fired"),
+    ("held_back", "demanded"),
+    ("tube_limited", "demanded"),
+)
 """(part, whole): a day's ``part`` never exceeds its ``whole``."""
 
 

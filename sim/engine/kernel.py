@@ -11,8 +11,10 @@ member in turn (members never depend on each other). The daily order:
 4. depots, suppliers first, serve their front units and downstream depots;
 5. enemy strikes hit depots;
 6. gun parks refit worn tubes and issue reserve ones;
-7. front units fire, as far as their tubes allow, and wear their barrels;
-8. the ledger closes the day, both books: every identity checked, the day recorded.
+7. each side sets its tempo from its stocks and its plan;
+8. front units fire, at their side's tempo and as far as their tubes allow, and wear
+   their barrels;
+9. the ledger closes the day, both books: every identity checked, the day recorded.
 
 A span of one day is the day-by-day path (``SupplyModel.step``); it runs the same code,
 so stepping gives the same numbers, bit for bit, as one long span.
@@ -24,6 +26,7 @@ import numpy as np
 
 from sim.engine.accounts import FLOWS, GUNS, STOCKS, flow_index
 from sim.engine.agents import (
+    command,
     depot,
     front_unit,
     gun_park,
@@ -43,7 +46,7 @@ N_GUN_STOCKS, N_GUN_FLOWS = len(GUNS.stocks), len(GUNS.flows)
 
 @kernel
 def advance(first_day, last_day, regime, producers, stockpiles, importers, routes, depots, links,
-            hits, guns, units, transit, books, gun_books):  # fmt: skip
+            hits, guns, sides, units, transit, books, gun_books):  # fmt: skip
     """Run days ``first_day`` to ``last_day - 1`` for every member; False on a ledger break."""
     n_members, _, n_sides, n_munitions = books.opening.shape
     n_tube_types = gun_books.opening.shape[3]
@@ -65,7 +68,8 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         depot.allocate(depots, links, units, transit, day, flows, depot_work)
         strikes.strike(hits, depots, day, flows)
         gun_park.refit(guns, day, gun_flows)
-        front_unit.fire(units, guns, day, flows, fire_work)
+        command.set_tempo(sides, depots, units, day)
+        front_unit.fire(units, sides, guns, day, flows, fire_work)
         gun_park.wear_out(guns, gun_flows)
         holdings_of(stockpiles, depots, guns, units, transit, holdings, gun_holdings)
         if not close(books, day, flows, holdings):

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from sim.engine import kernel
 from sim.engine.accounts import GUNS, RECORDED, STOCKS
+from sim.engine.agents.command import Command, CommandArrays
 from sim.engine.agents.depot import Depot, DepotArrays, LinkArrays
 from sim.engine.agents.front_unit import FrontUnit, UnitArrays
 from sim.engine.agents.gun_park import GunArrays, GunPark
@@ -48,7 +49,17 @@ from sim.engine.structure import (
 )
 from sim.scenario.schema import Scenario
 
-KINDS = (SanctionsRegime, Producer, Stockpile, Importer, Depot, StrikeCampaign, GunPark, FrontUnit)
+KINDS = (
+    SanctionsRegime,
+    Producer,
+    Stockpile,
+    Importer,
+    Depot,
+    StrikeCampaign,
+    GunPark,
+    Command,
+    FrontUnit,
+)
 """The agent kinds in the daily order; each builds its own agents and arrays (``build``)."""
 
 
@@ -65,6 +76,7 @@ class Arrays(NamedTuple):
     links: LinkArrays
     strikes: StrikeArrays
     guns: GunArrays
+    sides: CommandArrays
     units: UnitArrays
 
 

@@ -138,13 +138,37 @@ _POSTURE_MULTIPLIERS: dict[Posture, float] = {"offensive": 1.5, "defensive": 1.0
 
 
 class Side(Strict):
-    """``[[sides]]``: a belligerent; every agent belongs to one side."""
+    """``[[sides]]``: a belligerent; every agent belongs to one side.
+
+    Its tempo policy: the side keeps ``reserve_days_of_supply`` days of its planned fire
+    in its depots and front units (more, ``offensive_reserve_days_of_supply``, in the
+    ``offensive_lead_days`` before a planned offensive); holding fewer, its units fire
+    that share of what they could (days held ÷ days wanted), never less than
+    ``min_tempo``. What it holds back is ``held_back``. With no reserve it fires what
+    its plan and stocks allow.
+    """
 
     id: Identifier
     name: str = ""
     posture_multipliers: dict[Posture, NonNegative] = Field(
         default_factory=lambda: dict(_POSTURE_MULTIPLIERS),
         description="Demand multiplier of a front unit in each posture.",
+    )
+    reserve_days_of_supply: NonNegative = Field(
+        default=0.0,
+        description="Days of planned fire the side keeps in depots and units; holding "
+        "fewer, it fires less (0: no reserve).",
+    )
+    offensive_reserve_days_of_supply: NonNegative = Field(
+        default=0.0,
+        description="More days of planned fire built up before a planned offensive (a "
+        "unit's posture set to offensive by an event).",
+    )
+    offensive_lead_days: int = Field(
+        default=30, ge=0, le=365, description="Days before a planned offensive it builds them."
+    )
+    min_tempo: Share = Field(
+        default=0.5, description="The least share of what its units could fire it fires."
     )
 
 

@@ -109,7 +109,15 @@ def scenarios(draw):
         "munitions": [{"id": m, "tube_type": guns["fired_by"].get(m)} for m in munitions],
         "tube_types": guns["tube_types"],
         "gun_parks": guns["gun_parks"],
-        "sides": [{"id": "A"}],
+        "sides": [
+            {
+                "id": "A",
+                "reserve_days_of_supply": draw(st.sampled_from([0.0, 3.0, 15.0])),
+                "offensive_reserve_days_of_supply": draw(st.floats(0.0, 20.0)),
+                "offensive_lead_days": draw(st.integers(0, 30)),
+                "min_tempo": draw(share),
+            }
+        ],
         "producers": [
             {
                 "id": "p",
@@ -178,7 +186,11 @@ def scenarios(draw):
             {
                 "id": "e",
                 "date": dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(-5, 45))),
-                "set": {"sanctions.pressure": draw(share), "depots.d0.dispersal": draw(share)},
+                "set": {
+                    "sanctions.pressure": draw(share),
+                    "depots.d0.dispersal": draw(share),
+                    "front_units.u0.posture": draw(st.sampled_from(["offensive", "holding"])),
+                },
             }
         ],
     }
@@ -190,6 +202,10 @@ def test_random_scenarios_keep_the_books(raw, seed):
     scenario = build_scenario(raw, file="generated")
     first = run(scenario, reps=2, seed=seed, progress=False)
     check_books(first.timeseries, scenario)
+    # what went unfired is held back, tube-limited or short of rounds, each never negative
+    series = first.timeseries
+    for part in ("held_back", "tube_limited", "ammunition_limited"):
+        assert (series[part] >= 0).all(), part
     second = run(scenario, reps=2, seed=seed, progress=False)
     for name, values in first.record.items():
         assert np.array_equal(values, second.record[name]), name

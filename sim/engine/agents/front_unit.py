@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sim.engine.model import SupplyModel
 
 DEMANDED, FIRED, DUDS = flow_index("demanded"), flow_index("fired"), flow_index("duds")
-TUBE_LIMITED = flow_index("tube_limited")
+TUBE_LIMITED, HELD_BACK = flow_index("tube_limited"), flow_index("held_back")
 STOCK_UNIT = stock_index("stock_unit")
 
 
@@ -99,16 +99,16 @@ def order_up_to(target_days_of_supply, expected_demand, stock):
 
 
 @kernel
-def fire(a, guns, day, books, work):
-    """Every unit fires today's rounds, rationing when supply runs low, as far as its
-    serviceable tubes allow; what it fires wears their barrels.
+def fire(a, command, guns, day, books, work):
+    """Every unit fires today's rounds: rationing when supply runs low, at its side's
+    tempo, as far as its serviceable tubes allow; what it fires wears their barrels.
 
     ``work`` is work space, ``[5, K]``: what ammunition allows of each munition, what is
-    fired, then a tube type's share-out.
+    fired, what the tempo wants, then a tube type's share-out.
     """
     n_munitions = a.stock.shape[2]
     draws = 2 * n_munitions
-    allowed, fired, asked, given = 0, 1, 3, 4
+    allowed, fired, wanted, asked, given = 0, 1, 2, 3, 4
     for m in range(a.stock.shape[0]):
         for u in range(a.side.shape[0]):
             side, key, posture = a.side[u], a.keys[m, u], a.posture[m, u]
@@ -128,12 +128,14 @@ def fire(a, guns, day, books, work):
                     a.rationing_threshold_days[m, u],
                     a.ration_share[m, u],
                 )
-                work[fired, k] = work[allowed, k]
+                tempo = command.tempo[m, side, k]
+                work[wanted, k] = np.int64(math.floor(work[allowed, k] * tempo))
+                work[fired, k] = work[wanted, k]
                 books[m, DEMANDED, side, k] += demand
             # munitions fired by one tube type share its tubes, in proportion
             for t in range(guns.barrel_life.shape[1]):
                 for k in range(n_munitions):
-                    work[asked, k] = work[allowed, k] * (guns.munition_tube[k] == t)
+                    work[asked, k] = work[wanted, k] * (guns.munition_tube[k] == t)
                 share_out_rows(fire_capacity(guns, m, u, t, posture), work, asked, given,
                                n_munitions)  # fmt: skip
                 for k in range(n_munitions):
@@ -147,7 +149,8 @@ def fire(a, guns, day, books, work):
                 a.duds[m, u, k] -= duds
                 books[m, FIRED, side, k] += rounds
                 books[m, DUDS, side, k] += duds
-                books[m, TUBE_LIMITED, side, k] += work[allowed, k] - rounds
+                books[m, HELD_BACK, side, k] += work[allowed, k] - work[wanted, k]
+                books[m, TUBE_LIMITED, side, k] += work[wanted, k] - rounds
 
 
 @kernel

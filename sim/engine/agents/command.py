@@ -1,0 +1,108 @@
+"""Command: a side's tempo policy, which sets how much of its plan its units fire.
+
+The scripted postures and intensities are the side's plan. Its policy keeps a reserve:
+``reserve_days_of_supply`` days of the plan's fire (by munition, the side's units'
+expected demand) in its depots and front units, and more,
+``offensive_reserve_days_of_supply``, in the ``offensive_lead_days`` before a planned
+offensive (a unit's posture set to offensive by a dated event), so stock builds before
+an offensive and is spent once it starts. Holding fewer days than it wants, the side
+fires that share of what its units could (days held ÷ days wanted, at least
+``min_tempo``): a side short of shells fights a less intense war. What it holds back
+is booked as ``held_back``; ammunition and tubes limit what is left.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from sim.engine.agents.base import SupplyAgent
+from sim.engine.agents.front_unit import expected_demand
+from sim.engine.compiled import kernel
+from sim.scenario import schema
+from sim.scenario.schema import NEVER_DAYS
+
+if TYPE_CHECKING:
+    from sim.engine.model import SupplyModel
+
+
+class CommandArrays(NamedTuple):
+    """Each side's policy, ``[M, S]``, its planned offensives and today's tempo."""
+
+    reserve_days_of_supply: np.ndarray
+    offensive_reserve_days_of_supply: np.ndarray
+    offensive_lead_days: np.ndarray
+    min_tempo: np.ndarray
+    offensives: np.ndarray  # [M, S, n] days planned offensives start, in order, then NEVER
+    tempo: np.ndarray  # [M, S, K] the share of what they could fire the units fire today
+
+
+class Command(SupplyAgent):
+    """A side's command: its tempo policy (see the module)."""
+
+    kind = "sides"
+    spec = schema.Side
+
+    @classmethod
+    def build(cls, model: SupplyModel) -> tuple[CommandArrays]:
+        table = cls.table(model)
+        for index, spec in enumerate(model.base.sides):
+            cls(model, spec.id, index, index, table.entity(f"sides.{spec.id}", index))
+        planned = [_offensives(model, scenario) for scenario in model.distinct]
+        longest = max([len(days) for plan in planned for days in plan] + [1])
+        offensives = np.full((len(model.distinct), len(model.sides), longest), NEVER_DAYS)
+        for row, plan in enumerate(planned):
+            for side, days in enumerate(plan):
+                offensives[row, side, : len(days)] = days
+        arrays = CommandArrays(
+            offensives=offensives[model.member_of].astype(np.int64),
+            tempo=np.ones((model.n_members, len(model.sides), model.n_munitions)),
+            **table.columns(CommandArrays),
+        )
+        return (arrays,)
+
+
+def _offensives(model: SupplyModel, scenario: schema.Scenario) -> list[list[int]]:
+    """Each side's planned offensives in one scenario: the days an event sets a unit's
+    posture to offensive, in order."""
+    side_of = {u.id: model.sides.index(u.side) for u in scenario.front_units}
+    days: list[set[int]] = [set() for _ in model.sides]
+    for event in scenario.events:
+        day = (event.date - model.start_date).days
+        for path, value in event.set.items():
+            kind, unit, *rest = path.split(".") + [""]
+            posture = kind == "front_units" and rest[:1] == ["posture"]
+            if posture and value == "offensive" and day > 0 and unit in side_of:
+                days[side_of[unit]].add(day)
+    return [sorted(d) for d in days]
+
+
+@kernel
+def set_tempo(c, depots, units, day):
+    """Today's tempo of every side and munition, from its stocks and its plan."""
+    n_sides, n_munitions = c.tempo.shape[1], c.tempo.shape[2]
+    for m in range(c.tempo.shape[0]):
+        for s in range(n_sides):
+            soon = False  # an offensive starts within the lead days
+            for i in range(c.offensives.shape[2]):
+                ahead = c.offensives[m, s, i] - day
+                soon = soon | ((ahead > 0) & (ahead <= c.offensive_lead_days[m, s]))
+            wanted = c.reserve_days_of_supply[m, s]
+            wanted += c.offensive_reserve_days_of_supply[m, s] * soon
+            for k in range(n_munitions):
+                held = np.int64(0)
+                for d in range(depots.side.shape[0]):
+                    held += depots.stock[m, d, k] * (depots.side[d] == s)
+                plan = 0.0
+                for u in range(units.side.shape[0]):
+                    if units.side[u] == s:
+                        held += units.stock[m, u, k]
+                        multiplier = units.posture_multipliers[m, s, units.posture[m, u]]
+                        plan += expected_demand(
+                            units.base_rounds_per_day[m, u, k], multiplier, units.intensity[m, u]
+                        )
+                tempo = 1.0
+                if (wanted > 0.0) & (plan > 0.0):
+                    tempo = min(max(held / (plan * wanted), c.min_tempo[m, s]), 1.0)
+                c.tempo[m, s, k] = tempo
