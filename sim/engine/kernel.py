@@ -62,8 +62,9 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         gun_flows[:] = 0
         sanctions.adapt(regime)
         producer.produce(producers, regime, depots, transit, day, flows)
-        stockpile.refurbish(stockpiles, depots, day, flows)
-        importer.dispatch_all(importers, routes, regime, depots, transit, day, flows, shipment_work)
+        stockpile.refurbish(stockpiles, sides, depots, day, flows)
+        importer.dispatch_all(importers, routes, regime, sides, depots, transit, day, flows,
+                              shipment_work)  # fmt: skip
         arrive(transit, day, depots.stock, depots.duds, flows, IMPORTS_ARRIVED)
         depot.allocate(depots, links, units, transit, day, flows, depot_work)
         strikes.strike(hits, depots, day, flows)

@@ -229,6 +229,23 @@ class Stockpile(Strict):
     unserviceable_share: Share = Field(
         default=0.0, description="Share of rounds taken out found unserviceable (discarded)."
     )
+    unserviceable_share_when_empty: Annotated[
+        Share | None, WhenAbsent(-1.0, "as unserviceable_share")
+    ] = Field(
+        default=None,
+        description="Unserviceable share of the last rounds in storage: the share rises "
+        "in line from unserviceable_share as the stock is drawn down (default: constant).",
+    )
+    surge_refurbish_rounds_per_day: PerMunitionRate = Field(
+        default_factory=dict,
+        description="More rounds taken out a day while the side is short of a munition "
+        "(a response to shortage; none by default).",
+    )
+    surge_below_days_of_supply: NonNegative = Field(
+        default=0.0,
+        description="The side is short of a munition below this many days of its planned "
+        "fire in depots and units, the day before (0: never).",
+    )
     dud_rate: Share = 0.0
 
 
@@ -278,6 +295,16 @@ class Importer(Strict):
         default=None, description="Most rounds it will ever dispatch (default: unlimited)."
     )
     supply_scale: NonNegative = Field(default=1.0, description="Multiplier on shipment size.")
+    surge_scale: NonNegative = Field(
+        default=1.0,
+        description="Multiplier on shipment size while the receiving side is short "
+        "(within its stock and contract; a response to shortage; 1: none).",
+    )
+    surge_below_days_of_supply: NonNegative = Field(
+        default=0.0,
+        description="The side is short below this many days of its planned fire (all "
+        "munitions) in depots and units, the day before (0: never).",
+    )
     stock_rounds: PerMunitionRounds = Field(default_factory=dict)
     production_rounds_per_day: PerMunitionRate = Field(default_factory=dict)
     dud_rate: Share = 0.0

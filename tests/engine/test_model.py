@@ -201,8 +201,16 @@ def test_agents_are_mesa_agents_whose_numbers_are_the_engines_arrays():
     scenario = _two_world_scenario()
     model = SupplyModel([scenario] * 2, [1, 2])
     kinds = {type(agent).__name__ for agent in model.agents}
-    assert kinds == {"SanctionsRegime", "Producer", "Stockpile", "Importer", "Depot",
-                     "StrikeCampaign", "Command", "FrontUnit"}  # fmt: skip (no gun park)
+    assert kinds == {
+        "SanctionsRegime",
+        "Producer",
+        "Stockpile",
+        "Importer",
+        "Depot",
+        "StrikeCampaign",
+        "Command",
+        "FrontUnit",
+    }  # fmt: skip (no gun park)
     u2 = next(a for a in model.agents if a.key == "front_units.u2")
     assert u2.params.intensity.tolist() == [1.0, 1.0]
     model.run_until(25)

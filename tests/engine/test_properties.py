@@ -141,6 +141,9 @@ def scenarios(draw):
                 "stock_rounds": {m: draw(stock) for m in munitions},
                 "refurbish_rounds_per_day": {m: draw(rate) for m in munitions},
                 "unserviceable_share": draw(share),
+                "unserviceable_share_when_empty": draw(st.one_of(st.none(), share)),
+                "surge_refurbish_rounds_per_day": {m: draw(rate) for m in munitions},
+                "surge_below_days_of_supply": draw(st.floats(0.0, 10.0)),
             }
         ],
         "importers": [
@@ -151,6 +154,8 @@ def scenarios(draw):
                 "stock_rounds": {m: draw(stock) for m in munitions},
                 "production_rounds_per_day": {m: draw(rate) for m in munitions},
                 "dud_rate": draw(share),
+                "surge_scale": draw(st.floats(1.0, 4.0)),
+                "surge_below_days_of_supply": draw(st.floats(0.0, 10.0)),
                 "routes": [
                     {
                         "id": "r",

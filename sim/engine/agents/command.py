@@ -9,10 +9,14 @@ an offensive and is spent once it starts. Holding fewer days than it wants, the 
 fires that share of what its units could (days held ÷ days wanted, at least
 ``min_tempo``): a side short of shells fights a less intense war. What it holds back
 is booked as ``held_back``; ammunition and tubes limit what is left.
+
+It also says how short the side is, in days of planned fire held (``days_held``): the
+responses to shortage of stockpiles and foreign suppliers read the day before's.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -36,6 +40,8 @@ class CommandArrays(NamedTuple):
     min_tempo: np.ndarray
     offensives: np.ndarray  # [M, S, n] days planned offensives start, in order, then NEVER
     tempo: np.ndarray  # [M, S, K] the share of what they could fire the units fire today
+    days_held: np.ndarray  # [M, S, K] days of planned fire in depots and units (inf: no plan)
+    days_held_all: np.ndarray  # [M, S] the same over all munitions
 
 
 class Command(SupplyAgent):
@@ -58,6 +64,8 @@ class Command(SupplyAgent):
         arrays = CommandArrays(
             offensives=offensives[model.member_of].astype(np.int64),
             tempo=np.ones((model.n_members, len(model.sides), model.n_munitions)),
+            days_held=np.full((model.n_members, len(model.sides), model.n_munitions), np.inf),
+            days_held_all=np.full((model.n_members, len(model.sides)), np.inf),
             **table.columns(CommandArrays),
         )
         return (arrays,)
@@ -90,6 +98,7 @@ def set_tempo(c, depots, units, day):
                 soon = soon | ((ahead > 0) & (ahead <= c.offensive_lead_days[m, s]))
             wanted = c.reserve_days_of_supply[m, s]
             wanted += c.offensive_reserve_days_of_supply[m, s] * soon
+            held_all, plan_all = np.int64(0), 0.0
             for k in range(n_munitions):
                 held = np.int64(0)
                 for d in range(depots.side.shape[0]):
@@ -106,3 +115,7 @@ def set_tempo(c, depots, units, day):
                 if (wanted > 0.0) & (plan > 0.0):
                     tempo = min(max(held / (plan * wanted), c.min_tempo[m, s]), 1.0)
                 c.tempo[m, s, k] = tempo
+                c.days_held[m, s, k] = held / plan if plan > 0.0 else math.inf
+                held_all += held
+                plan_all += plan
+            c.days_held_all[m, s] = held_all / plan_all if plan_all > 0.0 else math.inf

@@ -56,6 +56,8 @@ class ImporterArrays(NamedTuple):
     end_date: np.ndarray
     contract_rounds: np.ndarray
     supply_scale: np.ndarray
+    surge_scale: np.ndarray
+    surge_below_days_of_supply: np.ndarray
     production_rounds_per_day: np.ndarray
     dud_rate: np.ndarray
     route_start: np.ndarray  # [I + 1] each supplier's routes (in ``RouteArrays``)
@@ -70,7 +72,8 @@ class Importer(SupplyAgent):
     A shipment is containers x rounds per container x ``supply_scale`` rounds, split by
     the route's munition shares, capped by the importer's stock and what is left of its
     contract. It is seized with the route's interdiction chance (raised by sanction
-    enforcement); a ``dud_rate`` share of what it carries is latent duds.
+    enforcement); a ``dud_rate`` share of what it carries is latent duds. While the
+    receiving side is short it ships ``surge_scale`` times more, within the same limits.
     """
 
     kind = "importers"
@@ -145,7 +148,7 @@ def due(willing_today, supplier_start_day, route_start_day, route_end_day, caden
 
 
 @kernel
-def dispatch_all(a, routes, regime, depots, transit, day, books, work):
+def dispatch_all(a, routes, regime, sides, depots, transit, day, books, work):
     """Every supplier adds today's production to its stock and sends what is due.
 
     ``work`` is work space, ``[2, K]``: a shipment's munition weights, then its split.
@@ -166,10 +169,12 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, work):
                            routes.end_date[m, r], routes.cadence_days[m, r], day):  # fmt: skip
                     continue
                 key = routes.keys[m, r]
+                short = sides.days_held_all[m, side] < a.surge_below_days_of_supply[m, i]
+                scale = a.supply_scale[m, i] * (a.surge_scale[m, i] if short else 1.0)
                 full = round_drawn(
                     routes.containers_per_shipment[m, r]
                     * routes.rounds_per_container[m, r]
-                    * a.supply_scale[m, i],
+                    * scale,
                     key, day, draws, 0,
                 )  # fmt: skip
                 left = np.floor(max(a.contract_rounds[m, i] - a.dispatched_total[m, i], 0.0))
@@ -205,5 +210,5 @@ def dispatch_all(a, routes, regime, depots, transit, day, books, work):
                 a.counts[day, m, i, 1] += lost_total
                 a.counts[day, m, i, 2] += left_port
                 filled = min(shipped / max(full, 1), 1.0)
-                containers = routes.containers_per_shipment[m, r] * a.supply_scale[m, i]
+                containers = routes.containers_per_shipment[m, r] * scale
                 a.containers[day, m, i] += containers * filled * left_port

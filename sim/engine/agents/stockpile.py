@@ -28,6 +28,10 @@ class StockpileArrays(NamedTuple):
     enabled: np.ndarray
     refurbish_rounds_per_day: np.ndarray
     unserviceable_share: np.ndarray
+    unserviceable_share_when_empty: np.ndarray  # < 0: as unserviceable_share
+    surge_refurbish_rounds_per_day: np.ndarray
+    surge_below_days_of_supply: np.ndarray
+    opening: np.ndarray  # [M, X, K] the stock at the start
     dud_rate: np.ndarray
     keys: np.ndarray  # [M, X] the "refurbishment" stream
 
@@ -35,7 +39,10 @@ class StockpileArrays(NamedTuple):
 class Stockpile(SupplyAgent):
     """Takes rounds out of storage each day; the unserviceable share is discarded.
 
-    Refurbished rounds go straight to its depot (the line sits at the arsenal).
+    Refurbished rounds go straight to its depot (the line sits at the arsenal). While
+    its side is short of a munition it takes out ``surge_refurbish_rounds_per_day``
+    more; the unserviceable share may rise as storage empties (the deeper rows are the
+    worse kept).
     """
 
     kind = "stockpiles"
@@ -54,6 +61,7 @@ class Stockpile(SupplyAgent):
             side=sides_of(agents),
             depot=positions([model.depot_index(x.ship_to) for x in model.base.stockpiles]),
             stock=table["stock_rounds"].copy(),
+            opening=table["stock_rounds"].copy(),
             keys=stack_keys(agents, "refurbishment", model.n_members),
             **table.columns(StockpileArrays),
         )
@@ -61,8 +69,18 @@ class Stockpile(SupplyAgent):
 
 
 @kernel
-def refurbish(a, depots, day, books):
-    """Every refurbishment line runs for a day."""
+def unserviceable(share, share_when_empty, stock, opening):
+    """The unserviceable share of what is taken out now: from ``share`` when full to
+    ``share_when_empty`` when empty, in line with the share drawn (negative: constant)."""
+    if (share_when_empty < 0.0) | (opening <= 0):
+        return share
+    drawn = 1.0 - stock / opening
+    return share + (share_when_empty - share) * drawn
+
+
+@kernel
+def refurbish(a, sides, depots, day, books):
+    """Every refurbishment line runs for a day (more while its side is short)."""
     n_munitions = a.stock.shape[2]
     draws = 3 * n_munitions
     for m in range(a.stock.shape[0]):
@@ -70,11 +88,16 @@ def refurbish(a, depots, day, books):
             side, depot, key = a.side[x], a.depot[x], a.keys[m, x]
             on = 1.0 if a.enabled[m, x] else 0.0
             for k in range(n_munitions):
-                rate = round_drawn(a.refurbish_rounds_per_day[m, x, k] * on, key, day, draws, k)
-                taken = min(rate, a.stock[m, x, k])
-                discarded = round_drawn(
-                    taken * a.unserviceable_share[m, x], key, day, draws, n_munitions + k
+                short = sides.days_held[m, side, k] < a.surge_below_days_of_supply[m, x]
+                surge = a.surge_refurbish_rounds_per_day[m, x, k] * short
+                rate = round_drawn(
+                    (a.refurbish_rounds_per_day[m, x, k] + surge) * on, key, day, draws, k
                 )
+                taken = min(rate, a.stock[m, x, k])
+                share = unserviceable(a.unserviceable_share[m, x],
+                                      a.unserviceable_share_when_empty[m, x],
+                                      a.stock[m, x, k], a.opening[m, x, k])  # fmt: skip
+                discarded = round_drawn(taken * share, key, day, draws, n_munitions + k)
                 refurbished = taken - discarded
                 duds = round_drawn(
                     refurbished * a.dud_rate[m, x], key, day, draws, 2 * n_munitions + k

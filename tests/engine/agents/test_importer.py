@@ -74,3 +74,16 @@ def test_the_suppliers_own_record_counts_rounds_shipments_and_containers():
 
 def test_a_disabled_supplier_ships_nothing():
     assert _supplier(enabled=False).run().record["imports_dispatched"].sum() == 0
+
+
+def test_a_supplier_ships_more_while_its_side_is_short_within_its_stock():
+    def shipped(**fields):
+        w = Build(days=20).depot("d")
+        w.unit("u", "d", base_rounds_per_day={"a": 1000})
+        w.importer("x", [route("r", "d")], stock_rounds={"a": 1500}, **fields)
+        return w.run().importer_record["x"]["rounds"][:, 0]
+
+    assert (shipped()[:15] == 100).all()
+    surged = shipped(surge_scale=3.0, surge_below_days_of_supply=2.0)
+    assert surged[0] == 100 and (surged[1:5] == 300).all()  # short from the first day
+    assert surged.sum() == 1500  # never more than it has
