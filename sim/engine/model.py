@@ -139,9 +139,9 @@ class SupplyModel(mesa.Model):
             ROUNDS, self.n_members, len(self.sides), self.n_munitions, self.days, pairs
         )
         self.tube_types = [t.id for t in base.tube_types]
-        self.gun_pairs = [(s, t) for s in self.sides for t in self.tube_types]
+        self.gun_pairs = gun_pairs_of(base)
         gun_pairs = np.array(
-            [[i, j] for i in range(len(self.sides)) for j in range(len(self.tube_types))],
+            [[self.sides.index(s), self.tube_types.index(t)] for s, t in self.gun_pairs],
             np.int64,
         ).reshape(-1, 2)
         self.gun_books = open_books(
@@ -236,6 +236,20 @@ class SupplyModel(mesa.Model):
         ones included), ``interdicted``, ``shipments`` and ``containers``.
         """
         return {agent.spec_id: agent.record for agent in self.agents_by_type.get(Importer, [])}
+
+
+def gun_pairs_of(scenario: Scenario) -> list[tuple[str, str]]:
+    """The (side, tube type) pairs the guns' books record: the types a side's units hold
+    or its gun park lists, in the scenario's order."""
+    held: set[tuple[str, str]] = set()
+    for unit in scenario.front_units:
+        held.update((unit.side, t) for t in unit.tubes)
+    for park in scenario.gun_parks:
+        tables = (park.reserve_tubes, park.stored_tubes, park.reactivated_tubes_per_day,
+                  park.new_tubes_per_day, park.spare_barrels, park.barrels_per_day)  # fmt: skip
+        held.update((park.side, t) for table in tables for t in table)
+    pairs = [(s.id, t.id) for s in scenario.sides for t in scenario.tube_types]
+    return [pair for pair in pairs if pair in held]
 
 
 def compile_kernels() -> float:

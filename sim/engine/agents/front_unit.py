@@ -132,16 +132,21 @@ def fire(a, command, guns, day, books, work):
                 work[wanted, k] = np.int64(math.floor(work[allowed, k] * tempo))
                 work[fired, k] = work[wanted, k]
                 books[m, DEMANDED, side, k] += demand
-            # munitions fired by one tube type share its tubes, in proportion
+            # a tube type's munitions share its tubes, in proportion (a lone one: all)
             for t in range(guns.barrel_life.shape[1]):
-                for k in range(n_munitions):
-                    work[asked, k] = work[wanted, k] * (guns.munition_tube[k] == t)
-                share_out_rows(fire_capacity(guns, m, u, t, posture), work, asked, given,
-                               n_munitions)  # fmt: skip
-                for k in range(n_munitions):
-                    if guns.munition_tube[k] == t:
-                        work[fired, k] = work[given, k]
-                        guns.wear[m, u, t] += work[given, k]
+                capacity = fire_capacity(guns, m, u, t, posture)
+                if guns.type_munitions[t] == 1:
+                    k = guns.type_first_munition[t]
+                    work[fired, k] = min(work[wanted, k], capacity)
+                    guns.wear[m, u, t] += work[fired, k]
+                elif guns.type_munitions[t] > 1:
+                    for k in range(n_munitions):
+                        work[asked, k] = work[wanted, k] * (guns.munition_tube[k] == t)
+                    share_out_rows(capacity, work, asked, given, n_munitions)
+                    for k in range(n_munitions):
+                        if guns.munition_tube[k] == t:
+                            work[fired, k] = work[given, k]
+                            guns.wear[m, u, t] += work[given, k]
             for k in range(n_munitions):
                 rounds = work[fired, k]
                 duds = carried_share(rounds, a.stock[m, u, k], a.duds[m, u, k])

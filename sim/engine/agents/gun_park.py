@@ -49,6 +49,8 @@ class GunArrays(NamedTuple):
     unit_park: np.ndarray  # [U] the park of each unit's side, -1: none
     unit_side: np.ndarray  # [U]
     munition_tube: np.ndarray  # [K] the tube type that fires each munition, -1: none
+    type_munitions: np.ndarray  # [T] how many munitions each tube type fires
+    type_first_munition: np.ndarray  # [T] the first of them (-1: none)
     barrel_life: np.ndarray  # [M, T] rounds
     rate: np.ndarray  # [M, T, postures] rounds a serviceable tube sustains a day
     establishment: np.ndarray  # [M, U, T]
@@ -106,12 +108,15 @@ class GunPark(SupplyAgent):
             )
         )
         unit_sides = [model.sides.index(u.side) for u in base.front_units]
+        fired_by = [tube_types.index(m.tube_type) if m.tube_type else -1 for m in base.munitions]
         arrays = GunArrays(
             side=sides_of(agents),
             unit_park=positions([park_of.get(u.side, -1) for u in base.front_units]),
             unit_side=positions(unit_sides),
-            munition_tube=positions(
-                [tube_types.index(m.tube_type) if m.tube_type else -1 for m in base.munitions]
+            munition_tube=positions(fired_by),
+            type_munitions=positions([fired_by.count(t) for t in range(len(tube_types))]),
+            type_first_munition=positions(
+                [fired_by.index(t) if t in fired_by else -1 for t in range(len(tube_types))]
             ),
             barrel_life=life,
             rate=rate,
@@ -198,11 +203,12 @@ def wear_out(g, books):
             side = g.unit_side[u]
             for t in range(g.barrel_life.shape[1]):
                 life = g.barrel_life[m, t]
-                worn = min(g.wear[m, u, t] // life, g.serviceable[m, u, t])
-                g.wear[m, u, t] -= worn * life
-                g.serviceable[m, u, t] -= worn
-                g.worn[m, u, t] += worn
-                books[m, WORN_OUT, side, t] += worn
+                if g.wear[m, u, t] >= life:  # most days wear no barrel out
+                    worn = min(g.wear[m, u, t] // life, g.serviceable[m, u, t])
+                    g.wear[m, u, t] -= worn * life
+                    g.serviceable[m, u, t] -= worn
+                    g.worn[m, u, t] += worn
+                    books[m, WORN_OUT, side, t] += worn
 
 
 @kernel
