@@ -81,3 +81,17 @@ def longest_transit_days(members: list[Scenario]) -> int:
                     legs.append(whole(value))
         longest = max(longest, max(legs, default=0) + extra)
     return longest
+
+
+def gun_pairs_of(scenario: Scenario) -> list[tuple[str, str]]:
+    """The (side, tube type) pairs the guns' books record: the types a side's units hold
+    or its gun park lists, in the scenario's order."""
+    held: set[tuple[str, str]] = set()
+    for unit in scenario.front_units:
+        held.update((unit.side, t) for t in unit.tubes)
+    for park in scenario.gun_parks:
+        tables = (park.reserve_tubes, park.stored_tubes, park.reactivated_tubes_per_day,
+                  park.new_tubes_per_day, park.spare_barrels, park.barrels_per_day)  # fmt: skip
+        held.update((park.side, t) for table in tables for t in table)
+    pairs = [(s.id, t.id) for s in scenario.sides for t in scenario.tube_types]
+    return [pair for pair in pairs if pair in held]

@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
-from sim.engine.accounts import RECORDED
+from sim.engine.accounts import GUNS, RECORDED
 from sim.engine.rng import member_seed
-from sim.engine.structure import side_munition_pairs
+from sim.engine.structure import gun_pairs_of, side_munition_pairs
 from sim.experiments.experiment import Experiment
 from sim.experiments.samplers import derived_seed, sample_matrix
 
@@ -126,7 +126,8 @@ def default_batch_size(experiment: Experiment, members: int) -> int:
     """
     scenario = experiment.scenario
     pairs = len(side_munition_pairs(scenario))
-    per_member = scenario.scenario.days * pairs * 8 * (len(RECORDED) + _WORK_ARRAYS)
+    guns = len(gun_pairs_of(scenario)) * len(GUNS.recorded)  # the guns' books, per day
+    per_member = scenario.scenario.days * 8 * (pairs * (len(RECORDED) + _WORK_ARRAYS) + guns)
     fits = max(1, BATCH_MEMORY_BYTES // per_member)
     wanted = max(math.ceil(members / 8), min(MIN_BATCH, members))
     return max(1, min(wanted, MAX_BATCH, fits))

@@ -246,6 +246,9 @@ class Stockpile(Strict):
         description="The side is short of a munition below this many days of its planned "
         "fire in depots and units, the day before (0: never).",
     )
+    surge_from: StartDate = Field(
+        default=None, description="The surge answers shortage from this date (default: start)."
+    )
     dud_rate: Share = 0.0
 
 
@@ -304,6 +307,9 @@ class Importer(Strict):
         default=0.0,
         description="The side is short below this many days of its planned fire (all "
         "munitions) in depots and units, the day before (0: never).",
+    )
+    surge_from: StartDate = Field(
+        default=None, description="The surge answers shortage from this date (default: start)."
     )
     stock_rounds: PerMunitionRounds = Field(default_factory=dict)
     production_rounds_per_day: PerMunitionRate = Field(default_factory=dict)

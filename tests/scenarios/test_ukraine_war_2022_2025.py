@@ -41,9 +41,8 @@ def test_every_number_has_a_source_or_an_assumption_beside_it():
 def test_munsim_validate_passes_on_the_file():
     done = munsim("validate", SCENARIO)
     assert done.returncode == 0, done.stderr
-    assert "variants: baseline, no_dprk, dprk_from_2022, no_strikes, strict_enforcement" in (
-        done.stdout
-    )
+    variants = "baseline, no_dprk, no_dprk_no_response, dprk_from_2022, no_strikes"
+    assert f"variants: {variants}, strict_enforcement" in done.stdout
 
 
 def test_no_event_switches_a_supplier_or_campaign_on_or_off():
@@ -57,7 +56,13 @@ def test_variants_change_what_their_names_say():
     base = load_scenario(SCENARIO)
     variants = {
         name: load_scenario(SCENARIO, variant=name)
-        for name in ("no_dprk", "dprk_from_2022", "no_strikes", "strict_enforcement")
+        for name in (
+            "no_dprk",
+            "no_dprk_no_response",
+            "dprk_from_2022",
+            "no_strikes",
+            "strict_enforcement",
+        )
     }
 
     def importer(s, ident):
@@ -67,6 +72,12 @@ def test_variants_change_what_their_names_say():
         return next(e.date for e in s.events if e.id == ident)
 
     assert importer(base, "dprk").enabled and not importer(variants["no_dprk"], "dprk").enabled
+    # without the DPRK the reserve's lines surge while short; the identity case does not
+    line = next(x for x in variants["no_dprk"].stockpiles if x.id == "soviet_reserve")
+    plain = next(x for x in variants["no_dprk_no_response"].stockpiles if x.id == "soviet_reserve")
+    assert line.surge_below_days_of_supply > 0 and sum(line.surge_refurbish_rounds_per_day.values())
+    assert plain.surge_below_days_of_supply == 0 and not plain.surge_refurbish_rounds_per_day
+    assert not importer(variants["no_dprk_no_response"], "dprk").enabled
     early = importer(variants["dprk_from_2022"], "dprk")
     assert early.start_date == dt.date(2022, 9, 6) < importer(base, "dprk").start_date
     assert all(route.start_date.year == 2022 for route in early.routes)

@@ -58,6 +58,7 @@ class ImporterArrays(NamedTuple):
     supply_scale: np.ndarray
     surge_scale: np.ndarray
     surge_below_days_of_supply: np.ndarray
+    surge_from: np.ndarray  # [M, I] day number
     production_rounds_per_day: np.ndarray
     dud_rate: np.ndarray
     route_start: np.ndarray  # [I + 1] each supplier's routes (in ``RouteArrays``)
@@ -169,7 +170,9 @@ def dispatch_all(a, routes, regime, sides, depots, transit, day, books, work):
                            routes.end_date[m, r], routes.cadence_days[m, r], day):  # fmt: skip
                     continue
                 key = routes.keys[m, r]
-                short = sides.days_held_all[m, side] < a.surge_below_days_of_supply[m, i]
+                short = (sides.days_held_all[m, side] < a.surge_below_days_of_supply[m, i]) & (
+                    day >= a.surge_from[m, i]
+                )
                 scale = a.supply_scale[m, i] * (a.surge_scale[m, i] if short else 1.0)
                 full = round_drawn(
                     routes.containers_per_shipment[m, r]

@@ -31,6 +31,7 @@ class StockpileArrays(NamedTuple):
     unserviceable_share_when_empty: np.ndarray  # < 0: as unserviceable_share
     surge_refurbish_rounds_per_day: np.ndarray
     surge_below_days_of_supply: np.ndarray
+    surge_from: np.ndarray  # [M, X] day number
     opening: np.ndarray  # [M, X, K] the stock at the start
     dud_rate: np.ndarray
     keys: np.ndarray  # [M, X] the "refurbishment" stream
@@ -88,7 +89,9 @@ def refurbish(a, sides, depots, day, books):
             side, depot, key = a.side[x], a.depot[x], a.keys[m, x]
             on = 1.0 if a.enabled[m, x] else 0.0
             for k in range(n_munitions):
-                short = sides.days_held[m, side, k] < a.surge_below_days_of_supply[m, x]
+                short = (sides.days_held[m, side, k] < a.surge_below_days_of_supply[m, x]) & (
+                    day >= a.surge_from[m, x]
+                )
                 surge = a.surge_refurbish_rounds_per_day[m, x, k] * short
                 rate = round_drawn(
                     (a.refurbish_rounds_per_day[m, x, k] + surge) * on, key, day, draws, k
