@@ -32,7 +32,10 @@ def structure(s: Scenario) -> tuple:
         tuple((i.id, i.side, tuple((r.id, r.ship_to) for r in i.routes)) for i in s.importers),
         tuple((d.id, d.side) for d in s.depots),
         tuple((link.id, link.from_depot, link.to_depot) for link in s.links),
-        tuple((u.id, u.side, u.depot, tuple(sorted(u.tubes))) for u in s.front_units),
+        tuple(
+            (u.id, u.side, u.depot, tuple(sorted(u.tubes)), tuple(sorted(u.establishment_tubes)))
+            for u in s.front_units
+        ),
         tuple((c.id, c.target_side, tuple(c.depots or ())) for c in s.strikes),
         ids(s.events),
         s.sanctions.target_side,
@@ -88,7 +91,7 @@ def gun_pairs_of(scenario: Scenario) -> list[tuple[str, str]]:
     or its gun park lists, in the scenario's order."""
     held: set[tuple[str, str]] = set()
     for unit in scenario.front_units:
-        held.update((unit.side, t) for t in unit.tubes)
+        held.update((unit.side, t) for t in [*unit.tubes, *unit.establishment_tubes])
     for park in scenario.gun_parks:
         tables = (park.reserve_tubes, park.stored_tubes, park.reactivated_tubes_per_day,
                   park.new_tubes_per_day, park.spare_barrels, park.barrels_per_day)  # fmt: skip

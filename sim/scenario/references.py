@@ -123,9 +123,10 @@ def _check_guns(s: Scenario, file: str, need_side) -> None:
             )
     for u in s.front_units:
         need_tube_types(f"front_units.{u.id}.tubes", u.tubes)
+        need_tube_types(f"front_units.{u.id}.establishment_tubes", u.establishment_tubes)
         for munition in u.base_rounds_per_day:
             tube = fired_by[munition]
-            if tube is not None and tube not in u.tubes:
+            if tube is not None and tube not in u.tubes and tube not in u.establishment_tubes:
                 raise ScenarioError(
                     file,
                     f"front_units.{u.id}.tubes",

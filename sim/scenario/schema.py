@@ -385,8 +385,12 @@ class FrontUnit(Strict):
     priority: int = Field(default=1, ge=1, description="1 is served first by its depot.")
     tubes: Annotated[PerTubeTypeCount, KeyedByTubeType()] = Field(
         default_factory=dict,
-        description="Serviceable tubes at the start, by tube type: also the establishment "
-        "its gun park keeps it up to.",
+        description="Serviceable tubes at the start, by tube type.",
+    )
+    establishment_tubes: Annotated[PerTubeTypeCount, KeyedByTubeType()] = Field(
+        default_factory=dict,
+        description="Tubes its gun park keeps it up to, by tube type (a type not listed: "
+        "its starting tubes), so a fleet can grow as tubes arrive.",
     )
 
 

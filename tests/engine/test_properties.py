@@ -37,6 +37,8 @@ def guns_of(draw, munitions, units):
     ]
     for unit in units:
         unit["tubes"] = {t: draw(st.integers(0, 60)) for t in types}
+        unit["establishment_tubes"] = {t: draw(st.integers(0, 80)) for t in types
+                                       if draw(st.booleans())}  # fmt: skip
     parks = []
     if draw(st.booleans()):
         per_type = {t: None for t in types}

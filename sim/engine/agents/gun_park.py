@@ -10,8 +10,8 @@ its fire, as if it spread its fire evenly over them.
 A side's gun park refits and replaces them: each day it inspects tubes taken out of
 storage (an unserviceable share is stripped for its barrel, the rest join the
 reserve), receives new tubes and barrels, fits spare barrels to worn tubes (up to each
-unit's establishment, its starting tubes), then issues reserve tubes to units still
-below theirs. A side without a gun park wears its tubes out and never refits them.
+unit's establishment: its starting tubes, or more), then issues reserve tubes to units
+still below theirs. A side without a gun park wears its tubes out and never refits them.
 """
 
 from __future__ import annotations
@@ -94,10 +94,16 @@ class GunPark(SupplyAgent):
                 [[t.barrel_life_rounds for t in s.tube_types]],
                 [[[t.rounds_per_tube_per_day[p] for p in postures] for t in s.tube_types]],
                 [[[u.tubes.get(t, 0) for t in tube_types] for u in s.front_units]],
+                [
+                    [
+                        [u.establishment_tubes.get(t, u.tubes.get(t, 0)) for t in tube_types]
+                        for u in s.front_units
+                    ]
+                ],
             )
             for s in model.distinct
         ]
-        life, rate, tubes = (
+        life, rate, tubes, establishment = (
             np.array([row[i] for row in per_scenario], dtype).reshape(len(model.distinct), *shape)[
                 model.member_of
             ]
@@ -105,6 +111,7 @@ class GunPark(SupplyAgent):
                 (0, np.int64, (len(tube_types),)),
                 (1, np.float64, (len(tube_types), len(postures))),
                 (2, np.int64, (len(base.front_units), len(tube_types))),
+                (3, np.int64, (len(base.front_units), len(tube_types))),
             )
         )
         unit_sides = [model.sides.index(u.side) for u in base.front_units]
@@ -120,7 +127,7 @@ class GunPark(SupplyAgent):
             ),
             barrel_life=life,
             rate=rate,
-            establishment=tubes,
+            establishment=establishment,
             serviceable=tubes.copy(),
             worn=np.zeros_like(tubes),
             wear=np.zeros_like(tubes),

@@ -142,3 +142,17 @@ def test_events_change_a_parks_rates_but_never_its_stocks_or_a_units_tubes():
     for path in ("gun_parks.p.spare_barrels.t", "front_units.u.tubes.t"):
         with pytest.raises(ScenarioError, match="not a parameter that can change on a date"):
             world(path, 5).run()
+
+
+def test_a_fleet_grows_to_its_establishment_as_new_tubes_arrive():
+    world = Build(days=30).depot("d", stock_rounds={"a": 10**7})
+    world.tube_type("t", barrel_life_rounds=10**6)  # no wear: only the arrivals
+    world.unit("u", "d", base_rounds_per_day={"a": 10_000}, tubes={"t": 0},
+               establishment_tubes={"t": 20})  # fmt: skip
+    world.gun_park("park", new_tubes_per_day={"t": 1})
+    model = world.run()
+    serviceable = _column(model.gun_record, "tubes_serviceable")
+    assert serviceable.tolist()[:3] == [1, 2, 3] and serviceable[-1] == 20  # then it stops
+    assert _column(model.gun_record, "tubes_reserve")[-1] == 10  # the rest wait in reserve
+    fired = _column(model.record, "fired")
+    assert fired[0] == 10 and fired[-1] == 200  # 10 rounds a tube a day
