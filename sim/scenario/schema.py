@@ -72,8 +72,9 @@ Limit = Annotated[NonNegative | None, UNLIMITED]
 PerMunitionLimit = Annotated[PerMunitionRate, UNLIMITED]
 Tubes = Annotated[int, Field(ge=0, le=10**7, description="Whole tubes (guns or launchers).")]
 PerTubeTypeCount = dict[Identifier, Tubes]
-PerTubeTypeRate = dict[Identifier, NonNegative]
-PerTubeTypeLimit = Annotated[PerTubeTypeRate, UNLIMITED]
+FiniteRate = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+PerTubeTypeRate = dict[Identifier, FiniteRate]
+PerTubeTypeLimit = Annotated[dict[Identifier, NonNegative], UNLIMITED]
 
 
 class Strict(BaseModel):
@@ -120,7 +121,7 @@ class TubeType(Strict):
     barrel_life_rounds: int = Field(
         ge=1, le=10**7, description="Rounds a barrel fires before it is worn out."
     )
-    rounds_per_tube_per_day: dict[Posture, NonNegative] = Field(
+    rounds_per_tube_per_day: dict[Posture, FiniteRate] = Field(
         description="Rounds a serviceable tube can sustain a day, by its unit's posture "
         "(every posture)."
     )

@@ -25,6 +25,7 @@ from sim.engine.agents.base import SupplyAgent
 from sim.engine.agents.front_unit import expected_demand
 from sim.engine.compiled import kernel
 from sim.scenario import schema
+from sim.scenario.paths import split_path
 from sim.scenario.schema import NEVER_DAYS
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _offensives(model: SupplyModel, scenario: schema.Scenario) -> list[list[int]
     for event in scenario.events:
         day = (event.date - model.start_date).days
         for path, value in event.set.items():
-            kind, unit, *rest = path.split(".") + [""]
+            kind, unit, *rest = split_path(path) + [""]
             posture = kind == "front_units" and rest[:1] == ["posture"]
             if posture and value == "offensive" and day > 0 and unit in side_of:
                 days[side_of[unit]].add(day)

@@ -100,15 +100,15 @@ def order_up_to(target_days_of_supply, expected_demand, stock):
 
 @kernel
 def fire(a, command, guns, day, books, work):
-    """Every unit fires today's rounds: rationing when supply runs low, at its side's
-    tempo, as far as its serviceable tubes allow; what it fires wears their barrels.
+    """Every unit fires today's rounds: rationing when supply runs low, as far as its
+    serviceable tubes allow, at its side's tempo; what it fires wears their barrels.
 
-    ``work`` is work space, ``[5, K]``: what ammunition allows of each munition, what is
-    fired, what the tempo wants, then a tube type's share-out.
+    ``work`` is work space, ``[5, K]``: what ammunition allows of each munition, what
+    the tubes allow of that, a spare row, then a tube type's share-out.
     """
     n_munitions = a.stock.shape[2]
     draws = 2 * n_munitions
-    allowed, fired, wanted, asked, given = 0, 1, 2, 3, 4
+    allowed, fired, asked, given = 0, 1, 3, 4
     for m in range(a.stock.shape[0]):
         for u in range(a.side.shape[0]):
             side, key, posture = a.side[u], a.keys[m, u], a.posture[m, u]
@@ -128,34 +128,36 @@ def fire(a, command, guns, day, books, work):
                     a.rationing_threshold_days[m, u],
                     a.ration_share[m, u],
                 )
-                tempo = command.tempo[m, side, k]
-                work[wanted, k] = np.int64(math.floor(work[allowed, k] * tempo))
-                work[fired, k] = work[wanted, k]
+                work[fired, k] = work[allowed, k]
                 books[m, DEMANDED, side, k] += demand
-            # a tube type's munitions share its tubes, in proportion (a lone one: all)
+            # what the tubes can fire: a tube type's munitions share them in proportion
+            # (a lone one: all)
             for t in range(guns.barrel_life.shape[1]):
                 capacity = fire_capacity(guns, m, u, t, posture)
                 if guns.type_munitions[t] == 1:
                     k = guns.type_first_munition[t]
-                    work[fired, k] = min(work[wanted, k], capacity)
-                    guns.wear[m, u, t] += work[fired, k]
+                    work[fired, k] = min(work[allowed, k], capacity)
                 elif guns.type_munitions[t] > 1:
                     for k in range(n_munitions):
-                        work[asked, k] = work[wanted, k] * (guns.munition_tube[k] == t)
+                        work[asked, k] = work[allowed, k] * (guns.munition_tube[k] == t)
                     share_out_rows(capacity, work, asked, given, n_munitions)
                     for k in range(n_munitions):
                         if guns.munition_tube[k] == t:
                             work[fired, k] = work[given, k]
-                            guns.wear[m, u, t] += work[given, k]
+            # the side's tempo: its share of what the unit could fire
             for k in range(n_munitions):
-                rounds = work[fired, k]
+                could = work[fired, k]
+                rounds = np.int64(math.floor(could * command.tempo[m, side, k]))
                 duds = carried_share(rounds, a.stock[m, u, k], a.duds[m, u, k])
                 a.stock[m, u, k] -= rounds
                 a.duds[m, u, k] -= duds
+                tube = guns.munition_tube[k]
+                if tube >= 0:
+                    guns.wear[m, u, tube] += rounds
                 books[m, FIRED, side, k] += rounds
                 books[m, DUDS, side, k] += duds
-                books[m, HELD_BACK, side, k] += work[allowed, k] - work[wanted, k]
-                books[m, TUBE_LIMITED, side, k] += work[wanted, k] - rounds
+                books[m, TUBE_LIMITED, side, k] += work[allowed, k] - could
+                books[m, HELD_BACK, side, k] += could - rounds
 
 
 @kernel

@@ -145,7 +145,8 @@ class GunPark(SupplyAgent):
 @kernel
 def fire_capacity(g, m, u, t, posture):
     """Whole rounds unit ``u``'s serviceable tubes of type ``t`` can fire today."""
-    return whole_cap(g.serviceable[m, u, t] * g.rate[m, t, posture])
+    tubes = g.serviceable[m, u, t]
+    return whole_cap(tubes * g.rate[m, t, posture]) if tubes > 0 else np.int64(0)
 
 
 @kernel
@@ -216,6 +217,8 @@ def wear_out(g, books):
                     g.serviceable[m, u, t] -= worn
                     g.worn[m, u, t] += worn
                     books[m, WORN_OUT, side, t] += worn
+                    if g.serviceable[m, u, t] == 0:  # no barrel left to carry the rest
+                        g.wear[m, u, t] = 0
 
 
 @kernel

@@ -156,3 +156,34 @@ def test_a_fleet_grows_to_its_establishment_as_new_tubes_arrive():
     assert _column(model.gun_record, "tubes_reserve")[-1] == 10  # the rest wait in reserve
     fired = _column(model.record, "fired")
     assert fired[0] == 10 and fired[-1] == 200  # 10 rounds a tube a day
+
+
+def test_the_sides_tempo_is_a_share_of_what_the_tubes_can_fire():
+    world = _guns(days=1, tubes=2, demand=1000, barrel_life_rounds=10**6)  # tubes: 100
+    world.raw["front_units"][0].update(stock_rounds={"a": 1000}, rationing_threshold_days=0.0)
+    world.raw["depots"][0]["stock_rounds"] = {"a": 0}
+    world.raw["sides"][0].update(reserve_days_of_supply=5.0, min_tempo=0.2)  # tempo 0.2
+    r = world.run().record
+    assert _column(r, "fired")[0] == 20  # a fifth of the 100 the tubes could fire
+    assert _column(r, "tube_limited")[0] == 900 and _column(r, "held_back")[0] == 80
+
+
+def test_a_tube_that_fires_more_than_a_barrel_a_day_leaves_no_wear_behind():
+    rates = {p: 250.0 for p in RATES}  # two and a half barrels a day
+    world = _guns(days=6, tubes=1, barrel_life_rounds=100, rounds_per_tube_per_day=rates)
+    world.gun_park("park", reserve_tubes={"t": 5})
+    g = world.run().gun_record
+    # each day one fresh tube fires 250 rounds and is worn out; nothing carries over
+    assert _column(g, "tubes_worn_out").tolist() == [1] * 6
+    assert (_column(world.run().record, "fired") == 250).all()
+
+
+@pytest.mark.parametrize("key", ["rounds_per_tube_per_day", "new_tubes_per_day"])
+def test_an_endless_rate_is_refused(key):
+    world = _guns()
+    if key == "rounds_per_tube_per_day":
+        world.raw["tube_types"][0][key] = {p: float("inf") for p in RATES}
+    else:
+        world.gun_park("p", new_tubes_per_day={"t": float("inf")})
+    with pytest.raises(ScenarioError, match=key):
+        world.scenario()
