@@ -200,6 +200,8 @@ GUN_ACCOUNTS: tuple[Account, ...] = (
             unit="tubes", summaries=("total",)),
     Account("tubes_worn_out", "flow", "tubes whose barrels wore out", asset="tubes",
             unit="tubes", summaries=("total",)),
+    Account("tubes_lost", "flow", "serviceable tubes lost to the enemy at the front",
+            asset="tubes", unit="tubes", sign=-1, summaries=("total",)),
     Account("tubes_rebarrelled", "flow", "worn tubes fitted with a spare barrel",
             asset="tubes", unit="tubes", summaries=("total",)),
     Account("barrels_new", "flow", "new barrels received", asset="barrels", unit="barrels",

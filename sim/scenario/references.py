@@ -141,7 +141,7 @@ def _check_guns(s: Scenario, file: str, need_side) -> None:
         parks.add(park.side)
         for name in ("reserve_tubes", "stored_tubes", "reactivated_tubes_per_day",
                      "new_tubes_per_day", "spare_barrels", "barrels_per_day",
-                     "rebarrel_tubes_per_day"):  # fmt: skip
+                     "rebarrel_tubes_per_day", "tubes_lost_per_day"):  # fmt: skip
             need_tube_types(f"{where}.{name}", getattr(park, name))
 
 

@@ -431,6 +431,11 @@ class GunPark(Strict):
         default_factory=dict,
         description="Worn tubes it can fit with a spare barrel a day (absent: no limit).",
     )
+    tubes_lost_per_day: PerTubeTypeRate = Field(
+        default_factory=dict,
+        description="Serviceable tubes of the side's front units lost to the enemy a day, "
+        "spread over the units by their serviceable tubes (a set rate).",
+    )
 
 
 class Sanctions(Strict):

@@ -7,6 +7,8 @@ unit's tubes of a type together (its fleet): each time their rounds add up to on
 barrel life, one tube is worn out. So a unit's tubes wear out one by one at the pace of
 its fire, as if it spread its fire evenly over them.
 
+The enemy destroys some at a set rate (``tubes_lost_per_day``, spread over the side's
+units by their serviceable tubes; the rate does not yet answer to the enemy's fire).
 A side's gun park refits and replaces them: each day it inspects tubes taken out of
 storage (an unserviceable share is stripped for its barrel, the rest join the
 reserve), receives new tubes and barrels, fits spare barrels to worn tubes (up to each
@@ -38,7 +40,7 @@ NEW, REACTIVATED = GUNS.flow_index("tubes_new"), GUNS.flow_index("tubes_reactiva
 STRIPPED, ISSUED = GUNS.flow_index("tubes_stripped"), GUNS.flow_index("tubes_issued")
 WORN_OUT, REBARRELLED = GUNS.flow_index("tubes_worn_out"), GUNS.flow_index("tubes_rebarrelled")
 BARRELS_NEW, SALVAGED = GUNS.flow_index("barrels_new"), GUNS.flow_index("barrels_salvaged")
-FITTED = GUNS.flow_index("barrels_fitted")
+FITTED, LOST = GUNS.flow_index("barrels_fitted"), GUNS.flow_index("tubes_lost")
 
 
 class GunArrays(NamedTuple):
@@ -65,7 +67,9 @@ class GunArrays(NamedTuple):
     new_tubes_per_day: np.ndarray
     barrels_per_day: np.ndarray
     rebarrel_tubes_per_day: np.ndarray
+    tubes_lost_per_day: np.ndarray
     keys: np.ndarray  # [M, P] the "guns" stream
+    loss_keys: np.ndarray  # [M, P] the "tube_losses" stream
     work: np.ndarray  # [2, max(U, 1)] work space
 
 
@@ -135,6 +139,7 @@ class GunPark(SupplyAgent):
             stored=table["stored_tubes"].copy(),
             barrels=table["spare_barrels"].copy(),
             keys=stack_keys(agents, "guns", n),
+            loss_keys=stack_keys(agents, "tube_losses", n),
             work=np.zeros((2, max(len(base.front_units), 1)), np.int64),
             **table.columns(GunArrays),
         )
@@ -219,6 +224,28 @@ def wear_out(g, books):
                     books[m, WORN_OUT, side, t] += worn
                     if g.serviceable[m, u, t] == 0:  # no barrel left to carry the rest
                         g.wear[m, u, t] = 0
+
+
+@kernel
+def lose(g, day, books):
+    """The enemy destroys serviceable tubes at each park's loss rate, spread over its
+    side's units by their serviceable tubes."""
+    n_types, n_units = g.reserve.shape[2], g.unit_park.shape[0]
+    w = g.work
+    for m in range(g.keys.shape[0]):
+        for p in range(g.side.shape[0]):
+            side, key = g.side[p], g.loss_keys[m, p]
+            for t in range(n_types):
+                held = np.int64(0)
+                for u in range(n_units):
+                    w[0, u] = g.serviceable[m, u, t] if g.unit_park[u] == p else 0
+                    held += w[0, u]
+                rate = g.tubes_lost_per_day[m, p, t]
+                lost = min(round_drawn(rate, key, day, n_types, t), held)
+                share_out_rows(lost, w, 0, 1, n_units)
+                for u in range(n_units):
+                    g.serviceable[m, u, t] -= w[1, u]
+                books[m, LOST, side, t] += lost
 
 
 @kernel

@@ -187,3 +187,24 @@ def test_an_endless_rate_is_refused(key):
         world.gun_park("p", new_tubes_per_day={"t": float("inf")})
     with pytest.raises(ScenarioError, match=key):
         world.scenario()
+
+
+def test_the_enemy_destroys_tubes_spread_over_the_units_by_their_tubes():
+    world = Build(days=10).depot("d", stock_rounds={"a": 10**7})
+    world.tube_type("t", barrel_life_rounds=10**6)
+    world.unit("u1", "d", base_rounds_per_day={"a": 10}, tubes={"t": 10})
+    world.unit("u2", "d", base_rounds_per_day={"a": 10}, tubes={"t": 30})
+    world.gun_park("park", tubes_lost_per_day={"t": 4})
+    model = world.run()
+    lost = _column(model.gun_record, "tubes_lost")
+    assert (lost == 4).all()  # 4 a day, as long as there are tubes
+    assert _column(model.gun_record, "tubes_serviceable")[-1] == 0  # all 40 gone
+    # ... and a unit with three times the tubes loses about three times as many
+    u1, u2 = (model.arrays.guns.serviceable[0, i, 0] for i in (0, 1))
+    assert u1 == u2 == 0
+    early = world.scenario(overrides={"scenario.days": 2})
+    from sim.engine.model import SupplyModel
+
+    two = SupplyModel([early], [1])
+    two.run()
+    assert two.arrays.guns.serviceable[0, :, 0].tolist() == [8, 24]  # 1 and 3 lost a day
