@@ -56,7 +56,7 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
     gun_holdings = np.zeros((n_members, N_GUN_STOCKS, n_sides, n_tube_types), np.int64)
     depot_work = depot.workspace(depots, units)
     shipment_work = np.zeros((2, n_munitions), np.int64)
-    fire_work = np.zeros((5, n_munitions), np.int64)
+    fire_work = np.zeros((4, n_munitions), np.int64)
     for day in range(first_day, last_day):
         flows[:] = 0
         gun_flows[:] = 0

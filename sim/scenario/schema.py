@@ -73,6 +73,16 @@ PerMunitionLimit = Annotated[PerMunitionRate, UNLIMITED]
 Tubes = Annotated[int, Field(ge=0, le=10**7, description="Whole tubes (guns or launchers).")]
 PerTubeTypeCount = dict[Identifier, Tubes]
 FiniteRate = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+ShortBelow = Annotated[
+    NonNegative,
+    Field(
+        description="Its side is short below this many days of planned fire in depots and "
+        "units, the day before (a line: of its munition; a supplier: of all; 0: never)."
+    ),
+]
+SurgeFrom = Annotated[
+    StartDate, Field(description="The surge answers shortage from this date (default: start).")
+]
 PerTubeTypeRate = dict[Identifier, FiniteRate]
 PerTubeTypeLimit = Annotated[dict[Identifier, NonNegative], UNLIMITED]
 
@@ -242,14 +252,8 @@ class Stockpile(Strict):
         description="More rounds taken out a day while the side is short of a munition "
         "(a response to shortage; none by default).",
     )
-    surge_below_days_of_supply: NonNegative = Field(
-        default=0.0,
-        description="The side is short of a munition below this many days of its planned "
-        "fire in depots and units, the day before (0: never).",
-    )
-    surge_from: StartDate = Field(
-        default=None, description="The surge answers shortage from this date (default: start)."
-    )
+    surge_below_days_of_supply: ShortBelow = 0.0  # of the munition it takes out
+    surge_from: SurgeFrom = None
     dud_rate: Share = 0.0
 
 
@@ -304,14 +308,8 @@ class Importer(Strict):
         description="Multiplier on shipment size while the receiving side is short "
         "(within its stock and contract; a response to shortage; 1: none).",
     )
-    surge_below_days_of_supply: NonNegative = Field(
-        default=0.0,
-        description="The side is short below this many days of its planned fire (all "
-        "munitions) in depots and units, the day before (0: never).",
-    )
-    surge_from: StartDate = Field(
-        default=None, description="The surge answers shortage from this date (default: start)."
-    )
+    surge_below_days_of_supply: ShortBelow = 0.0  # of all munitions together
+    surge_from: SurgeFrom = None
     stock_rounds: PerMunitionRounds = Field(default_factory=dict)
     production_rounds_per_day: PerMunitionRate = Field(default_factory=dict)
     dud_rate: Share = 0.0

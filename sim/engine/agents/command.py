@@ -58,12 +58,13 @@ class Command(SupplyAgent):
             cls(model, spec.id, index, index, table.entity(f"sides.{spec.id}", index))
         planned = [_offensives(model, scenario) for scenario in model.distinct]
         longest = max([len(days) for plan in planned for days in plan] + [1])
-        offensives = np.full((len(model.distinct), len(model.sides), longest), NEVER_DAYS)
+        shape = (len(model.distinct), len(model.sides), longest)
+        offensives = np.full(shape, NEVER_DAYS, np.int64)
         for row, plan in enumerate(planned):
             for side, days in enumerate(plan):
                 offensives[row, side, : len(days)] = days
         arrays = CommandArrays(
-            offensives=offensives[model.member_of].astype(np.int64),
+            offensives=offensives[model.member_of],
             tempo=np.ones((model.n_members, len(model.sides), model.n_munitions)),
             days_held=np.full((model.n_members, len(model.sides), model.n_munitions), np.inf),
             days_held_all=np.full((model.n_members, len(model.sides)), np.inf),

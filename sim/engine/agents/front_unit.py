@@ -103,12 +103,12 @@ def fire(a, command, guns, day, books, work):
     """Every unit fires today's rounds: rationing when supply runs low, as far as its
     serviceable tubes allow, at its side's tempo; what it fires wears their barrels.
 
-    ``work`` is work space, ``[5, K]``: what ammunition allows of each munition, what
-    the tubes allow of that, a spare row, then a tube type's share-out.
+    ``work`` is work space, ``[4, K]``: what ammunition allows of each munition, what
+    the tubes allow of that, then a tube type's share-out.
     """
     n_munitions = a.stock.shape[2]
     draws = 2 * n_munitions
-    allowed, fired, asked, given = 0, 1, 3, 4
+    allowed, fired, asked, given = 0, 1, 2, 3
     for m in range(a.stock.shape[0]):
         for u in range(a.side.shape[0]):
             side, key, posture = a.side[u], a.keys[m, u], a.posture[m, u]
