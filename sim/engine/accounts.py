@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -228,15 +229,15 @@ class Book:
     identities: tuple[Identity, ...]
     subsets: tuple[tuple[str, str], ...]
 
-    @property
+    @cached_property
     def stocks(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.accounts if a.kind == "stock")
 
-    @property
+    @cached_property
     def flows(self) -> tuple[str, ...]:
         return tuple(a.name for a in self.accounts if a.kind in ("flow", "measure"))
 
-    @property
+    @cached_property
     def recorded(self) -> tuple[str, ...]:
         """What the engine records each day, in this order."""
         return self.stocks + self.flows

@@ -60,22 +60,39 @@ def open_books(
     book: Book, n_members: int, n_sides: int, n_items: int, days: int, pairs: np.ndarray
 ) -> Books:
     """Empty books of ``book`` for a batch; ``pairs`` is ``[P, 2]`` (side, item) positions."""
-    stocks, flows = book.identity_matrices()
-    stock_terms = _terms(stocks)
-    n_identities = len(book.identities)
+    stock_terms, stock_start, flow_terms, subsets = _checks(book)
     return Books(
         np.zeros((n_members, len(book.stocks), n_sides, n_items), np.int64),
-        np.zeros((n_members, n_identities, n_sides, n_items), np.int64),
+        np.zeros((n_members, len(book.identities), n_sides, n_items), np.int64),
         stock_terms,
-        np.searchsorted(stock_terms[:, 0], np.arange(n_identities + 1)).astype(np.int64),
-        _terms(flows),
-        book.subset_pairs(),
+        stock_start,
+        flow_terms,
+        subsets,
         # every cell is written on its day (fresh pages, not zeroed ones: much faster)
         np.empty((len(book.recorded), n_members, days, len(pairs)), np.int64),
         np.ascontiguousarray(pairs[:, 0], np.int64),
         np.ascontiguousarray(pairs[:, 1], np.int64),
         np.zeros(7, np.int64),
     )
+
+
+_CHECKS: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+def _checks(book: Book) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A book's identities and subsets as the compiled close reads them (made once a
+    process: they depend on the registry only, and the kernels never write them)."""
+    if book.name not in _CHECKS:
+        stocks, flows = book.identity_matrices()
+        stock_terms = _terms(stocks)
+        starts = np.searchsorted(stock_terms[:, 0], np.arange(len(book.identities) + 1))
+        _CHECKS[book.name] = (
+            stock_terms,
+            starts.astype(np.int64),
+            _terms(flows),
+            book.subset_pairs(),
+        )
+    return _CHECKS[book.name]
 
 
 def _terms(coefficients: np.ndarray) -> np.ndarray:
