@@ -10,7 +10,7 @@ member in turn (members never depend on each other). The daily order:
 3. shipments due today arrive at their depots;
 4. depots, suppliers first, serve their front units and downstream depots;
 5. enemy strikes hit depots;
-6. gun parks refit worn tubes and issue reserve ones;
+6. gun parks receive tubes, refit worn ones and issue reserve ones;
 7. each side sets its tempo from its stocks and its plan;
 8. front units fire, as far as their tubes allow and at their side's tempo, and wear
    their barrels; the enemy destroys some of their tubes;
@@ -68,7 +68,7 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         arrive(transit, day, depots.stock, depots.duds, flows, IMPORTS_ARRIVED)
         depot.allocate(depots, links, units, transit, day, flows, depot_work)
         strikes.strike(hits, depots, day, flows)
-        gun_park.refit(guns, day, gun_flows)
+        gun_park.refit(guns, importers, day, gun_flows)
         command.set_tempo(sides, depots, units, day)
         front_unit.fire(units, sides, guns, day, flows, fire_work)
         gun_park.wear_out(guns, gun_flows)

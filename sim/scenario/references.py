@@ -38,6 +38,8 @@ def check_references(s: Scenario, file: str) -> None:
         _unique(file, name, (entry.id for entry in getattr(s, name)))
     for importer in s.importers:
         _unique(file, f"importers.{importer.id}.routes", (r.id for r in importer.routes))
+    for park in s.gun_parks:
+        _unique(file, f"gun_parks.{park.id}.imports", (j.id for j in park.imports))
 
     sides = {side.id for side in s.sides}
     munitions = {m.id for m in s.munitions}
@@ -143,6 +145,20 @@ def _check_guns(s: Scenario, file: str, need_side) -> None:
                      "new_tubes_per_day", "spare_barrels", "barrels_per_day",
                      "rebarrel_tubes_per_day", "tubes_lost_per_day"):  # fmt: skip
             need_tube_types(f"{where}.{name}", getattr(park, name))
+        suppliers = {imp.id: imp.side for imp in s.importers}
+        for tubes in park.imports:
+            iwhere = f"{where}.imports.{tubes.id}"
+            need_tube_types(f"{iwhere}.tubes_per_day", tubes.tubes_per_day)
+            if tubes.supplier is None:
+                continue
+            if tubes.supplier not in suppliers:
+                raise ScenarioError(
+                    file, f"{iwhere}.supplier", f"unknown importer {tubes.supplier!r}"
+                )
+            if suppliers[tubes.supplier] != park.side:
+                raise ScenarioError(
+                    file, f"{iwhere}.supplier", "the importer supplies another side"
+                )
 
 
 def _check_links(s: Scenario, file: str, need_depot, depot_side: dict[str, str]) -> None:

@@ -393,13 +393,33 @@ class FrontUnit(Strict):
     )
 
 
+class TubeImport(Strict):
+    """``[[gun_parks.imports]]``: tubes a gun park receives from abroad.
+
+    They arrive in the reserve while their supplier (an importer of the park's side) is
+    willing: enabled and within its dates, so a variant without the supplier has none of
+    its guns either. Without a supplier (donors not modelled as importers) they arrive
+    every day. Keyed by tube type.
+    """
+
+    id: Identifier
+    supplier: Identifier | None = Field(
+        default=None,
+        description="The importer whose willingness they follow (none: no condition).",
+    )
+    tubes_per_day: PerTubeTypeRate = Field(
+        default_factory=dict, description="Tubes received a day, by tube type."
+    )
+
+
 class GunPark(Strict):
     """``[[gun_parks]]``: a side's guns behind the front: reserve, storage, spare barrels.
 
     Each day it takes tubes out of storage (an unserviceable share is stripped for its
-    barrel), receives new tubes and barrels, fits spare barrels to worn tubes of the
-    side's front units (up to each unit's establishment), then issues reserve tubes to
-    units below theirs. At most one a side; tables are keyed by tube type.
+    barrel), receives new and imported tubes and new barrels, fits spare barrels to worn
+    tubes of the side's front units (up to each unit's establishment), then issues
+    reserve tubes to units below theirs. At most one a side; tables are keyed by tube
+    type.
     """
 
     id: Identifier
@@ -419,7 +439,7 @@ class GunPark(Strict):
         "their barrel (one spare barrel each).",
     )
     new_tubes_per_day: PerTubeTypeRate = Field(
-        default_factory=dict, description="New tubes a day (production or imports)."
+        default_factory=dict, description="New tubes made at home a day."
     )
     spare_barrels: PerTubeTypeCount = Field(
         default_factory=dict, description="Spare barrels at the start."
@@ -434,6 +454,7 @@ class GunPark(Strict):
         description="Serviceable tubes of the side's front units lost to the enemy a day, "
         "spread over the units by their serviceable tubes (a set rate).",
     )
+    imports: list[TubeImport] = Field(default_factory=list)
 
 
 class Sanctions(Strict):

@@ -55,6 +55,14 @@ def guns_of(draw, munitions, units):
                 "barrels_per_day": {t: draw(st.floats(0.0, 5.0)) for t in per_type},
                 "rebarrel_tubes_per_day": {t: draw(st.floats(0.0, 10.0)) for t in per_type},
                 "tubes_lost_per_day": {t: draw(st.floats(0.0, 5.0)) for t in per_type},
+                "imports": [
+                    {
+                        "id": f"i{j}",
+                        "supplier": draw(st.sampled_from([None, "i"])),
+                        "tubes_per_day": {t: draw(st.floats(0.0, 3.0)) for t in per_type},
+                    }
+                    for j in range(draw(st.integers(0, 2)))
+                ],
             }
         )
     return {"fired_by": fired_by, "tube_types": tube_types, "gun_parks": parks}
@@ -230,7 +238,7 @@ def test_random_scenarios_keep_the_guns_books_and_fire_within_the_tubes(raw, see
     # recomputed here, day by day: every tube and barrel is held or has left the books
     for asset, held, moved in (
         ("tubes", ("tubes_serviceable", "tubes_worn", "tubes_reserve", "tubes_stored"),
-         {"tubes_new": 1, "tubes_stripped": -1, "tubes_lost": -1}),
+         {"tubes_new": 1, "tubes_imported": 1, "tubes_stripped": -1, "tubes_lost": -1}),
         ("barrels", ("barrels_spare",), {"barrels_new": 1, "barrels_salvaged": 1,
                                          "barrels_fitted": -1}),
     ):  # fmt: skip

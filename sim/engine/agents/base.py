@@ -14,6 +14,7 @@ import mesa
 import numpy as np
 from pydantic import BaseModel
 
+from sim.engine.compiled import kernel
 from sim.engine.parameters import Parameters, Table
 
 if TYPE_CHECKING:
@@ -82,3 +83,9 @@ def sides_of(agents: list[SupplyAgent]) -> np.ndarray:
 def positions(values: Sequence[int]) -> np.ndarray:
     """Positions in the engine's arrays (wiring: depots, lines, clients), as ``int64``."""
     return np.array(values, np.int64)
+
+
+@kernel
+def willing(enabled, start_day, end_day, day):
+    """Whether an entity with dates (a supplier) is at work on ``day``."""
+    return enabled & (start_day <= day) & (day <= end_day)

@@ -11,9 +11,10 @@ The enemy destroys some at a set rate (``tubes_lost_per_day``, spread over the s
 units by their serviceable tubes; the rate does not yet answer to the enemy's fire).
 A side's gun park refits and replaces them: each day it inspects tubes taken out of
 storage (an unserviceable share is stripped for its barrel, the rest join the
-reserve), receives new tubes and barrels, fits spare barrels to worn tubes (up to each
-unit's establishment: its starting tubes, or more), then issues reserve tubes to units
-still below theirs. A side without a gun park wears its tubes out and never refits them.
+reserve), receives new tubes, imported tubes (while their supplier is willing) and
+new barrels, fits spare barrels to worn tubes (up to each unit's establishment: its
+starting tubes, or more), then issues reserve tubes to units still below theirs. A side
+without a gun park wears its tubes out and never refits them.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 import numpy as np
 
 from sim.engine.accounts import GUNS
-from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
+from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys, willing
 from sim.engine.arithmetic import share_out_rows, whole_cap
 from sim.engine.compiled import kernel
 from sim.engine.parameters import Table, codes
@@ -37,6 +38,7 @@ SERVICEABLE, WORN = GUNS.stock_index("tubes_serviceable"), GUNS.stock_index("tub
 RESERVE, STORED = GUNS.stock_index("tubes_reserve"), GUNS.stock_index("tubes_stored")
 SPARE = GUNS.stock_index("barrels_spare")
 NEW, REACTIVATED = GUNS.flow_index("tubes_new"), GUNS.flow_index("tubes_reactivated")
+IMPORTED = GUNS.flow_index("tubes_imported")
 STRIPPED, ISSUED = GUNS.flow_index("tubes_stripped"), GUNS.flow_index("tubes_issued")
 WORN_OUT, REBARRELLED = GUNS.flow_index("tubes_worn_out"), GUNS.flow_index("tubes_rebarrelled")
 BARRELS_NEW, SALVAGED = GUNS.flow_index("barrels_new"), GUNS.flow_index("barrels_salvaged")
@@ -71,6 +73,16 @@ class GunArrays(NamedTuple):
     keys: np.ndarray  # [M, P] the "guns" stream
     loss_keys: np.ndarray  # [M, P] the "tube_losses" stream
     work: np.ndarray  # [2, max(U, 1)] work space
+    imports: TubeImportArrays
+
+
+class TubeImportArrays(NamedTuple):
+    """Every park's imports of tubes: ``[J]`` wiring, ``[M, J, T]`` rates."""
+
+    park: np.ndarray  # [J]
+    supplier: np.ndarray  # [J] the importer they follow, -1: none
+    tubes_per_day: np.ndarray
+    keys: np.ndarray  # [M, J] the "tubes" stream
 
 
 class GunPark(SupplyAgent):
@@ -141,10 +153,34 @@ class GunPark(SupplyAgent):
             keys=stack_keys(agents, "guns", n),
             loss_keys=stack_keys(agents, "tube_losses", n),
             work=np.zeros((2, max(len(base.front_units), 1)), np.int64),
+            imports=_imports(model, agents, tube_types),
             **table.columns(GunArrays),
         )
         table.fix("reserve_tubes", "stored_tubes", "spare_barrels")  # stocks: by the books
         return (arrays,)
+
+
+def _imports(model: SupplyModel, parks: list[GunPark], tube_types: list[str]):
+    """The parks' imports of tubes, addressable as ``gun_parks.ID.imports.ID``."""
+    rows = [[j for p in s.gun_parks for j in p.imports] for s in model.distinct]
+    table = Table(schema.TubeImport, rows, tube_types, model.start_date, model.member_of)
+    suppliers = [i.id for i in model.base.importers]
+    park: list[int] = []
+    supplier: list[int] = []
+    keys: list[np.ndarray] = []
+    for p, (agent, spec) in enumerate(zip(parks, model.base.gun_parks, strict=True)):
+        for tubes in spec.imports:
+            key = f"{agent.key}.imports.{tubes.id}"
+            model.parameters.append(table.entity(key, len(park)))
+            park.append(p)
+            supplier.append(suppliers.index(tubes.supplier) if tubes.supplier else -1)
+            keys.append(model.stream_keys(f"{key}.tubes"))
+    return TubeImportArrays(
+        park=positions(park),
+        supplier=positions(supplier),
+        keys=np.stack(keys, axis=1) if keys else np.zeros((model.n_members, 0), np.uint64),
+        **table.columns(TubeImportArrays),
+    )
 
 
 @kernel
@@ -155,11 +191,29 @@ def fire_capacity(g, m, u, t, posture):
 
 
 @kernel
-def refit(g, day, books):
-    """One day of every gun park: storage, new tubes and barrels, re-barrelling, issue."""
+def receive(g, suppliers, day, books):
+    """Imported tubes reach their parks' reserves, while their suppliers are willing."""
+    j_, n_types = g.imports, g.reserve.shape[2]
+    for m in range(g.keys.shape[0]):
+        for j in range(j_.park.shape[0]):
+            p, i = j_.park[j], j_.supplier[j]
+            a = suppliers
+            if i >= 0 and not willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day):
+                continue
+            for t in range(n_types):
+                tubes = round_drawn(j_.tubes_per_day[m, j, t], j_.keys[m, j], day, n_types, t)
+                g.reserve[m, p, t] += tubes
+                books[m, IMPORTED, g.side[p], t] += tubes
+
+
+@kernel
+def refit(g, suppliers, day, books):
+    """One day of every gun park: storage, new and imported tubes, new barrels,
+    re-barrelling, issue."""
     n_types, n_units = g.reserve.shape[2], g.unit_park.shape[0]
     draws = 4 * n_types
     w = g.work
+    receive(g, suppliers, day, books)
     for m in range(g.keys.shape[0]):
         for p in range(g.side.shape[0]):
             side, key = g.side[p], g.keys[m, p]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.accounts import flow_index
-from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
+from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys, willing
 from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.sanctions import felt_by
 from sim.engine.arithmetic import MAX_ROUNDS, share_out_rows
@@ -132,12 +132,6 @@ class Importer(SupplyAgent):
             **routes.columns(RouteArrays),
         )
         return suppliers, wiring
-
-
-@kernel
-def willing(enabled, start_day, end_day, day):
-    """Whether a supplier is willing to ship on ``day``."""
-    return enabled & (start_day <= day) & (day <= end_day)
 
 
 @kernel

@@ -7,7 +7,7 @@ import pytest
 
 from sim.engine.ledger import LedgerError
 from sim.scenario.errors import ScenarioError
-from tests.builder import Build
+from tests.builder import Build, route
 
 RATES = {"offensive": 60.0, "defensive": 50.0, "holding": 20.0}
 
@@ -208,3 +208,65 @@ def test_the_enemy_destroys_tubes_spread_over_the_units_by_their_tubes():
     two = SupplyModel([early], [1])
     two.run()
     assert two.arrays.guns.serviceable[0, :, 0].tolist() == [8, 24]  # 1 and 3 lost a day
+
+
+def _importing(days=30, **importer):
+    """A unit short of its establishment, a park importing a tube a day from ``s``."""
+    world = Build(days=days).depot("d", stock_rounds={"a": 10**7})
+    world.tube_type("t", barrel_life_rounds=10**6)
+    world.unit("u", "d", base_rounds_per_day={"a": 10_000}, tubes={"t": 0},
+               establishment_tubes={"t": 100})  # fmt: skip
+    world.importer("s", [route("r", "d", munition_shares={"a": 1.0})], **importer)
+    imports = [{"id": "guns", "supplier": "s", "tubes_per_day": {"t": 1.0}}]
+    return world.gun_park("park", imports=imports)
+
+
+def test_imported_tubes_arrive_only_while_their_supplier_is_willing():
+    g = _importing(start_date=None).run().gun_record
+    assert _column(g, "tubes_imported").tolist() == [1] * 30
+    assert _column(g, "tubes_serviceable").tolist() == list(range(1, 31))
+    assert _column(g, "tubes_new").sum() == 0  # imports are not the side's own output
+    world = _importing()
+    world.raw["importers"][0].update(start_date=world.day(10), end_date=world.day(19))
+    assert _column(world.run().gun_record, "tubes_imported").tolist() == (
+        [0] * 10 + [1] * 10 + [0] * 10
+    )
+    off = _importing(enabled=False).run().gun_record  # a variant without the supplier
+    assert _column(off, "tubes_imported").sum() == 0
+
+
+def test_imported_tubes_without_a_supplier_always_arrive_and_follow_events():
+    world = _importing()
+    world.raw["gun_parks"][0]["imports"][0].pop("supplier")
+    world.raw["importers"][0].update(enabled=False)
+    world.event("more", 20, {"gun_parks.park.imports.guns.tubes_per_day.t": 2.5})
+    imported = _column(world.run().gun_record, "tubes_imported")
+    assert imported[:20].tolist() == [1] * 20 and imported[20:].sum() == 25  # 2.5 a day
+
+
+@pytest.mark.parametrize(
+    ("imports", "key", "words"),
+    [
+        ([{"id": "x", "supplier": "nobody"}], "gun_parks.park.imports.x.supplier",
+         "unknown importer"),
+        ([{"id": "x", "tubes_per_day": {"y": 1}}], "gun_parks.park.imports.x.tubes_per_day.y",
+         "unknown tube type"),
+        ([{"id": "x"}, {"id": "x"}], "gun_parks.park.imports.x", "duplicate id"),
+    ],
+)  # fmt: skip
+def test_bad_imports_of_tubes_name_the_key(imports, key, words):
+    world = _importing()
+    world.raw["gun_parks"][0]["imports"] = imports
+    with pytest.raises(ScenarioError) as caught:
+        world.scenario()
+    assert key in str(caught.value) and words in str(caught.value)
+
+
+def test_a_supplier_of_another_side_cannot_send_a_park_its_tubes():
+    world = _importing()
+    world.raw["sides"].append({"id": "B"})
+    world.raw["importers"][0].update(side="B")
+    world.raw["importers"][0]["routes"][0]["ship_to"] = "e"
+    world.depot("e", side="B")
+    with pytest.raises(ScenarioError, match="imports.guns.supplier: the importer supplies"):
+        world.scenario()
