@@ -90,6 +90,9 @@ ACCOUNTS: tuple[Account, ...] = (
     Account("held_back", "measure", "rounds on hand the side's tempo policy held back",
             note="part of `shortfall`: a choice, to keep or build a reserve",
             summaries=("total", "days")),
+    Account("postponed", "measure", "rounds held back while a planned offensive waited for "
+            "stock", note="part of `held_back`: the unit fired as before its offensive",
+            summaries=("total", "days")),
     Account("tube_limited", "measure", "rounds on hand that serviceable tubes could not fire",
             note="part of `shortfall`: the guns, not the shells, were the limit",
             summaries=("total", "days")),
@@ -165,6 +168,7 @@ IDENTITIES: tuple[Identity, ...] = (
 SUBSETS: tuple[tuple[str, str], ...] = (
     ("duds", "fired"),
     ("held_back", "demanded"),
+    ("postponed", "held_back"),
     ("tube_limited", "demanded"),
 )
 """(part, whole): a day's ``part`` never exceeds its ``whole``."""

@@ -155,8 +155,11 @@ class Side(Strict):
     in its depots and front units (more, ``offensive_reserve_days_of_supply``, in the
     ``offensive_lead_days`` before a planned offensive); holding fewer, its units fire
     that share of what they could (days held ÷ days wanted), never less than
-    ``min_tempo``. What it holds back is ``held_back``. With no reserve it fires what
-    its plan and stocks allow.
+    ``min_tempo``. A planned offensive may wait, up to ``offensive_max_delay_days``,
+    until the side holds ``offensive_launch_days_of_supply`` days of its planned fire;
+    meanwhile the unit fires as in its posture before. What it holds back is
+    ``held_back`` (the waits' part, ``postponed``). With no reserve it fires what its
+    plan and stocks allow.
     """
 
     id: Identifier
@@ -180,6 +183,18 @@ class Side(Strict):
     )
     min_tempo: Share = Field(
         default=0.5, description="The least share of what its units could fire it fires."
+    )
+    offensive_launch_days_of_supply: NonNegative = Field(
+        default=0.0,
+        description="Days of planned fire (all munitions, in depots and units) the side "
+        "holds before it launches a planned offensive (0: on its date).",
+    )
+    offensive_max_delay_days: int = Field(
+        default=0,
+        ge=0,
+        le=365,
+        description="Most days a planned offensive waits for them; then it starts "
+        "anyway (0: never postponed).",
     )
 
 

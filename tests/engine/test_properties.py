@@ -127,6 +127,8 @@ def scenarios(draw):
                 "offensive_reserve_days_of_supply": draw(st.floats(0.0, 20.0)),
                 "offensive_lead_days": draw(st.integers(0, 30)),
                 "min_tempo": draw(share),
+                "offensive_launch_days_of_supply": draw(st.sampled_from([0.0, 2.0, 30.0])),
+                "offensive_max_delay_days": draw(st.integers(0, 20)),
             }
         ],
         "producers": [

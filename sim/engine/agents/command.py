@@ -7,8 +7,13 @@ expected demand) in its depots and front units, and more,
 offensive (a unit's posture set to offensive by a dated event), so stock builds before
 an offensive and is spent once it starts. Holding fewer days than it wants, the side
 fires that share of what its units could (days held ÷ days wanted, at least
-``min_tempo``): a side short of shells fights a less intense war. What it holds back
-is booked as ``held_back``; ammunition and tubes limit what is left.
+``min_tempo``): a side short of shells fights a less intense war. A planned offensive
+may also wait for stock: until the side holds ``offensive_launch_days_of_supply`` days
+of its planned fire (the offensive's included), at most ``offensive_max_delay_days``,
+the unit fires as in its posture before, while its depot already orders for the
+offensive; the offensive's end stays on its date, so a late start is a shorter
+offensive. What the side holds back is booked as ``held_back`` (the waits' part as
+``postponed``); ammunition and tubes limit what is left.
 
 It also says how short the side is, in days of planned fire held (``days_held``): the
 responses to shortage of stockpiles and foreign suppliers read the day before's.
@@ -22,7 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.agents.base import SupplyAgent
-from sim.engine.agents.front_unit import expected_demand
+from sim.engine.agents.front_unit import POSTURES, expected_demand
 from sim.engine.compiled import kernel
 from sim.scenario import schema
 from sim.scenario.paths import split_path
@@ -30,6 +35,8 @@ from sim.scenario.schema import NEVER_DAYS
 
 if TYPE_CHECKING:
     from sim.engine.model import SupplyModel
+
+OFFENSIVE = POSTURES.index("offensive")
 
 
 class CommandArrays(NamedTuple):
@@ -39,10 +46,16 @@ class CommandArrays(NamedTuple):
     offensive_reserve_days_of_supply: np.ndarray
     offensive_lead_days: np.ndarray
     min_tempo: np.ndarray
+    offensive_launch_days_of_supply: np.ndarray
+    offensive_max_delay_days: np.ndarray
     offensives: np.ndarray  # [M, S, n] days planned offensives start, in order, then NEVER
     tempo: np.ndarray  # [M, S, K] the share of what they could fire the units fire today
     days_held: np.ndarray  # [M, S, K] days of planned fire in depots and units (inf: no plan)
     days_held_all: np.ndarray  # [M, S] the same over all munitions
+    wait_share: np.ndarray  # [M, U] share of its fire a unit whose offensive waits fires
+    waiting_since: np.ndarray  # [M, U] day its offensive was planned to start, -1: none
+    launched: np.ndarray  # [M, U] its offensive has started
+    before: np.ndarray  # [M, U] its last posture other than offensive
 
 
 class Command(SupplyAgent):
@@ -63,8 +76,13 @@ class Command(SupplyAgent):
         for row, plan in enumerate(planned):
             for side, days in enumerate(plan):
                 offensives[row, side, : len(days)] = days
+        n, units = model.n_members, model.base.front_units
         arrays = CommandArrays(
             offensives=offensives[model.member_of],
+            wait_share=np.ones((n, len(units))),
+            waiting_since=np.full((n, len(units)), -1, np.int64),
+            launched=np.ones((n, len(units)), np.bool_),  # an offensive on day 0 is under way
+            before=np.tile(np.array([POSTURES.index(u.posture) for u in units], np.int64), (n, 1)),
             tempo=np.ones((model.n_members, len(model.sides), model.n_munitions)),
             days_held=np.full((model.n_members, len(model.sides), model.n_munitions), np.inf),
             days_held_all=np.full((model.n_members, len(model.sides)), np.inf),
@@ -121,3 +139,28 @@ def set_tempo(c, depots, units, day):
                 held_all += held
                 plan_all += plan
             c.days_held_all[m, s] = held_all / plan_all if plan_all > 0.0 else math.inf
+        launch(c, units, day, m)
+
+
+@kernel
+def launch(c, units, day, m):
+    """Whether each unit's planned offensive starts today or waits for stock, and the
+    share of its fire it fires while it waits (its posture before, to the offensive's)."""
+    for u in range(units.side.shape[0]):
+        s, posture = units.side[u], units.posture[m, u]
+        c.wait_share[m, u] = 1.0
+        if posture != OFFENSIVE:
+            c.before[m, u], c.waiting_since[m, u], c.launched[m, u] = posture, -1, False
+            continue
+        if c.launched[m, u]:
+            continue
+        if c.waiting_since[m, u] < 0:
+            c.waiting_since[m, u] = day
+        waited = day - c.waiting_since[m, u]
+        ready = c.days_held_all[m, s] >= c.offensive_launch_days_of_supply[m, s]
+        if ready | (waited >= c.offensive_max_delay_days[m, s]):
+            c.launched[m, u] = True
+            continue
+        multipliers = units.posture_multipliers[m, s]
+        planned = multipliers[OFFENSIVE]
+        c.wait_share[m, u] = min(multipliers[c.before[m, u]] / planned, 1.0) if planned else 1.0

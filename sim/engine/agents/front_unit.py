@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 DEMANDED, FIRED, DUDS = flow_index("demanded"), flow_index("fired"), flow_index("duds")
 TUBE_LIMITED, HELD_BACK = flow_index("tube_limited"), flow_index("held_back")
+POSTPONED = flow_index("postponed")
 STOCK_UNIT = stock_index("stock_unit")
+POSTURES = cast(tuple[schema.Posture, ...], codes(schema.FrontUnit.model_fields["posture"]))
+"""The postures in the order of their codes in the arrays."""
 
 
 class UnitArrays(NamedTuple):
@@ -64,14 +67,13 @@ class FrontUnit(SupplyAgent):
     def build(cls, model: SupplyModel) -> tuple[UnitArrays]:
         table = cls.table(model)
         agents = cls.create(model, table)
-        postures = cast(tuple[schema.Posture, ...], codes(schema.FrontUnit.model_fields["posture"]))
         multipliers = np.array(
             [
-                [[side.posture_multipliers.get(name, 1.0) for name in postures] for side in s.sides]
+                [[side.posture_multipliers.get(name, 1.0) for name in POSTURES] for side in s.sides]
                 for s in model.members
             ],
             np.float64,
-        ).reshape(model.n_members, len(model.sides), len(postures))
+        ).reshape(model.n_members, len(model.sides), len(POSTURES))
         stock = table["stock_rounds"].copy()
         arrays = UnitArrays(
             side=sides_of(agents),
@@ -144,10 +146,13 @@ def fire(a, command, guns, day, books, work):
                     for k in range(n_munitions):
                         if guns.munition_tube[k] == t:
                             work[fired, k] = work[given, k]
-            # the side's tempo: its share of what the unit could fire
+            # the side's tempo: its share of what the unit could fire (less while the
+            # unit's offensive waits)
+            wait = command.wait_share[m, u]
             for k in range(n_munitions):
                 could = work[fired, k]
-                rounds = np.int64(math.floor(could * command.tempo[m, side, k]))
+                at_tempo = np.int64(math.floor(could * command.tempo[m, side, k]))
+                rounds = np.int64(math.floor(at_tempo * wait)) if wait < 1.0 else at_tempo
                 duds = carried_share(rounds, a.stock[m, u, k], a.duds[m, u, k])
                 a.stock[m, u, k] -= rounds
                 a.duds[m, u, k] -= duds
@@ -158,6 +163,7 @@ def fire(a, command, guns, day, books, work):
                 books[m, DUDS, side, k] += duds
                 books[m, TUBE_LIMITED, side, k] += work[allowed, k] - could
                 books[m, HELD_BACK, side, k] += could - rounds
+                books[m, POSTPONED, side, k] += at_tempo - rounds
 
 
 @kernel

@@ -55,3 +55,50 @@ def test_stock_is_built_before_a_planned_offensive_and_spent_during_it():
     assert at_full >= 2 * (plain["fired"][50:, 0, 0] == 1200).sum() > 0
     assert held(planned)[69] < held(planned)[49] - 6000
     assert np.array_equal(planned["demanded"], plain["demanded"])  # the plan is the same
+
+
+def _offensive(days=80, launch=0.0, delay=0, **unit):
+    """A producer of 1,000 a day feeding a unit of 800 a day that attacks (1,200 a day)
+    from day 20 to day 60; the side waits for ``launch`` days of fire, ``delay`` at most."""
+    w = Build(days=days).depot("d", stock_rounds={"a": 1000})
+    w.producer("p", "d", rounds_per_day={"a": 1000}, transit_days=0)
+    w.unit("u", "d", base_rounds_per_day={"a": 800}, rationing_threshold_days=0.0, **unit)
+    w.event("attack", 20, {"front_units.u.posture": "offensive"})
+    w.event("stop", 60, {"front_units.u.posture": "defensive"})
+    policy = {"offensive_launch_days_of_supply": launch, "offensive_max_delay_days": delay}
+    return _side(w, **policy)
+
+
+def _held(r):
+    return (r["stock_depot"] + r["stock_unit"])[:, 0, 0]
+
+
+def test_an_offensive_waits_for_stock_firing_as_before_then_launches():
+    r = _offensive(launch=8.0, delay=30).run().record
+    fired, postponed = r["fired"][:, 0, 0], r["postponed"][:, 0, 0]
+    waiting = np.flatnonzero(postponed)
+    assert waiting[0] == 20 and (np.diff(waiting) == 1).all()  # from its date, in one spell
+    start = waiting[-1] + 1
+    assert 20 < start < 50  # it launched before its longest wait ran out
+    assert (fired[20:start] <= 800).all()  # as defending: 800 of the 1,200 planned
+    # eight days of the offensive's fire held when it launched (the day's 1,000 made)
+    assert _held(r)[start - 1] + 1000 >= 8 * 1200 > _held(r)[start - 2] + 1000
+    assert (fired[start : start + 5] > 800).all()  # then it attacks
+    assert np.array_equal(postponed, np.minimum(postponed, r["held_back"][:, 0, 0]))
+    assert (r["demanded"][20:60, 0, 0] > 800).all()  # the plan still asks for the offensive
+    assert postponed[60:].sum() == 0  # its end stays on its date
+
+
+def test_an_offensive_that_cannot_get_its_stock_starts_when_its_wait_runs_out():
+    r = _offensive(launch=1000.0, delay=15).run().record
+    postponed = r["postponed"][:, 0, 0]
+    assert np.flatnonzero(postponed).tolist() == list(range(20, 35))
+    assert (r["fired"][35:45, 0, 0] > 800).all()
+
+
+def test_without_a_launch_threshold_offensives_start_on_their_dates():
+    plain = _offensive().run().record
+    assert plain["postponed"].sum() == 0
+    assert (plain["fired"][20:22, 0, 0] == 1200).all()
+    waiting = _offensive(launch=0.0, delay=30).run().record  # a wait alone changes nothing
+    assert np.array_equal(waiting["fired"], plain["fired"])
