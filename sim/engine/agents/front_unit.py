@@ -119,8 +119,10 @@ def fire(a, command, guns, day, books, work):
                 expected = expected_demand(
                     a.base_rounds_per_day[m, u, k], multiplier, a.intensity[m, u]
                 )
-                noise = noise_drawn(LOGNORMAL, a.demand_noise_cv[m, u], key, day, draws, k)
-                demand = round_drawn(expected * noise, key, day, draws, n_munitions + k)
+                demand = np.int64(0)  # a munition it does not fire draws no noise
+                if expected > 0.0:
+                    noise = noise_drawn(LOGNORMAL, a.demand_noise_cv[m, u], key, day, draws, k)
+                    demand = round_drawn(expected * noise, key, day, draws, n_munitions + k)
                 stock = a.stock[m, u, k]
                 days_of_supply = stock / expected if expected > 0.0 else math.inf
                 work[allowed, k] = fire_allowed(
