@@ -28,11 +28,14 @@ from sim.scenario.loader import load_scenario
 SCENARIO = Path(__file__).resolve().parents[1] / "scenarios" / "ukraine_war_2022_2025.toml"
 
 MEMORY = """
-import resource, sys
+import sys
 import sim
 s = sim.load_scenario(sys.argv[1])
 sim.run(s, reps=1000, seed=1, timeseries=sys.argv[2] == "1", progress=False)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# the process's own high-water mark (ru_maxrss would include the parent's, as Linux
+# carries it over fork and exec)
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+print(status.split()[0])
 """
 
 FIRST_RUN = """
