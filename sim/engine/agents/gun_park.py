@@ -193,15 +193,15 @@ def fire_capacity(g, m, u, t, posture):
 @kernel
 def receive(g, suppliers, day, books):
     """Imported tubes reach their parks' reserves, while their suppliers are willing."""
-    j_, n_types = g.imports, g.reserve.shape[2]
+    imports, a, n_types = g.imports, suppliers, g.reserve.shape[2]
     for m in range(g.keys.shape[0]):
-        for j in range(j_.park.shape[0]):
-            p, i = j_.park[j], j_.supplier[j]
-            a = suppliers
+        for j in range(imports.park.shape[0]):
+            p, i = imports.park[j], imports.supplier[j]
             if i >= 0 and not willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day):
                 continue
+            key = imports.keys[m, j]
             for t in range(n_types):
-                tubes = round_drawn(j_.tubes_per_day[m, j, t], j_.keys[m, j], day, n_types, t)
+                tubes = round_drawn(imports.tubes_per_day[m, j, t], key, day, n_types, t)
                 g.reserve[m, p, t] += tubes
                 books[m, IMPORTED, g.side[p], t] += tubes
 
