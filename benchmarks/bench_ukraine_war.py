@@ -4,7 +4,10 @@ Run: ``.venv/bin/python benchmarks/bench_ukraine_war.py [--quick]``. Prints Mark
 tables; the figures in benchmarks/README.md come from here.
 
 - Whole runs (build the model, run all 1,407 days, daily record kept) of 1, 50 and
-  1,000 members, best of a few repeats: the students' page needs 50 members in 0.5 s.
+  1,000 members, best of a few repeats, and 50 members keeping only what a page of
+  fan charts draws: the students' page needs 50 members in 0.5 s. User CPU time beside
+  the wall clock: the rest is mostly the kernel zeroing fresh memory, which on a
+  virtual machine can cost as much as the run.
 - Peak memory of ``sim.run(reps=1000)`` with and without the daily table, each in a
   fresh process.
 - Compiling: ``import sim`` and a first run with an empty kernel cache, and with the
@@ -49,21 +52,30 @@ print(imported, time.perf_counter() - started)
 """
 
 
+PAGE = ("stock_legacy", "stock_depot", "stock_unit", "in_transit", "fired", "duds",
+        "tubes_serviceable")  # fmt: skip
+"""What a page of fan charts draws (stocks by tier, fire and effective fire, guns)."""
+
+
 def whole_runs(sizes: list[int], repeats: int) -> None:
     scenario = load_scenario(SCENARIO)
     days = scenario.scenario.days
     SupplyModel([scenario], [0]).run()  # kernels loaded, memory warm
-    print("\n### Whole runs (build + 1,407 days, daily record kept), best of", repeats, "\n")
-    print("| members | seconds | µs per member-day |")
-    print("|---:|---:|---:|")
-    for members in sizes:
+    print("\n### Whole runs (build + 1,407 days), best of", repeats, "\n")
+    print("| members | daily record | seconds | of it user CPU | µs per member-day |")
+    print("|---:|---|---:|---:|---:|")
+    runs = [(members, None) for members in sizes] + [(50, PAGE)]
+    for members, keep in runs:
         seeds = replication_seeds(1, members)
-        best = float("inf")
+        best, cpu = float("inf"), float("inf")
         for _ in range(repeats):
-            started = time.perf_counter()
-            SupplyModel([scenario] * members, seeds).run()
+            started, used = time.perf_counter(), os.times().user
+            SupplyModel([scenario] * members, seeds, keep=keep).run()
             best = min(best, time.perf_counter() - started)
-        print(f"| {members:,} | {best:.3f} | {best / members / days * 1e6:.2f} |")
+            cpu = min(cpu, os.times().user - used)  # not the kernel's time for fresh pages
+        kept = "all accounts" if keep is None else f"{len(keep)} accounts"
+        print(f"| {members:,} | {kept} | {best:.3f} | {cpu:.3f} | "
+              f"{best / members / days * 1e6:.2f} |")  # fmt: skip
 
 
 def peak_memory() -> None:

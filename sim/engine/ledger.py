@@ -50,17 +50,27 @@ class Books(NamedTuple):
     stock_start: np.ndarray  # [identities + 1] each identity's first row of stock_terms
     flow_terms: np.ndarray  # [n, 3] (identity, flow, coefficient), non-zero ones
     subsets: np.ndarray  # [n, 2] (part, whole) flow positions
-    record: np.ndarray  # [recorded accounts, M, days, pairs]
+    record: np.ndarray  # [kept accounts, M, days, pairs]
+    kept: np.ndarray  # [kept accounts] each one's position in the book's ``recorded``
     pair_side: np.ndarray  # [pairs]
     pair_munition: np.ndarray  # [pairs] the item of each pair
     status: np.ndarray  # [7]: broken, day, member, side, item, check, off by
 
 
 def open_books(
-    book: Book, n_members: int, n_sides: int, n_items: int, days: int, pairs: np.ndarray
+    book: Book,
+    n_members: int,
+    n_sides: int,
+    n_items: int,
+    days: int,
+    pairs: np.ndarray,
+    kept: tuple[str, ...] | None = None,
 ) -> Books:
-    """Empty books of ``book`` for a batch; ``pairs`` is ``[P, 2]`` (side, item) positions."""
+    """Empty books of ``book`` for a batch; ``pairs`` is ``[P, 2]`` (side, item) positions.
+    The record keeps the accounts ``kept`` (default: all ``book.recorded``); every
+    identity is checked every day whatever it keeps."""
     stock_terms, stock_start, flow_terms, subsets = _checks(book)
+    kept = book.recorded if kept is None else kept
     return Books(
         np.zeros((n_members, len(book.stocks), n_sides, n_items), np.int64),
         np.zeros((n_members, len(book.identities), n_sides, n_items), np.int64),
@@ -69,7 +79,8 @@ def open_books(
         flow_terms,
         subsets,
         # every cell is written on its day (fresh pages, not zeroed ones: much faster)
-        np.empty((len(book.recorded), n_members, days, len(pairs)), np.int64),
+        np.empty((len(kept), n_members, days, len(pairs)), np.int64),
+        np.array([book.recorded.index(name) for name in kept], np.int64).reshape(-1),
         np.ascontiguousarray(pairs[:, 0], np.int64),
         np.ascontiguousarray(pairs[:, 1], np.int64),
         np.zeros(7, np.int64),
@@ -143,7 +154,6 @@ def close(b, day, flows, holdings):
     the day is recorded either way, as a break stops the run.
     """
     n_members, n_stocks, n_sides, n_munitions = holdings.shape
-    n_flows = flows.shape[1]
     n_identities = b.expected.shape[1]
     ok = True  # no early return: Numba then prunes the reference counts of the books
     for m in range(n_members):
@@ -171,12 +181,13 @@ def close(b, day, flows, holdings):
                         ok = False
     # account by account: the record is [accounts, M, days, pairs] (a member's days in
     # a row, as the tables want them), and writing it account by account is quickest
-    for st in range(n_stocks):
+    for r in range(b.kept.shape[0]):
+        a = b.kept[r]
         for m in range(n_members):
             for p in range(b.pair_side.shape[0]):
-                b.record[st, m, day, p] = holdings[m, st, b.pair_side[p], b.pair_munition[p]]
-    for f in range(n_flows):
-        for m in range(n_members):
-            for p in range(b.pair_side.shape[0]):
-                b.record[n_stocks + f, m, day, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
+                side, item = b.pair_side[p], b.pair_munition[p]
+                if a < n_stocks:
+                    b.record[r, m, day, p] = holdings[m, a, side, item]
+                else:
+                    b.record[r, m, day, p] = flows[m, a - n_stocks, side, item]
     return ok

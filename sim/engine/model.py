@@ -88,6 +88,9 @@ class SupplyModel(mesa.Model):
         members: one validated scenario per member (same structure, any numbers).
         seeds: one seed per member; a member's results depend only on its own seed
             and scenario, never on the rest of the batch.
+        keep: the recorded accounts (of either book) to keep day by day; by default
+            all. Every identity is still checked every day; a page that draws a few
+            series keeps only those, and the run needs that much less memory.
 
     Attributes:
         record: recorded account → ``int64`` array ``[days, members, pairs]``, where
@@ -95,9 +98,22 @@ class SupplyModel(mesa.Model):
         parameters: every entity's per-member parameters, for dated events.
     """
 
-    def __init__(self, members: Sequence[Scenario], seeds: Sequence[int]) -> None:
+    def __init__(
+        self,
+        members: Sequence[Scenario],
+        seeds: Sequence[int],
+        keep: Sequence[str] | None = None,
+    ) -> None:
         if len(members) != len(seeds) or not members:
             raise ValueError("need one seed per member, and at least one member")
+        unknown = sorted(set(keep or ()) - set(RECORDED) - set(GUNS.recorded))
+        if unknown:
+            raise ValueError(f"not a recorded account: {', '.join(unknown)}")
+        self._kept: tuple[str, ...] | None = None
+        self._gun_kept: tuple[str, ...] | None = None
+        if keep is not None:
+            self._kept = tuple(name for name in RECORDED if name in keep)
+            self._gun_kept = tuple(name for name in GUNS.recorded if name in keep)
         position: dict[int, int] = {}
         self.distinct: list[Scenario] = []  # each different scenario once
         for member in members:
@@ -137,8 +153,9 @@ class SupplyModel(mesa.Model):
             [[self.sides.index(s), self.munitions.index(m)] for s, m in self.pairs], np.int64
         ).reshape(-1, 2)
         self.books = open_books(
-            ROUNDS, self.n_members, len(self.sides), self.n_munitions, self.days, pairs
-        )
+            ROUNDS, self.n_members, len(self.sides), self.n_munitions, self.days, pairs,
+            self._kept,
+        )  # fmt: skip
         self.tube_types = [t.id for t in base.tube_types]
         self.gun_pairs = gun_pairs_of(base)
         gun_pairs = np.array(
@@ -146,8 +163,9 @@ class SupplyModel(mesa.Model):
             np.int64,
         ).reshape(-1, 2)
         self.gun_books = open_books(
-            GUNS, self.n_members, len(self.sides), len(self.tube_types), self.days, gun_pairs
-        )
+            GUNS, self.n_members, len(self.sides), len(self.tube_types), self.days, gun_pairs,
+            self._gun_kept,
+        )  # fmt: skip
         a = self.arrays
         kernel.opening(
             a.stockpiles, a.depots, a.guns, a.units, self.transit, self.books, self.gun_books
@@ -208,10 +226,10 @@ class SupplyModel(mesa.Model):
 
     @property
     def record(self) -> dict[str, np.ndarray]:
-        """Each recorded account over the days run so far, ``[days, members, pairs]``
-        (views of the books)."""
+        """Each recorded account kept over the days run so far, ``[days, members,
+        pairs]`` (views of the books)."""
         record = self.books.record[:, :, : self.day].transpose(0, 2, 1, 3)
-        return {name: record[i] for i, name in enumerate(RECORDED)}
+        return {RECORDED[a]: record[i] for i, a in enumerate(self.books.kept)}
 
     @property
     def opening(self) -> dict[str, np.ndarray]:
@@ -227,7 +245,7 @@ class SupplyModel(mesa.Model):
         """Each account of the guns' books over the days run so far, ``[days, members,
         pairs]``, the pairs being ``gun_pairs`` (side, tube type)."""
         record = self.gun_books.record[:, :, : self.day].transpose(0, 2, 1, 3)
-        return {name: record[i] for i, name in enumerate(GUNS.recorded)}
+        return {GUNS.recorded[a]: record[i] for i, a in enumerate(self.gun_books.kept)}
 
     @property
     def importer_record(self) -> dict[str, dict[str, np.ndarray]]:

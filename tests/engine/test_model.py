@@ -217,3 +217,33 @@ def test_agents_are_mesa_agents_whose_numbers_are_the_engines_arrays():
     # the dated event wrote into the arrays the compiled rules read
     assert u2.params.intensity.tolist() == [1.5, 1.5]
     assert model.arrays.units.intensity[:, u2.index].tolist() == [1.5, 1.5]
+
+
+def test_a_model_that_keeps_a_few_accounts_records_them_as_the_whole_run_does(tutorial):
+    whole = SupplyModel([tutorial] * 2, [3, 4])
+    whole.run()
+    keep = ("fired", "stock_depot", "tubes_serviceable", "barrels_fitted")
+    few = SupplyModel([tutorial] * 2, [3, 4], keep=keep)
+    few.run()
+    assert set(few.record) == {"stock_depot", "fired"}  # in the books' order
+    assert set(few.gun_record) == {"tubes_serviceable", "barrels_fitted"}
+    for name, values in few.record.items():
+        assert np.array_equal(values, whole.record[name]), name
+    for name, values in few.gun_record.items():
+        assert np.array_equal(values, whole.gun_record[name]), name
+    assert few.books.record.nbytes * 9 < whole.books.record.nbytes
+
+
+def test_a_model_that_keeps_few_accounts_still_checks_every_identity(tutorial):
+    from sim.engine.ledger import LedgerError
+
+    model = SupplyModel([tutorial], [1], keep=("fired",))
+    model.run_until(3)
+    model.arrays.guns.reserve[0, 0, 0] += 1  # a tube from nowhere, in an account not kept
+    with pytest.raises(LedgerError, match="day 3"):
+        model.run_until(4)
+
+
+def test_keeping_an_account_that_is_not_recorded_is_refused(tutorial):
+    with pytest.raises(ValueError, match="not a recorded account: shortfall"):
+        SupplyModel([tutorial], [1], keep=("fired", "shortfall"))  # derived, never recorded
