@@ -46,7 +46,7 @@ N_GUN_STOCKS, N_GUN_FLOWS = len(GUNS.stocks), len(GUNS.flows)
 
 @kernel
 def advance(first_day, last_day, regime, producers, stockpiles, importers, routes, depots, links,
-            hits, guns, sides, units, transit, books, gun_books):  # fmt: skip
+            hits, guns, tube_imports, sides, units, transit, books, gun_books):  # fmt: skip
     """Run days ``first_day`` to ``last_day - 1`` for every member; False on a ledger break."""
     n_members, _, n_sides, n_munitions = books.opening.shape
     n_tube_types = gun_books.opening.shape[3]
@@ -68,7 +68,7 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         arrive(transit, day, depots.stock, depots.duds, flows, IMPORTS_ARRIVED)
         depot.allocate(depots, links, units, transit, day, flows, depot_work)
         strikes.strike(hits, depots, day, flows)
-        gun_park.refit(guns, importers, day, gun_flows)
+        gun_park.refit(guns, tube_imports, importers, day, gun_flows)
         command.set_tempo(sides, depots, units, day)
         front_unit.fire(units, sides, guns, day, flows, fire_work)
         gun_park.wear_out(guns, gun_flows)

@@ -183,11 +183,13 @@ def close(b, day, flows, holdings):
     # a row, as the tables want them), and writing it account by account is quickest
     for r in range(b.kept.shape[0]):
         a = b.kept[r]
-        for m in range(n_members):
-            for p in range(b.pair_side.shape[0]):
-                side, item = b.pair_side[p], b.pair_munition[p]
-                if a < n_stocks:
-                    b.record[r, m, day, p] = holdings[m, a, side, item]
-                else:
-                    b.record[r, m, day, p] = flows[m, a - n_stocks, side, item]
+        if a < n_stocks:
+            for m in range(n_members):
+                for p in range(b.pair_side.shape[0]):
+                    b.record[r, m, day, p] = holdings[m, a, b.pair_side[p], b.pair_munition[p]]
+        else:
+            f = a - n_stocks
+            for m in range(n_members):
+                for p in range(b.pair_side.shape[0]):
+                    b.record[r, m, day, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
     return ok

@@ -30,7 +30,7 @@ from sim.engine.accounts import GUNS, RECORDED, STOCKS
 from sim.engine.agents.command import Command, CommandArrays
 from sim.engine.agents.depot import Depot, DepotArrays, LinkArrays
 from sim.engine.agents.front_unit import FrontUnit, UnitArrays
-from sim.engine.agents.gun_park import GunArrays, GunPark
+from sim.engine.agents.gun_park import GunArrays, GunPark, TubeImportArrays
 from sim.engine.agents.importer import Importer, ImporterArrays, RouteArrays
 from sim.engine.agents.producer import Producer, ProducerArrays
 from sim.engine.agents.sanctions import SanctionsArrays, SanctionsRegime
@@ -65,8 +65,8 @@ KINDS = (
 
 
 class Arrays(NamedTuple):
-    """Every kind's struct-of-arrays, in the order of ``KINDS`` (a supplier's routes and
-    a depot's links beside it)."""
+    """Every kind's struct-of-arrays, in the order of ``KINDS`` (a supplier's routes, a
+    depot's links and a gun park's imports beside it)."""
 
     regime: SanctionsArrays
     producers: ProducerArrays
@@ -77,6 +77,7 @@ class Arrays(NamedTuple):
     links: LinkArrays
     strikes: StrikeArrays
     guns: GunArrays
+    tube_imports: TubeImportArrays
     sides: CommandArrays
     units: UnitArrays
 

@@ -148,19 +148,22 @@ def launch(c, units, day, m):
     share of its fire it fires while it waits (its posture before, to the offensive's)."""
     for u in range(units.side.shape[0]):
         s, posture = units.side[u], units.posture[m, u]
-        c.wait_share[m, u] = 1.0
-        if posture != OFFENSIVE:
+        attacking = posture == OFFENSIVE
+        if not attacking:
             c.before[m, u], c.waiting_since[m, u], c.launched[m, u] = posture, -1, False
-            continue
-        if c.launched[m, u]:
-            continue
-        if c.waiting_since[m, u] < 0:
+        new = attacking & (c.waiting_since[m, u] < 0)
+        if new:
             c.waiting_since[m, u] = day
         waited = day - c.waiting_since[m, u]
         ready = c.days_held_all[m, s] >= c.offensive_launch_days_of_supply[m, s]
-        if ready | (waited >= c.offensive_max_delay_days[m, s]):
+        waiting = attacking & (not c.launched[m, u]) & (not ready)
+        waiting = waiting & (waited < c.offensive_max_delay_days[m, s])
+        if attacking & ~waiting:
             c.launched[m, u] = True
-            continue
-        multipliers = units.posture_multipliers[m, s]
-        planned = multipliers[OFFENSIVE]
-        c.wait_share[m, u] = min(multipliers[c.before[m, u]] / planned, 1.0) if planned else 1.0
+        share = 1.0
+        if waiting:
+            planned = units.posture_multipliers[m, s, OFFENSIVE]
+            before = units.posture_multipliers[m, s, c.before[m, u]]
+            if planned > 0.0:
+                share = min(before / planned, 1.0)
+        c.wait_share[m, u] = share

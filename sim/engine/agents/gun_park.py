@@ -73,7 +73,6 @@ class GunArrays(NamedTuple):
     keys: np.ndarray  # [M, P] the "guns" stream
     loss_keys: np.ndarray  # [M, P] the "tube_losses" stream
     work: np.ndarray  # [2, max(U, 1)] work space
-    imports: TubeImportArrays
 
 
 class TubeImportArrays(NamedTuple):
@@ -92,7 +91,7 @@ class GunPark(SupplyAgent):
     spec = schema.GunPark
 
     @classmethod
-    def build(cls, model: SupplyModel) -> tuple[GunArrays]:
+    def build(cls, model: SupplyModel) -> tuple[GunArrays, TubeImportArrays]:
         base, n = model.base, model.n_members
         tube_types = [t.id for t in base.tube_types]
         table = Table(
@@ -153,11 +152,10 @@ class GunPark(SupplyAgent):
             keys=stack_keys(agents, "guns", n),
             loss_keys=stack_keys(agents, "tube_losses", n),
             work=np.zeros((2, max(len(base.front_units), 1)), np.int64),
-            imports=_imports(model, agents, tube_types),
             **table.columns(GunArrays),
         )
         table.fix("reserve_tubes", "stored_tubes", "spare_barrels")  # stocks: by the books
-        return (arrays,)
+        return arrays, _imports(model, agents, tube_types)
 
 
 def _imports(model: SupplyModel, parks: list[GunPark], tube_types: list[str]):
@@ -191,29 +189,30 @@ def fire_capacity(g, m, u, t, posture):
 
 
 @kernel
-def receive(g, suppliers, day, books):
+def receive(g, imports, suppliers, day, books):
     """Imported tubes reach their parks' reserves, while their suppliers are willing."""
-    imports, a, n_types = g.imports, suppliers, g.reserve.shape[2]
+    a, n_types = suppliers, g.reserve.shape[2]
     for m in range(g.keys.shape[0]):
         for j in range(imports.park.shape[0]):
             p, i = imports.park[j], imports.supplier[j]
-            if i >= 0 and not willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day):
-                continue
+            on = True
+            if i >= 0:
+                on = willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day)
             key = imports.keys[m, j]
-            for t in range(n_types):
+            for t in range(n_types * on):
                 tubes = round_drawn(imports.tubes_per_day[m, j, t], key, day, n_types, t)
                 g.reserve[m, p, t] += tubes
                 books[m, IMPORTED, g.side[p], t] += tubes
 
 
 @kernel
-def refit(g, suppliers, day, books):
+def refit(g, imports, suppliers, day, books):
     """One day of every gun park: storage, new and imported tubes, new barrels,
     re-barrelling, issue."""
     n_types, n_units = g.reserve.shape[2], g.unit_park.shape[0]
     draws = 4 * n_types
     w = g.work
-    receive(g, suppliers, day, books)
+    receive(g, imports, suppliers, day, books)
     for m in range(g.keys.shape[0]):
         for p in range(g.side.shape[0]):
             side, key = g.side[p], g.keys[m, p]
