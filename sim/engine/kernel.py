@@ -13,7 +13,8 @@ member in turn (members never depend on each other). The daily order:
 6. gun parks receive tubes, refit worn ones and issue reserve ones;
 7. each side sets its tempo from its stocks and its plan;
 8. front units fire, as far as their tubes allow and at their side's tempo, and wear
-   their barrels; the enemy destroys some of their tubes;
+   their barrels; the enemy destroys some of their tubes, at a set rate and by the
+   counter-battery fire of the units that face them;
 9. the ledger closes the day, both books: every identity checked, the day recorded.
 
 A span of one day is the day-by-day path (``SupplyModel.step``); it runs the same code,
@@ -72,7 +73,7 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         command.set_tempo(sides, depots, units, day)
         front_unit.fire(units, sides, guns, day, flows, fire_work)
         gun_park.wear_out(guns, gun_flows)
-        gun_park.lose(guns, day, gun_flows)
+        gun_park.lose(guns, units, sides, day, gun_flows)
         holdings_of(stockpiles, depots, guns, units, transit, holdings, gun_holdings)
         if not close(books, day, flows, holdings):
             return False

@@ -26,14 +26,21 @@ def structure(s: Scenario) -> tuple:
         tuple((m.id, m.tube_type) for m in s.munitions),
         ids(s.sides),
         ids(s.tube_types),
-        tuple((g.id, g.side) for g in s.gun_parks),
+        tuple((g.id, g.side, tuple((j.id, j.supplier) for j in g.imports)) for g in s.gun_parks),
         tuple((p.id, p.side, p.ship_to, len(p.ramp)) for p in s.producers),
         tuple((x.id, x.side, x.ship_to) for x in s.stockpiles),
         tuple((i.id, i.side, tuple((r.id, r.ship_to) for r in i.routes)) for i in s.importers),
         tuple((d.id, d.side) for d in s.depots),
         tuple((link.id, link.from_depot, link.to_depot) for link in s.links),
         tuple(
-            (u.id, u.side, u.depot, tuple(sorted(u.tubes)), tuple(sorted(u.establishment_tubes)))
+            (
+                u.id,
+                u.side,
+                u.depot,
+                tuple(sorted(u.tubes)),
+                tuple(sorted(u.establishment_tubes)),
+                tuple(u.faces),
+            )
             for u in s.front_units
         ),
         tuple((c.id, c.target_side, tuple(c.depots or ())) for c in s.strikes),

@@ -200,6 +200,7 @@ DECOMPOSITION: dict[str, tuple[str, dict[str, int], str]] = {
     "tube_limited_days": ("days on which tubes, not shells, limited some fire",
                           {"tube_limited": 1}, "days"),
     "tubes_worn_out": ("tubes whose barrels wore out", {"tubes_worn_out": 1}, "guns"),
+    "tubes_lost": ("serviceable tubes lost to the enemy", {"tubes_lost": 1}, "guns"),
 }  # fmt: skip
 """The terms of ``decomposition``: supplied = fired + destroyed + interdicted + discarded +
 stock built, exactly, in each replication (the books' identity over a window)."""

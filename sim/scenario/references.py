@@ -86,10 +86,16 @@ def check_references(s: Scenario, file: str) -> None:
         need_side(f"depots.{d.id}.side", d.side)
         need_munitions(f"depots.{d.id}.stock_rounds", d.stock_rounds)
     _check_links(s, file, need_depot, depot_side)
+    unit_side = {u.id: u.side for u in s.front_units}
     for u in s.front_units:
         where = f"front_units.{u.id}"
         need_side(f"{where}.side", u.side)
         need_depot(f"{where}.depot", u.depot, u.side)
+        for enemy in u.faces:
+            if enemy not in unit_side:
+                raise ScenarioError(file, f"{where}.faces", f"unknown front unit {enemy!r}")
+            if unit_side[enemy] == u.side:
+                raise ScenarioError(file, f"{where}.faces", f"{enemy!r} is on its own side")
         need_munitions(f"{where}.base_rounds_per_day", u.base_rounds_per_day)
         need_munitions(f"{where}.stock_rounds", u.stock_rounds)
     _check_guns(s, file, need_side)

@@ -184,6 +184,11 @@ class Side(Strict):
     min_tempo: Share = Field(
         default=0.5, description="The least share of what its units could fire it fires."
     )
+    tubes_destroyed_per_1000_rounds: FiniteRate = Field(
+        default=0.0,
+        description="Counter-battery: enemy tubes its units destroy per 1,000 effective "
+        "rounds (fired less duds) they fire at the units they face.",
+    )
     offensive_launch_days_of_supply: NonNegative = Field(
         default=0.0,
         description="Days of planned fire (all munitions, in depots and units) the side "
@@ -400,6 +405,11 @@ class FrontUnit(Strict):
     tubes: Annotated[PerTubeTypeCount, KeyedByTubeType()] = Field(
         default_factory=dict,
         description="Serviceable tubes at the start, by tube type.",
+    )
+    faces: list[Identifier] = Field(
+        default_factory=list,
+        description="The enemy front units it faces; its effective fire is spread evenly "
+        "over them and destroys their tubes at its side's counter-battery rate.",
     )
     establishment_tubes: Annotated[PerTubeTypeCount, KeyedByTubeType()] = Field(
         default_factory=dict,

@@ -48,6 +48,7 @@ class CommandArrays(NamedTuple):
     min_tempo: np.ndarray
     offensive_launch_days_of_supply: np.ndarray
     offensive_max_delay_days: np.ndarray
+    tubes_destroyed_per_1000_rounds: np.ndarray
     offensives: np.ndarray  # [M, S, n] days planned offensives start, in order, then NEVER
     tempo: np.ndarray  # [M, S, K] the share of what they could fire the units fire today
     days_held: np.ndarray  # [M, S, K] days of planned fire in depots and units (inf: no plan)

@@ -44,6 +44,9 @@ class UnitArrays(NamedTuple):
     priority: np.ndarray
     posture_multipliers: np.ndarray  # [M, S, postures] each side's demand multipliers
     keys: np.ndarray  # [M, U] the "demand" stream
+    face_start: np.ndarray  # [U + 1] each unit's first row of ``faced``
+    faced: np.ndarray  # [n] the enemy units each unit faces, unit by unit
+    effective: np.ndarray  # [M, U] today's effective fire (rounds fired less duds)
 
 
 class FrontUnit(SupplyAgent):
@@ -75,6 +78,9 @@ class FrontUnit(SupplyAgent):
             np.float64,
         ).reshape(model.n_members, len(model.sides), len(POSTURES))
         stock = table["stock_rounds"].copy()
+        ids = [u.id for u in model.base.front_units]
+        faced = [ids.index(enemy) for u in model.base.front_units for enemy in u.faces]
+        face_start = np.cumsum([0] + [len(u.faces) for u in model.base.front_units])
         arrays = UnitArrays(
             side=sides_of(agents),
             depot=positions([model.depot_index(u.depot) for u in model.base.front_units]),
@@ -82,6 +88,9 @@ class FrontUnit(SupplyAgent):
             duds=np.zeros_like(stock),
             posture_multipliers=multipliers,
             keys=stack_keys(agents, "demand", model.n_members),
+            face_start=positions(face_start.tolist()),
+            faced=positions(faced),
+            effective=np.zeros((model.n_members, len(ids)), np.int64),
             **table.columns(UnitArrays),
         )
         return (arrays,)
@@ -151,6 +160,7 @@ def fire(a, command, guns, day, books, work):
             # the side's tempo: its share of what the unit could fire (less while the
             # unit's offensive waits)
             wait = command.wait_share[m, u]
+            a.effective[m, u] = 0
             for k in range(n_munitions):
                 could = work[fired, k]
                 at_tempo = np.int64(math.floor(could * command.tempo[m, side, k]))
@@ -166,6 +176,7 @@ def fire(a, command, guns, day, books, work):
                 books[m, TUBE_LIMITED, side, k] += work[allowed, k] - could
                 books[m, HELD_BACK, side, k] += could - rounds
                 books[m, POSTPONED, side, k] += at_tempo - rounds
+                a.effective[m, u] += rounds - duds
 
 
 @kernel

@@ -7,8 +7,10 @@ unit's tubes of a type together (its fleet): each time their rounds add up to on
 barrel life, one tube is worn out. So a unit's tubes wear out one by one at the pace of
 its fire, as if it spread its fire evenly over them.
 
-The enemy destroys some at a set rate (``tubes_lost_per_day``, spread over the side's
-units by their serviceable tubes; the rate does not yet answer to the enemy's fire).
+The enemy destroys some: at a set rate (``tubes_lost_per_day``, spread over the side's
+units by their serviceable tubes), and by its fire: a unit's effective fire, spread
+over the enemy units it ``faces``, destroys their tubes at its side's
+``tubes_destroyed_per_1000_rounds`` (counter-battery).
 A side's gun park refits and replaces them: each day it inspects tubes taken out of
 storage (an unserviceable share is stripped for its barrel, the rest join the
 reserve), receives new tubes, imported tubes (while their supplier is willing) and
@@ -72,7 +74,9 @@ class GunArrays(NamedTuple):
     tubes_lost_per_day: np.ndarray
     keys: np.ndarray  # [M, P] the "guns" stream
     loss_keys: np.ndarray  # [M, P] the "tube_losses" stream
-    work: np.ndarray  # [2, max(U, 1)] work space
+    hit_keys: np.ndarray  # [M, U] each front unit's "tubes_hit" stream
+    incoming: np.ndarray  # [max(U, 1)] work space: tubes expected lost to enemy fire
+    work: np.ndarray  # [2, max(U, T, 1)] work space
 
 
 class TubeImportArrays(NamedTuple):
@@ -151,7 +155,14 @@ class GunPark(SupplyAgent):
             barrels=table["spare_barrels"].copy(),
             keys=stack_keys(agents, "guns", n),
             loss_keys=stack_keys(agents, "tube_losses", n),
-            work=np.zeros((2, max(len(base.front_units), 1)), np.int64),
+            hit_keys=np.stack(
+                [model.stream_keys(f"front_units.{u.id}.tubes_hit") for u in base.front_units],
+                axis=1,
+            )
+            if base.front_units
+            else np.zeros((n, 0), np.uint64),
+            incoming=np.zeros(max(len(base.front_units), 1)),
+            work=np.zeros((2, max(len(base.front_units), len(tube_types), 1)), np.int64),
             **table.columns(GunArrays),
         )
         table.fix("reserve_tubes", "stored_tubes", "spare_barrels")  # stocks: by the books
@@ -280,11 +291,12 @@ def wear_out(g, books):
 
 
 @kernel
-def lose(g, day, books):
-    """The enemy destroys serviceable tubes at each park's loss rate, spread over its
-    side's units by their serviceable tubes."""
+def lose(g, units, sides, day, books):
+    """The enemy destroys serviceable tubes: at each park's set loss rate, spread over
+    its side's units by their serviceable tubes, and by counter-battery fire."""
     n_types, n_units = g.reserve.shape[2], g.unit_park.shape[0]
     w = g.work
+    counter_battery(g, units, sides, day, books)
     for m in range(g.keys.shape[0]):
         for p in range(g.side.shape[0]):
             side, key = g.side[p], g.loss_keys[m, p]
@@ -299,6 +311,35 @@ def lose(g, day, books):
                 for u in range(n_units):
                     g.serviceable[m, u, t] -= w[1, u]
                 books[m, LOST, side, t] += lost
+
+
+@kernel
+def counter_battery(g, units, sides, day, books):
+    """Each unit's effective fire today, spread evenly over the enemy units it faces,
+    destroys their tubes at its side's rate per 1,000 rounds; a unit's losses are
+    spread over its tube types by their serviceable tubes."""
+    n_types, n_units = g.barrel_life.shape[1], units.side.shape[0]
+    w, incoming = g.work, g.incoming
+    for m in range(units.effective.shape[0]):
+        incoming[:] = 0.0
+        for a in range(n_units):
+            first, last = units.face_start[a], units.face_start[a + 1]
+            rate = sides.tubes_destroyed_per_1000_rounds[m, units.side[a]]
+            if (last > first) & (rate > 0.0):
+                share = units.effective[m, a] * rate / 1000.0 / (last - first)
+                for f in range(first, last):
+                    incoming[units.faced[f]] += share
+        for v in range(n_units):
+            if incoming[v] > 0.0:  # most units of most scenarios face no fire
+                held = np.int64(0)
+                for t in range(n_types):
+                    w[0, t] = g.serviceable[m, v, t]
+                    held += w[0, t]
+                lost = min(round_drawn(incoming[v], g.hit_keys[m, v], day, 1, 0), held)
+                share_out_rows(lost, w, 0, 1, n_types)
+                for t in range(n_types):
+                    g.serviceable[m, v, t] -= w[1, t]
+                    books[m, LOST, units.side[v], t] += w[1, t]
 
 
 @kernel

@@ -1,0 +1,96 @@
+"""Fronts: units face enemy units, and their effective fire destroys the enemy's tubes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.scenario.errors import ScenarioError
+from tests.builder import Build
+
+
+def _front(days=40, fire=2000, rate=1.0, duds=0.0, **policy):
+    """Side A's unit ``a1`` (plenty of rounds, ``fire`` a day) faces side B's ``b1``
+    (200 tubes, barrels that never wear) at ``rate`` tubes per 1,000 effective rounds."""
+    world = Build(days=days, sides=("A", "B"))
+    world.tube_type("t", barrel_life_rounds=10**7,
+                    rounds_per_tube_per_day={p: 100.0 for p in
+                                             ("offensive", "defensive", "holding")})  # fmt: skip
+    world.depot("da", stock_rounds={"a": 10**8}).depot("db", side="B", stock_rounds={"a": 10**8})
+    world.unit("a1", "da", base_rounds_per_day={"a": fire}, tubes={"t": 1000}, faces=["b1"])
+    world.unit("b1", "db", side="B", base_rounds_per_day={"a": 500}, tubes={"t": 200})
+    world.raw["sides"][0].update(tubes_destroyed_per_1000_rounds=rate, **policy)
+    if duds:
+        world.raw["depots"][0]["stock_rounds"] = {}
+        world.raw["front_units"][0]["stock_rounds"] = {}
+        world.importer("s", [{"id": "r", "mode": "rail", "ship_to": "da", "cadence_days": 1,
+                              "containers_per_shipment": 1, "rounds_per_container": 10**6,
+                              "transit_days": 0, "munition_shares": {"a": 1.0}}],
+                       dud_rate=duds, stock_rounds={"a": 10**9})  # fmt: skip
+    return world
+
+
+def _lost(model, side="B"):
+    t = model.gun_pairs.index((side, "t"))
+    return model.gun_record["tubes_lost"][:, 0, t]
+
+
+def test_a_units_fire_destroys_the_tubes_of_the_unit_it_faces_at_its_sides_rate():
+    model = _front().run()
+    fired = model.record["fired"][:, 0, model.pairs.index(("A", "a"))]
+    lost = _lost(model)
+    assert (fired == 2000).all()
+    assert lost.sum() == 2 * 40  # 2,000 rounds a day at 1 tube per 1,000
+    assert _lost(model, "A").sum() == 0  # B's unit faces no one: A loses nothing
+    serviceable = model.gun_record["tubes_serviceable"][:, 0, model.gun_pairs.index(("B", "t"))]
+    assert serviceable[-1] == 200 - 80
+
+
+def test_more_fire_destroys_more_and_no_rate_destroys_nothing():
+    assert _lost(_front(fire=4000).run()).sum() == 2 * _lost(_front(fire=2000).run()).sum()
+    assert _lost(_front(rate=0.0).run()).sum() == 0
+    assert _lost(_front(fire=0).run()).sum() == 0
+
+
+def test_duds_destroy_nothing():
+    model = _front(duds=0.5, days=20).run()
+    effective = model.record["fired"] - model.record["duds"]
+    a = model.pairs.index(("A", "a"))
+    assert 0 < effective[:, 0, a].sum() < model.record["fired"][:, 0, a].sum()
+    expected = effective[:, 0, a] / 1000.0  # tubes a day, rounded stochastically
+    lost = _lost(model)
+    assert abs(lost.sum() - expected.sum()) <= 5 and (np.abs(lost - expected) < 1).all()
+
+
+def test_fire_spread_over_several_faced_units_by_their_number():
+    world = _front(rate=2.0)
+    world.unit("b2", "db", side="B", base_rounds_per_day={"a": 500}, tubes={"t": 200})
+    world.raw["front_units"][0]["faces"] = ["b1", "b2"]
+    model = world.run()
+    lost = model.gun_record["tubes_lost"][:, 0, model.gun_pairs.index(("B", "t"))]
+    assert lost.sum() == 4 * 40  # 2,000 a day at 2 per 1,000, half on each unit
+
+
+def test_a_unit_never_loses_more_tubes_than_it_has():
+    model = _front(rate=500.0, days=5).run()
+    assert _lost(model).sum() == 200
+    t = model.gun_pairs.index(("B", "t"))
+    assert model.gun_record["tubes_serviceable"][-1, 0, t] == 0
+
+
+@pytest.mark.parametrize(
+    ("faces", "words"),
+    [(["nobody"], "unknown front unit 'nobody'"), (["a1"], "'a1' is on its own side")],
+)
+def test_bad_fronts_name_the_key(faces, words):
+    world = _front()
+    world.raw["front_units"][0]["faces"] = faces
+    with pytest.raises(ScenarioError) as caught:
+        world.scenario()
+    assert "front_units.a1.faces" in str(caught.value) and words in str(caught.value)
+
+
+def test_a_front_is_not_a_parameter_that_changes_on_a_date():
+    world = _front().event("swap", 5, {"front_units.a1.faces": ["b1"]})
+    with pytest.raises(ScenarioError):
+        world.run()
