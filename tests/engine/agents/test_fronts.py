@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.scenario.errors import ScenarioError
 from tests.builder import Build
@@ -94,3 +96,45 @@ def test_a_front_is_not_a_parameter_that_changes_on_a_date():
     world = _front().event("swap", 5, {"front_units.a1.faces": ["b1"]})
     with pytest.raises(ScenarioError):
         world.run()
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_fronts_keep_both_sides_books_and_never_lose_tubes_they_lack(data):
+    draw = data.draw
+    world = Build(days=25, sides=("A", "B"))
+    world.tube_type("t", barrel_life_rounds=draw(st.integers(50, 5000)),
+                    rounds_per_tube_per_day={p: draw(st.floats(0.0, 60.0)) for p in
+                                             ("offensive", "defensive", "holding")})  # fmt: skip
+    units = {
+        "A": ["a1", "a2"][: draw(st.integers(1, 2))],
+        "B": ["b1", "b2"][: draw(st.integers(1, 2))],
+    }
+    for side, ids in units.items():
+        world.depot(f"d{side}", side=side, stock_rounds={"a": draw(st.integers(0, 10**6))})
+        world.raw["sides"][0 if side == "A" else 1].update(
+            tubes_destroyed_per_1000_rounds=draw(st.floats(0.0, 50.0))
+        )
+        enemies = units["B" if side == "A" else "A"]
+        for u in ids:
+            faces = draw(st.lists(st.sampled_from(enemies), unique=True, max_size=len(enemies)))
+            world.unit(u, f"d{side}", side=side, faces=faces, tubes={"t": draw(st.integers(0, 80))},
+                       base_rounds_per_day={"a": draw(st.floats(0.0, 5000.0))},
+                       stock_rounds={"a": draw(st.integers(0, 10**5))})  # fmt: skip
+        if draw(st.booleans()):
+            world.gun_park(f"p{side}", side=side, reserve_tubes={"t": draw(st.integers(0, 40))},
+                           tubes_lost_per_day={"t": draw(st.floats(0.0, 3.0))})  # fmt: skip
+    model = world.run(seeds=(draw(st.integers(0, 2**31)),))  # the ledger checks every day
+    g = model.gun_record
+    assert all((g[name] >= 0).all() for name in ("tubes_serviceable", "tubes_reserve"))
+    for side, enemy in (("A", 1), ("B", 0)):
+        t = model.gun_pairs.index((side, "t"))
+        fleet = sum(u["tubes"]["t"] for u in world.raw["front_units"] if u["side"] == side)
+        parks = [p for p in world.raw.get("gun_parks", []) if p["side"] == side]
+        fleet += sum(p["reserve_tubes"]["t"] for p in parks)
+        lost = g["tubes_lost"][:, 0, t].sum()
+        assert lost <= fleet  # no new tubes here: none lost that were never there
+        faced = any(u["faces"] for u in world.raw["front_units"] if u["side"] != side)
+        rate = world.raw["sides"][enemy]["tubes_destroyed_per_1000_rounds"]
+        if not parks and (rate == 0.0 or not faced):
+            assert lost == 0  # nothing but the enemy's fire destroys tubes
