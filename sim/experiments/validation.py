@@ -101,6 +101,7 @@ def checkpoint_values(
     record: dict[str, np.ndarray],
     pairs: list[tuple[str, str]],
     importer_record: dict[str, dict[str, np.ndarray]],
+    guns: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
 ) -> np.ndarray:
     """The model's value of checkpoint ``cp`` in each member, ``[members]``.
 
@@ -108,9 +109,19 @@ def checkpoint_values(
         record: ``model.record`` (column → ``[days, members, pairs]``).
         pairs: ``model.pairs``, the (side, munition) of each pair column.
         importer_record: ``model.importer_record``.
+        guns: ``(model.gun_record, model.gun_pairs)``, for the tube metrics.
     """
     days = _window(scenario, cp)
     n_days = days.stop - days.start
+    if cp.metric == "tubes_lost_total":
+        gun_record, gun_pairs = guns if guns is not None else ({}, [])
+        columns = [i for i, (side, _) in enumerate(gun_pairs) if side == cp.side]
+        if not columns:
+            raise ScenarioError(
+                _file(scenario), f"checkpoints.{cp.id}", f"side {cp.side!r} has no tubes"
+            )
+        lost = gun_record["tubes_lost"][days][:, :, columns]
+        return lost.sum(axis=(0, 2)).astype(np.float64)
     if cp.importer is not None:
         books = importer_record[cp.importer][_IMPORTER_NAMES[cp.metric]]
         return books[days].sum(axis=0).astype(np.float64)
@@ -136,11 +147,12 @@ def check_table(
     record: dict[str, np.ndarray],
     pairs: list[tuple[str, str]],
     importer_record: dict[str, dict[str, np.ndarray]],
+    guns: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
 ) -> pd.DataFrame:
     """One row per checkpoint: the model's median and band, the range, hit and overlap."""
     rows = []
     for cp in scenario.checkpoints:
-        values = checkpoint_values(scenario, cp, record, pairs, importer_record)
+        values = checkpoint_values(scenario, cp, record, pairs, importer_record, guns)
         finite = values[np.isfinite(values)]
         if finite.size:
             p05, median, p95 = np.percentile(finite, [BAND[0], 50.0, BAND[1]])
@@ -186,7 +198,13 @@ def check(
     master = scenario.scenario.seed if seed is None else seed
     seeds = replication_seeds(master, reps)
     model = simulate([scenario] * reps, seeds, progress=progress)
-    table = check_table(scenario, model.record, model.pairs, model.importer_record)
+    table = check_table(
+        scenario,
+        model.record,
+        model.pairs,
+        model.importer_record,
+        (model.gun_record, model.gun_pairs),
+    )
     label = scenario.source.variant if scenario.source is not None else "baseline"
     tables = RunTables(
         summary=summary_table(model.record, model.pairs, [label], reps),

@@ -549,12 +549,15 @@ CHECKPOINT_METRICS: dict[str, str] = {
     "destroyed_total": "rounds destroyed by strikes on `side`'s depots over the window",
     "importer_rounds": "rounds `importer` dispatched over the window (seized ones included)",
     "importer_containers": "containers `importer` dispatched over the window",
+    "tubes_lost_total": "`side`'s serviceable tubes (guns and launchers) lost to the enemy "
+    "over the window, every tube type",
 }
 """Checkpoint metrics: name → what the model value is. ``munition`` (if given) narrows a
 metric to one munition type (for ``fire_ratio``, on both sides); importer metrics count
 every munition the supplier ships. Windows are inclusive of both dates."""
 
 _IMPORTER_METRICS = {"importer_rounds", "importer_containers"}
+_TUBE_METRICS = {"tubes_lost_total"}
 
 
 class Checkpoint(Strict):
@@ -595,6 +598,8 @@ class Checkpoint(Strict):
             raise ValueError("importer is needed by importer metrics, and only by them")
         if self.importer is not None and self.munition is not None:
             raise ValueError("importer metrics count every munition; leave munition out")
+        if self.metric in _TUBE_METRICS and self.munition is not None:
+            raise ValueError("tube metrics count every tube type; leave munition out")
         return self
 
 

@@ -138,3 +138,18 @@ def test_random_fronts_keep_both_sides_books_and_never_lose_tubes_they_lack(data
         rate = world.raw["sides"][enemy]["tubes_destroyed_per_1000_rounds"]
         if not parks and (rate == 0.0 or not faced):
             assert lost == 0  # nothing but the enemy's fire destroys tubes
+
+
+def test_a_checkpoint_scores_the_tubes_a_side_lost():
+    from sim.experiments.validation import check
+
+    world = _front(days=20)
+    world.raw["checkpoints"] = [
+        {"id": "lost", "metric": "tubes_lost_total", "side": "B", "start_date": world.day(10),
+         "end_date": world.day(19), "low": 15, "high": 25, "source": "test"},
+    ]  # fmt: skip
+    row = check(world.scenario(), reps=2, seed=1, progress=False).table.iloc[0]
+    assert row["median"] == 20 and row["hit"]  # 2 a day over the window's ten days
+    world.raw["checkpoints"][0]["munition"] = "a"
+    with pytest.raises(ScenarioError, match="tube metrics count every tube type"):
+        world.scenario()
