@@ -181,15 +181,17 @@ def close(b, day, flows, holdings):
                         ok = False
     # account by account: the record is [accounts, M, days, pairs] (a member's days in
     # a row, as the tables want them), and writing it account by account is quickest
+    n_kept_stocks = 0  # the kept accounts are in the book's order: stocks, then flows
     for r in range(b.kept.shape[0]):
-        a = b.kept[r]
-        if a < n_stocks:
-            for m in range(n_members):
-                for p in range(b.pair_side.shape[0]):
-                    b.record[r, m, day, p] = holdings[m, a, b.pair_side[p], b.pair_munition[p]]
-        else:
-            f = a - n_stocks
-            for m in range(n_members):
-                for p in range(b.pair_side.shape[0]):
-                    b.record[r, m, day, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
+        n_kept_stocks += b.kept[r] < n_stocks
+    for r in range(n_kept_stocks):
+        st = b.kept[r]
+        for m in range(n_members):
+            for p in range(b.pair_side.shape[0]):
+                b.record[r, m, day, p] = holdings[m, st, b.pair_side[p], b.pair_munition[p]]
+    for r in range(n_kept_stocks, b.kept.shape[0]):
+        f = b.kept[r] - n_stocks
+        for m in range(n_members):
+            for p in range(b.pair_side.shape[0]):
+                b.record[r, m, day, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
     return ok

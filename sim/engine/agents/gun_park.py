@@ -320,8 +320,10 @@ def counter_battery(g, units, sides, day, books):
     spread over its tube types by their serviceable tubes."""
     n_types, n_units = g.barrel_life.shape[1], units.side.shape[0]
     w, incoming = g.work, g.incoming
-    for m in range(units.effective.shape[0]):
-        incoming[:] = 0.0
+    fronts = units.faced.shape[0] > 0  # without fronts there is nothing to do
+    for m in range(units.effective.shape[0] * fronts):
+        for v in range(n_units):
+            incoming[v] = 0.0
         for a in range(n_units):
             first, last = units.face_start[a], units.face_start[a + 1]
             rate = sides.tubes_destroyed_per_1000_rounds[m, units.side[a]]
