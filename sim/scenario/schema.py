@@ -192,7 +192,7 @@ class Side(Strict):
     offensive_launch_days_of_supply: NonNegative = Field(
         default=0.0,
         description="Days of planned fire (all munitions, in depots and units) the side "
-        "holds before it launches a planned offensive (0: on its date).",
+        "holds before it launches a planned offensive (0: on its date; not set by events).",
     )
     offensive_max_delay_days: int = Field(
         default=0,

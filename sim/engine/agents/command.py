@@ -68,6 +68,7 @@ class Command(SupplyAgent):
     @classmethod
     def build(cls, model: SupplyModel) -> tuple[CommandArrays]:
         table = cls.table(model)
+        table.fix("offensive_launch_days_of_supply")  # whether a side ever waits: at build
         for index, spec in enumerate(model.base.sides):
             cls(model, spec.id, index, index, table.entity(f"sides.{spec.id}", index))
         planned = [_offensives(model, scenario) for scenario in model.distinct]
@@ -146,25 +147,26 @@ def set_tempo(c, depots, units, day):
 @kernel
 def launch(c, units, day, m):
     """Whether each unit's planned offensive starts today or waits for stock, and the
-    share of its fire it fires while it waits (its posture before, to the offensive's)."""
+    share of its fire it fires while it waits (its posture before, to the offensive's).
+    A side that never waits (a launch threshold of 0, fixed at build) is left alone."""
     for u in range(units.side.shape[0]):
         s, posture = units.side[u], units.posture[m, u]
-        attacking = posture == OFFENSIVE
-        if not attacking:
-            c.before[m, u], c.waiting_since[m, u], c.launched[m, u] = posture, -1, False
-        new = attacking & (c.waiting_since[m, u] < 0)
-        if new:
-            c.waiting_since[m, u] = day
-        waited = day - c.waiting_since[m, u]
-        ready = c.days_held_all[m, s] >= c.offensive_launch_days_of_supply[m, s]
-        waiting = attacking & (not c.launched[m, u]) & (not ready)
-        waiting = waiting & (waited < c.offensive_max_delay_days[m, s])
-        if attacking & ~waiting:
-            c.launched[m, u] = True
-        share = 1.0
-        if waiting:
-            planned = units.posture_multipliers[m, s, OFFENSIVE]
-            before = units.posture_multipliers[m, s, c.before[m, u]]
-            if planned > 0.0:
-                share = min(before / planned, 1.0)
-        c.wait_share[m, u] = share
+        if c.offensive_launch_days_of_supply[m, s] > 0.0:
+            attacking = posture == OFFENSIVE
+            if not attacking:
+                c.before[m, u], c.waiting_since[m, u], c.launched[m, u] = posture, -1, False
+            if attacking & (c.waiting_since[m, u] < 0):
+                c.waiting_since[m, u] = day
+            waited = day - c.waiting_since[m, u]
+            ready = c.days_held_all[m, s] >= c.offensive_launch_days_of_supply[m, s]
+            waiting = attacking & (not c.launched[m, u]) & (not ready)
+            waiting = waiting & (waited < c.offensive_max_delay_days[m, s])
+            if attacking & (not waiting):
+                c.launched[m, u] = True
+            share = 1.0
+            if waiting:
+                planned = units.posture_multipliers[m, s, OFFENSIVE]
+                before = units.posture_multipliers[m, s, c.before[m, u]]
+                if planned > 0.0:
+                    share = min(before / planned, 1.0)
+            c.wait_share[m, u] = share
