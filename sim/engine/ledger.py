@@ -50,8 +50,9 @@ class Books(NamedTuple):
     stock_start: np.ndarray  # [identities + 1] each identity's first row of stock_terms
     flow_terms: np.ndarray  # [n, 3] (identity, flow, coefficient), non-zero ones
     subsets: np.ndarray  # [n, 2] (part, whole) flow positions
-    record: np.ndarray  # [kept accounts, M, days, pairs]
-    kept: np.ndarray  # [kept accounts] each one's position in the book's ``recorded``
+    record: np.ndarray  # [kept accounts, M, days, pairs]: the kept stocks, then flows
+    kept_stocks: np.ndarray  # the stocks kept, as positions among the book's stocks
+    kept_flows: np.ndarray  # the flows kept, likewise
     pair_side: np.ndarray  # [pairs]
     pair_munition: np.ndarray  # [pairs] the item of each pair
     status: np.ndarray  # [7]: broken, day, member, side, item, check, off by
@@ -80,7 +81,8 @@ def open_books(
         subsets,
         # every cell is written on its day (fresh pages, not zeroed ones: much faster)
         np.empty((len(kept), n_members, days, len(pairs)), np.int64),
-        np.array([book.recorded.index(name) for name in kept], np.int64).reshape(-1),
+        np.array([book.stocks.index(n) for n in kept if n in book.stocks], np.int64).reshape(-1),
+        np.array([book.flows.index(n) for n in kept if n in book.flows], np.int64).reshape(-1),
         np.ascontiguousarray(pairs[:, 0], np.int64),
         np.ascontiguousarray(pairs[:, 1], np.int64),
         np.zeros(7, np.int64),
@@ -181,17 +183,17 @@ def close(b, day, flows, holdings):
                         ok = False
     # account by account: the record is [accounts, M, days, pairs] (a member's days in
     # a row, as the tables want them), and writing it account by account is quickest
-    n_kept_stocks = 0  # the kept accounts are in the book's order: stocks, then flows
-    for r in range(b.kept.shape[0]):
-        n_kept_stocks += b.kept[r] < n_stocks
+    n_kept_stocks = b.kept_stocks.shape[0]
     for r in range(n_kept_stocks):
-        st = b.kept[r]
+        st = b.kept_stocks[r]
         for m in range(n_members):
             for p in range(b.pair_side.shape[0]):
                 b.record[r, m, day, p] = holdings[m, st, b.pair_side[p], b.pair_munition[p]]
-    for r in range(n_kept_stocks, b.kept.shape[0]):
-        f = b.kept[r] - n_stocks
+    for r in range(b.kept_flows.shape[0]):
+        f = b.kept_flows[r]
         for m in range(n_members):
             for p in range(b.pair_side.shape[0]):
-                b.record[r, m, day, p] = flows[m, f, b.pair_side[p], b.pair_munition[p]]
+                b.record[n_kept_stocks + r, m, day, p] = flows[
+                    m, f, b.pair_side[p], b.pair_munition[p]
+                ]
     return ok

@@ -230,7 +230,8 @@ class SupplyModel(mesa.Model):
         """Each recorded account kept over the days run so far, ``[days, members,
         pairs]`` (views of the books)."""
         record = self.books.record[:, :, : self.day].transpose(0, 2, 1, 3)
-        return {RECORDED[a]: record[i] for i, a in enumerate(self.books.kept)}
+        names = RECORDED if self._kept is None else self._kept
+        return {name: record[i] for i, name in enumerate(names)}
 
     @property
     def opening(self) -> dict[str, np.ndarray]:
@@ -246,7 +247,8 @@ class SupplyModel(mesa.Model):
         """Each account of the guns' books over the days run so far, ``[days, members,
         pairs]``, the pairs being ``gun_pairs`` (side, tube type)."""
         record = self.gun_books.record[:, :, : self.day].transpose(0, 2, 1, 3)
-        return {GUNS.recorded[a]: record[i] for i, a in enumerate(self.gun_books.kept)}
+        names = GUNS.recorded if self._gun_kept is None else self._gun_kept
+        return {name: record[i] for i, name in enumerate(names)}
 
     @property
     def importer_record(self) -> dict[str, dict[str, np.ndarray]]:

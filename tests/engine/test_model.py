@@ -247,3 +247,9 @@ def test_a_model_that_keeps_few_accounts_still_checks_every_identity(tutorial):
 def test_keeping_an_account_that_is_not_recorded_is_refused(tutorial):
     with pytest.raises(ValueError, match="not a recorded account: shortfall"):
         SupplyModel([tutorial], [1], keep=("fired", "shortfall"))  # derived, never recorded
+
+
+def test_a_model_may_keep_accounts_of_one_book_only(tutorial):
+    model = SupplyModel([tutorial], [1], keep=("tubes_serviceable",))
+    model.run()
+    assert model.record == {} and list(model.gun_record) == ["tubes_serviceable"]

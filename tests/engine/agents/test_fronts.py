@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.scenario.errors import ScenarioError
-from tests.builder import Build
+from tests.builder import Build, route
 
 
 def _front(days=40, fire=2000, rate=1.0, duds=0.0, **policy):
@@ -25,10 +25,8 @@ def _front(days=40, fire=2000, rate=1.0, duds=0.0, **policy):
     if duds:
         world.raw["depots"][0]["stock_rounds"] = {}
         world.raw["front_units"][0]["stock_rounds"] = {}
-        world.importer("s", [{"id": "r", "mode": "rail", "ship_to": "da", "cadence_days": 1,
-                              "containers_per_shipment": 1, "rounds_per_container": 10**6,
-                              "transit_days": 0, "munition_shares": {"a": 1.0}}],
-                       dud_rate=duds, stock_rounds={"a": 10**9})  # fmt: skip
+        shipments = route("r", "da", rounds_per_container=10**6, transit_days=0)
+        world.importer("s", [shipments], dud_rate=duds, stock_rounds={"a": 10**9})
     return world
 
 
