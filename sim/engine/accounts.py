@@ -78,6 +78,8 @@ ACCOUNTS: tuple[Account, ...] = (
             summaries=("total",)),
     Account("discarded", "flow", "legacy rounds found unserviceable", sign=-1,
             summaries=("total",)),
+    Account("launched", "flow", "long-range munitions spent on deep strikes",
+            note="from the striking campaign's depot", sign=-1, summaries=("total",)),
     Account("delivered", "flow", "rounds depots handed to front units", summaries=("total",)),
     Account("demanded", "measure", "rounds front units wanted to fire", summaries=("total",)),
     Account("fired", "flow", "rounds fired", sign=-1, summaries=("total", "mean_daily"),
@@ -272,6 +274,24 @@ class Book:
         return np.array(pairs, np.int64).reshape(-1, 2)
 
 
+FRONT_ACCOUNTS: tuple[Account, ...] = (
+    Account("ground_held", "stock", "ground the side holds", asset="ground", unit="hectares",
+            note="100 hectares = 1 km²", held=True, summaries=("final", "min")),
+    Account("ground_gained", "flow", "ground taken from the enemy", asset="ground",
+            unit="hectares", sign=+1, summaries=("total",)),
+    Account("ground_lost", "flow", "ground lost to the enemy", asset="ground", unit="hectares",
+            sign=-1, summaries=("total",)),
+    Account("casualties_suffered", "measure", "casualties the enemy's modelled fire caused the "
+            "side", asset="people", unit="people", note="killed and wounded, by artillery fire",
+            summaries=("total",)),
+    Account("casualties_inflicted", "measure", "casualties the side's modelled fire caused the "
+            "enemy", asset="people", unit="people", summaries=("total",)),
+)  # fmt: skip
+"""The front's accounts: ground and casualties, by side (see ``sim.engine.agents.exchange``)."""
+
+FRONT_ITEM = "front"
+"""The one item the front's books are kept by: a side's whole front."""
+
 ROUNDS = Book("rounds", "munition", ACCOUNTS, IDENTITIES, SUBSETS)
 GUNS = Book(
     "guns",
@@ -282,4 +302,5 @@ GUNS = Book(
     (("barrels_fitted", "tubes_rebarrelled"), ("tubes_rebarrelled", "barrels_fitted"),
      ("barrels_salvaged", "tubes_stripped"), ("tubes_stripped", "barrels_salvaged")),
 )  # fmt: skip
-"""The two sets of books every run keeps."""
+FRONT = Book("front", "front", FRONT_ACCOUNTS, (holdings_identity("ground", FRONT_ACCOUNTS),), ())
+"""The three sets of books every run keeps."""

@@ -9,13 +9,16 @@ member in turn (members never depend on each other). The daily order:
    dispatch what is due;
 3. shipments due today arrive at their depots;
 4. depots, suppliers first, serve their front units and downstream depots;
-5. enemy strikes hit depots;
+5. deep strikes: each campaign launches the long-range munitions its side holds at
+   the enemy's depots;
 6. gun parks receive tubes, refit worn ones and issue reserve ones;
 7. each side sets its tempo from its stocks and its plan;
 8. front units fire, as far as their tubes allow and at their side's tempo, and wear
    their barrels; the enemy destroys some of their tubes, at a set rate and by the
    counter-battery fire of the units that face them;
-9. the ledger closes the day, both books: every identity checked, the day recorded.
+9. each facing pair's fire buys ground and casualties (the exchange);
+10. the ledger closes the day, all three books: every identity checked, the day
+    recorded.
 
 A span of one day is the day-by-day path (``SupplyModel.step``); it runs the same code,
 so stepping gives the same numbers, bit for bit, as one long span.
@@ -25,10 +28,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.accounts import FLOWS, GUNS, STOCKS, flow_index
+from sim.engine.accounts import FLOWS, FRONT, GUNS, STOCKS, flow_index
 from sim.engine.agents import (
     command,
     depot,
+    exchange,
     front_unit,
     gun_park,
     importer,
@@ -43,11 +47,13 @@ from sim.engine.network import arrive, hold_in_transit
 
 IMPORTS_ARRIVED = flow_index("imports_arrived")
 N_GUN_STOCKS, N_GUN_FLOWS = len(GUNS.stocks), len(GUNS.flows)
+N_FRONT_STOCKS, N_FRONT_FLOWS = len(FRONT.stocks), len(FRONT.flows)
 
 
 @kernel
 def advance(first_day, last_day, regime, producers, stockpiles, importers, routes, depots, links,
-            hits, guns, tube_imports, sides, units, transit, books, gun_books):  # fmt: skip
+            hits, guns, tube_imports, sides, units, transit, books, gun_books,
+            front_books):  # fmt: skip
     """Run days ``first_day`` to ``last_day - 1`` for every member; False on a ledger break."""
     n_members, _, n_sides, n_munitions = books.opening.shape
     n_tube_types = gun_books.opening.shape[3]
@@ -55,12 +61,15 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
     holdings = np.zeros((n_members, len(STOCKS), n_sides, n_munitions), np.int64)
     gun_flows = np.zeros((n_members, N_GUN_FLOWS, n_sides, n_tube_types), np.int64)
     gun_holdings = np.zeros((n_members, N_GUN_STOCKS, n_sides, n_tube_types), np.int64)
+    front_flows = np.zeros((n_members, N_FRONT_FLOWS, n_sides, 1), np.int64)
+    front_holdings = np.zeros((n_members, N_FRONT_STOCKS, n_sides, 1), np.int64)
     depot_work = depot.workspace(depots, units)
     shipment_work = np.zeros((2, n_munitions), np.int64)
     fire_work = np.zeros((4, n_munitions), np.int64)
     for day in range(first_day, last_day):
         flows[:] = 0
         gun_flows[:] = 0
+        front_flows[:] = 0
         sanctions.adapt(regime)
         producer.produce(producers, regime, depots, transit, day, flows)
         stockpile.refurbish(stockpiles, sides, depots, day, flows)
@@ -74,17 +83,23 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         front_unit.fire(units, sides, guns, day, flows, fire_work)
         gun_park.wear_out(guns, gun_flows)
         gun_park.lose(guns, units, sides, day, gun_flows)
-        holdings_of(stockpiles, depots, guns, units, transit, holdings, gun_holdings)
+        exchange.exchange(units, guns, sides, day, front_flows)
+        holdings_of(stockpiles, depots, guns, sides, units, transit, holdings, gun_holdings,
+                    front_holdings)  # fmt: skip
         if not close(books, day, flows, holdings):
             return False
         if not close(gun_books, day, gun_flows, gun_holdings):
+            return False
+        if not close(front_books, day, front_flows, front_holdings):
             return False
     return True
 
 
 @kernel
-def holdings_of(stockpiles, depots, guns, units, transit, holdings, gun_holdings):
-    """Every member's stocks now, by account, side and item (munition, tube type)."""
+def holdings_of(stockpiles, depots, guns, sides, units, transit, holdings, gun_holdings,
+                front_holdings):  # fmt: skip
+    """Every member's stocks now, by account, side and item (munition, tube type,
+    front)."""
     holdings[:] = 0
     stockpile.hold(stockpiles, holdings)
     depot.hold(depots, holdings)
@@ -92,11 +107,15 @@ def holdings_of(stockpiles, depots, guns, units, transit, holdings, gun_holdings
     hold_in_transit(transit, holdings)
     gun_holdings[:] = 0
     gun_park.hold(guns, gun_holdings)
+    front_holdings[:] = 0
+    exchange.hold(sides, front_holdings)
 
 
 @kernel
-def opening(stockpiles, depots, guns, units, transit, books, gun_books):
+def opening(stockpiles, depots, guns, sides, units, transit, books, gun_books, front_books):
     """Record every member's stocks before day 0 as the books' opening."""
-    holdings_of(stockpiles, depots, guns, units, transit, books.opening, gun_books.opening)
+    holdings_of(stockpiles, depots, guns, sides, units, transit, books.opening,
+                gun_books.opening, front_books.opening)  # fmt: skip
     start(books)
     start(gun_books)
+    start(front_books)

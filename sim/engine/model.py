@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from sim.engine import kernel
-from sim.engine.accounts import GUNS, RECORDED, STOCKS
+from sim.engine.accounts import FRONT, FRONT_ITEM, GUNS, RECORDED, STOCKS
 from sim.engine.agents.command import Command, CommandArrays
 from sim.engine.agents.depot import Depot, DepotArrays, LinkArrays
 from sim.engine.agents.front_unit import FrontUnit, UnitArrays
@@ -107,14 +107,18 @@ class SupplyModel(mesa.Model):
     ) -> None:
         if len(members) != len(seeds) or not members:
             raise ValueError("need one seed per member, and at least one member")
-        unknown = sorted(set(keep or ()) - set(RECORDED) - set(GUNS.recorded))
+        unknown = sorted(
+            set(keep or ()) - set(RECORDED) - set(GUNS.recorded) - set(FRONT.recorded)
+        )
         if unknown:
             raise ValueError(f"not a recorded account: {', '.join(unknown)}")
         self._kept: tuple[str, ...] | None = None
         self._gun_kept: tuple[str, ...] | None = None
+        self._front_kept: tuple[str, ...] | None = None
         if keep is not None:
             self._kept = tuple(name for name in RECORDED if name in keep)
             self._gun_kept = tuple(name for name in GUNS.recorded if name in keep)
+            self._front_kept = tuple(name for name in FRONT.recorded if name in keep)
         position: dict[int, int] = {}
         self.distinct: list[Scenario] = []  # each different scenario once
         for member in members:
@@ -167,10 +171,17 @@ class SupplyModel(mesa.Model):
             GUNS, self.n_members, len(self.sides), len(self.tube_types), self.days, gun_pairs,
             self._gun_kept,
         )  # fmt: skip
+        self.front_pairs = [(side, FRONT_ITEM) for side in self.sides]
+        self.front_books = open_books(
+            FRONT, self.n_members, len(self.sides), 1, self.days,
+            np.array([[s, 0] for s in range(len(self.sides))], np.int64).reshape(-1, 2),
+            self._front_kept,
+        )  # fmt: skip
         a = self.arrays
         kernel.opening(
-            a.stockpiles, a.depots, a.guns, a.units, self.transit, self.books, self.gun_books
-        )
+            a.stockpiles, a.depots, a.guns, a.sides, a.units, self.transit, self.books,
+            self.gun_books, self.front_books,
+        )  # fmt: skip
         self._check()
         self._changes = schedule_events(self)
 
@@ -197,7 +208,9 @@ class SupplyModel(mesa.Model):
         if day <= self.day:
             return
         a = self.arrays
-        ok = kernel.advance(self.day, day, *a, self.transit, self.books, self.gun_books)
+        ok = kernel.advance(
+            self.day, day, *a, self.transit, self.books, self.gun_books, self.front_books
+        )
         if not ok:
             self._check()
         self.day = day
@@ -208,6 +221,7 @@ class SupplyModel(mesa.Model):
         """Raise the ``LedgerError`` either book recorded, if any."""
         check(self.books, self.sides, self.munitions)
         check(self.gun_books, self.sides, self.tube_types, GUNS)
+        check(self.front_books, self.sides, [FRONT_ITEM], FRONT)
 
     def run_until(self, end_time: float | int) -> None:
         """Run to ``end_time`` days done: Mesa fires the dated events up to then, each
@@ -249,6 +263,19 @@ class SupplyModel(mesa.Model):
         record = self.gun_books.record[:, :, : self.day].transpose(0, 2, 1, 3)
         names = GUNS.recorded if self._gun_kept is None else self._gun_kept
         return {name: record[i] for i, name in enumerate(names)}
+
+    @property
+    def front_record(self) -> dict[str, np.ndarray]:
+        """Each account of the front's books over the days run so far, ``[days, members,
+        sides]`` (ground in hectares, casualties in people)."""
+        record = self.front_books.record[:, :, : self.day].transpose(0, 2, 1, 3)
+        names = FRONT.recorded if self._front_kept is None else self._front_kept
+        return {name: record[i] for i, name in enumerate(names)}
+
+    @property
+    def front_opening(self) -> dict[str, np.ndarray]:
+        """Each stock of the front's books before day 0, ``[members, sides]``."""
+        return {name: self.front_books.opening[:, i, :, 0] for i, name in enumerate(FRONT.stocks)}
 
     @property
     def importer_record(self) -> dict[str, dict[str, np.ndarray]]:

@@ -43,7 +43,10 @@ def structure(s: Scenario) -> tuple:
             )
             for u in s.front_units
         ),
-        tuple((c.id, c.target_side, tuple(c.depots or ())) for c in s.strikes),
+        tuple(
+            (c.id, c.target_side, tuple(c.depots or ()), c.munition, c.from_depot)
+            for c in s.strikes
+        ),
         ids(s.events),
         s.sanctions.target_side,
         s.scenario.days,

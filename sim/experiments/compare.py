@@ -25,6 +25,7 @@ import pandas as pd
 
 from sim.engine.metrics import ALL_MUNITIONS, DAY_METRICS, METRICS, NEVER, side_totals
 from sim.engine.structure import StructureError, side_munition_pairs
+from sim.experiments.outcomes import OUTCOMES, outcomes_table
 from sim.experiments.runner import RunTables, run_variants, summary_table
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import BASELINE, build_scenario, read_raw
@@ -60,6 +61,8 @@ class Comparison:
     variant_a: str
     variant_b: str
     decomposition: pd.DataFrame | None = None  # where the difference went (``DECOMPOSITION``)
+    outcomes: pd.DataFrame | None = None  # per replication, variant and side (``OUTCOMES``)
+    consequences: pd.DataFrame | None = None  # the outcomes' paired differences
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -281,6 +284,28 @@ def decomposition(
     return pd.DataFrame(rows)
 
 
+def paired_outcomes(
+    outcomes: pd.DataFrame, variant_a: str, variant_b: str, confidence: float
+) -> pd.DataFrame:
+    """Per side and outcome: the means of A and B, the mean paired difference A − B and
+    its t-interval (``consequences.csv``)."""
+    rows = []
+    a = outcomes[outcomes["variant"] == variant_a].set_index(["replication", "side"])
+    b = outcomes[outcomes["variant"] == variant_b].set_index(["replication", "side"])
+    for side in dict.fromkeys(outcomes["side"]):
+        for name, (meaning, unit, _, _) in OUTCOMES.items():
+            value_a = a.xs(side, level="side")[name].sort_index()
+            value_b = b.xs(side, level="side")[name].sort_index()
+            diff = (value_a - value_b).to_numpy(np.float64)
+            mean, low, high = t_interval(diff, confidence)
+            rows.append({
+                "side": side, "metric": name, "meaning": meaning, "unit": unit,
+                "mean_a": float(value_a.mean()), "mean_b": float(value_b.mean()),
+                "mean_diff": mean, "ci_low": low, "ci_high": high,
+            })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 # -- choosing and running the variants --------------------------------------------------
 
 
@@ -445,6 +470,8 @@ def compare(
     paired = paired_table(tables.summary, labels[0], labels[1], confidence=confidence)
     pairs = side_munition_pairs(pair[0])
     parts = decomposition(tables, pairs, labels[0], labels[1], reps, days, confidence)
+    outcomes = outcomes_table(tables, reps, days)
+    consequences = paired_outcomes(outcomes, labels[0], labels[1], confidence)
     tables.extra = {
         "comparison": {
             "variant_a": labels[0],
@@ -465,4 +492,6 @@ def compare(
         variant_a=labels[0],
         variant_b=labels[1],
         decomposition=parts,
+        outcomes=outcomes,
+        consequences=consequences,
     )

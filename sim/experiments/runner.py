@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.engine.accounts import ACCOUNTS, GUNS
+from sim.engine.accounts import ACCOUNTS, FRONT, GUNS
 from sim.engine.metrics import METRICS, summarise, with_derived
 from sim.engine.model import SupplyModel
 from sim.engine.rng import member_seed
@@ -36,6 +36,7 @@ KEYS: dict[str, str] = {
     "side": "side id from the scenario",
     "munition": "munition id from the scenario",
     "tube_type": "tube type id from the scenario (the guns' table)",
+    "front": "`front`: the side's whole front (the front's table)",
 }
 """The key columns of the tables, and what each is."""
 KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "munition")
@@ -43,6 +44,8 @@ SUMMARY_KEYS = ("replication", "variant", "side", "munition")
 TIMESERIES_COLUMNS = KEY_COLUMNS + tuple(account.name for account in ACCOUNTS)
 GUN_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "tube_type")
 GUN_COLUMNS = GUN_KEY_COLUMNS + tuple(account.name for account in GUNS.accounts)
+FRONT_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "front")
+FRONT_COLUMNS = FRONT_KEY_COLUMNS + tuple(account.name for account in FRONT.accounts)
 
 
 @dataclass
@@ -59,6 +62,10 @@ class RunTables:
     opening: dict[str, np.ndarray] | None = field(default=None, repr=False)  # [members, pairs]
     gun_record: dict[str, np.ndarray] | None = field(default=None, repr=False)
     gun_pairs: list[tuple[str, str]] = field(default_factory=list)
+    front: pd.DataFrame | None = None  # the front's daily books, where there are fronts
+    front_record: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    front_pairs: list[tuple[str, str]] = field(default_factory=list)
+    front_opening: dict[str, np.ndarray] | None = field(default=None, repr=False)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -112,9 +119,11 @@ def run_variants(
     record = model.record
     summary = summary_table(record, model.pairs, labels, reps)
     series = timeseries_table(record, model.pairs, labels, reps, base) if timeseries else None
-    guns = None
+    guns = front = None
     if timeseries and model.gun_pairs:
         guns = guns_table(model.gun_record, model.gun_pairs, labels, reps, base)
+    if timeseries and has_fronts(base):
+        front = _daily(model.front_record, model.front_pairs, labels, reps, base, FRONT_COLUMNS)
     return RunTables(
         summary=summary,
         timeseries=series,
@@ -126,6 +135,10 @@ def run_variants(
         opening=model.opening,
         gun_record=model.gun_record,
         gun_pairs=model.gun_pairs,
+        front=front,
+        front_record=model.front_record,
+        front_pairs=model.front_pairs,
+        front_opening=model.front_opening,
     )
 
 
@@ -246,6 +259,11 @@ def _daily(
     for name, values in record.items():
         columns[name] = tidy(values)
     return pd.DataFrame({name: columns[name] for name in names}, copy=False)
+
+
+def has_fronts(scenario: Scenario) -> bool:
+    """Whether any front unit faces an enemy (else the front's books stay empty)."""
+    return any(unit.faces for unit in scenario.front_units)
 
 
 def utc_now() -> str:

@@ -172,6 +172,42 @@ def decomposition_for_display(parts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+OUTCOME_MODEL = (
+    "<p>Per side over the metrics' window, A − B per replication with its 95 % interval; "
+    "also in <code>consequences.csv</code> (and per replication in "
+    "<code>outcomes.csv</code>). Ground and casualties come from the exchange model: a "
+    "reduced form that turns each facing pair's daily fire ratio, postures and tubes in "
+    "action into ground changing hands and casualties from artillery fire, with "
+    "coefficients fitted to yearly public series (<code>docs/exchange.md</code>). It is "
+    "not a tactical model: it knows no terrain, manoeuvre, drones not modelled as a "
+    "munition, air power, mines or morale, and its casualties are those of the modelled "
+    "fire only. Read its ground and casualties as what the fire ratio alone would "
+    "explain, an order of magnitude to set beside the rounds, not a forecast of the "
+    "front line.</p>"
+)
+
+
+def consequences_for_display(consequences: pd.DataFrame, comparison: dict[str, Any]) -> pd.DataFrame:
+    """The paired outcomes, rounded and labelled for reading."""
+    a, b = comparison["variant_a"], comparison["variant_b"]
+    excludes = (consequences["ci_low"] > 0) | (consequences["ci_high"] < 0)
+    return pd.DataFrame(
+        {
+            "side": consequences["side"],
+            "outcome": consequences["meaning"],
+            "unit": consequences["unit"],
+            f"mean {a}": consequences["mean_a"].map(format_number),
+            f"mean {b}": consequences["mean_b"].map(format_number),
+            f"mean {a} − {b}": consequences["mean_diff"].map(format_number),
+            "95 % CI": [
+                f"{format_number(low)} to {format_number(high)}"
+                for low, high in zip(consequences["ci_low"], consequences["ci_high"], strict=True)
+            ],
+            "CI excludes 0": np.where(excludes, "yes", "no"),
+        }
+    )
+
+
 def paired_for_display(paired: pd.DataFrame, metrics: list[str] | None = None) -> pd.DataFrame:
     """The paired table, rounded and labelled for reading."""
     table = paired if metrics is None else paired[paired["metric"].isin(metrics)]
@@ -389,6 +425,13 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
             "the days they limited fire, and tubes worn out. Also in "
             "<code>decomposition.csv</code>.</p>" + _table(decomposition_for_display(parts))
         )
+    consequences = tables.get("consequences")
+    if comparison and consequences is not None and not consequences.empty:
+        body.append(
+            "<h2>What the difference buys, on both sides</h2>"
+            + _table(consequences_for_display(consequences, comparison))
+            + OUTCOME_MODEL
+        )
     crossings = first_crossings(tables["summary"], start)
     if not crossings.empty:
         body.append(
@@ -439,7 +482,7 @@ def write_comparison(
     progress: bool | None = None,
 ) -> Path:
     """Write a comparison's run folder atomically: tables, ``paired.csv``,
-    ``decomposition.csv``, figures, report."""
+    ``decomposition.csv``, ``outcomes.csv``, ``consequences.csv``, figures, report."""
     command = command or " ".join(sys.argv)
     tables = comparison.tables
     info = manifest(tables, command=command, started=started, finished=finished)
@@ -455,6 +498,10 @@ def write_comparison(
         if comparison.decomposition is not None:
             comparison.decomposition.to_csv(folder / "decomposition.csv", index=False)
             contents["decomposition"] = comparison.decomposition
+        if comparison.outcomes is not None and comparison.consequences is not None:
+            comparison.outcomes.to_csv(folder / "outcomes.csv", index=False)
+            comparison.consequences.to_csv(folder / "consequences.csv", index=False)
+            contents["consequences"] = comparison.consequences
         draw_run(folder, contents, progress)
 
     return write_run(

@@ -147,6 +147,8 @@ def write_run(
             write_parquet(tables.timeseries, folder / "timeseries.parquet")
         if tables.guns is not None:
             write_parquet(tables.guns, folder / "guns.parquet")
+        if tables.front is not None:
+            write_parquet(tables.front, folder / "front.parquet")
         tables.summary.to_csv(folder / "summary.csv", index=False)
         if extra is not None:
             extra(folder)
@@ -160,20 +162,22 @@ def read_run(path: str | Path) -> dict[str, Any]:
     """A run folder's tables: ``manifest`` (dict) and each table as a DataFrame.
 
     Keys: ``manifest``, ``summary``, and where present ``timeseries``, ``guns``,
-    ``paired``, ``decomposition``, ``results``, ``sensitivity``, ``check``.
+    ``front``, ``paired``, ``decomposition``, ``outcomes``, ``consequences``,
+    ``results``, ``sensitivity``, ``check``.
     """
     folder = Path(path)
     if not (folder / "manifest.json").is_file():
         raise FileNotFoundError(f"{folder}: not a run folder (no manifest.json)")
     out: dict[str, Any] = {"manifest": json.loads((folder / "manifest.json").read_text())}
-    for name in ("timeseries", "guns", "results"):
+    for name in ("timeseries", "guns", "front", "results"):
         file = folder / f"{name}.parquet"
         if file.is_file():
             frame = pd.read_parquet(file)
             if "date" in frame.columns:
                 frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
             out[name] = frame
-    for name in ("summary", "paired", "decomposition", "sensitivity", "check"):
+    for name in ("summary", "paired", "decomposition", "outcomes", "consequences", "sensitivity",
+                 "check"):  # fmt: skip
         file = folder / f"{name}.csv"
         if file.is_file():
             out[name] = pd.read_csv(file)

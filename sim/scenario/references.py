@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario import schema
 from sim.scenario.schema import Scenario
 
 ENTITY_LISTS = (  # the scenario's lists of entries with ids
@@ -105,6 +106,7 @@ def check_references(s: Scenario, file: str) -> None:
         need_side(f"strikes.{c.id}.target_side", c.target_side)
         for depot in c.depots or []:
             need_depot(f"strikes.{c.id}.depots", depot, c.target_side)
+        _check_strike_means(c, file, munitions, depot_side)
     for cp in s.checkpoints:
         _check_checkpoint(s, cp, file, need_side, munitions)
     for name, overrides in s.variants.items():
@@ -210,3 +212,27 @@ def _check_checkpoint(s: Scenario, cp, file: str, need_side, munitions: set[str]
             raise ScenarioError(
                 file, f"{where}.{name}", f"outside the scenario's dates ({first} to {last})"
             )
+
+
+def _check_strike_means(
+    c: schema.StrikeCampaign, file: str, munitions: set[str], depot_side: dict[str, str]
+) -> None:
+    """A campaign that spends a munition launches it from a depot of the striking side."""
+    where = f"strikes.{c.id}"
+    if c.munition is None:
+        if c.from_depot is not None:
+            raise ScenarioError(file, f"{where}.from_depot", "needs a munition to launch")
+        return
+    if c.munition not in munitions:
+        raise ScenarioError(file, f"{where}.munition", f"unknown munition {c.munition!r}")
+    if c.from_depot is None:
+        raise ScenarioError(
+            file, f"{where}.from_depot", "a campaign that spends a munition needs the depot "
+            "that holds it"
+        )
+    if c.from_depot not in depot_side:
+        raise ScenarioError(file, f"{where}.from_depot", f"unknown depot {c.from_depot!r}")
+    if depot_side[c.from_depot] == c.target_side:
+        raise ScenarioError(
+            file, f"{where}.from_depot", f"depot {c.from_depot!r} is on the side it strikes"
+        )

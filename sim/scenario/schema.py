@@ -54,6 +54,7 @@ Identifier = Annotated[
 ]
 Share = Annotated[float, Field(ge=0.0, le=1.0, description="A share or probability in [0, 1].")]
 NonNegative = Annotated[float, Field(ge=0.0)]
+PositiveRate = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 Rounds = Annotated[int, Field(ge=0, le=10**12, description="Whole rounds.")]
 PerMunitionRate = dict[Identifier, NonNegative]
 PerMunitionRounds = dict[Identifier, Rounds]
@@ -200,6 +201,42 @@ class Side(Strict):
         le=365,
         description="Most days a planned offensive waits for them; then it starts "
         "anyway (0: never postponed).",
+    )
+    ground_held_km2: NonNegative = Field(
+        default=0.0,
+        description="Ground the side holds at the start, km² (a stock of the front's books; "
+        "not set by events).",
+    )
+    ground_km2_per_day: FiniteRate = Field(
+        default=0.0,
+        description="Exchange: km² a day one of its units on the offensive takes from an "
+        "enemy unit it faces, per unit of the log fire ratio above the breakeven (0: it "
+        "takes no ground).",
+    )
+    breakeven_fire_ratio: PositiveRate = Field(
+        default=1.0,
+        description="Exchange: the fire ratio (its unit's effective fire at the enemy unit "
+        "over the enemy's back) below which its attacks take no ground.",
+    )
+    ground_share_in_defence: Share = Field(
+        default=0.0,
+        description="Exchange: the share of ground_km2_per_day its units take when not on "
+        "the offensive (local attacks).",
+    )
+    tube_ratio_exponent: FiniteRate = Field(
+        default=0.0,
+        description="Exchange: weight of the ratio of serviceable tubes beside the fire "
+        "ratio (0: fire alone).",
+    )
+    casualties_per_1000_rounds: FiniteRate = Field(
+        default=0.0,
+        description="Casualties its units' effective fire causes the enemy units they "
+        "face, per 1,000 rounds.",
+    )
+    offensive_casualty_factor: NonNegative = Field(
+        default=1.0,
+        description="Multiplier of the casualties its units suffer from enemy fire while on "
+        "the offensive (attackers are exposed).",
     )
 
 
@@ -366,6 +403,11 @@ class Depot(Strict):
     dispersal_extra_transit_days: int = Field(
         default=1, ge=0, le=30, description="Extra days for shipments into it at full dispersal."
     )
+    hardened_share: Share = Field(
+        default=0.0,
+        description="Share of its stock in hardened (earth-covered or underground) storage, "
+        "which a hit does not reach.",
+    )
 
 
 class Link(Strict):
@@ -496,13 +538,39 @@ class Sanctions(Strict):
 
 
 class StrikeCampaign(Strict):
-    """``[[strikes]]``: the enemy's strikes on a side's depots."""
+    """``[[strikes]]``: deep strikes on a side's depots, from real means.
+
+    Each day it plans a Poisson number of strikes (mean ``strikes_per_day``, at most
+    ``max_strikes_per_day``); it makes as many as its launchers can launch and its
+    long-range munition in ``from_depot`` can arm, ``rounds_per_strike`` each, booked
+    as ``launched`` by the striking side. A strike picks a depot it can reach, hits
+    with the depot's exposure, and destroys a share of its stock, less what dispersal
+    and hardened storage protect. Without a munition it costs nothing: an enemy not
+    modelled as a side.
+    """
 
     id: Identifier
     target_side: Identifier
     enabled: bool = True
-    strikes_per_day: NonNegative = Field(default=0.0, description="Mean strikes per day.")
+    strikes_per_day: NonNegative = Field(default=0.0, description="Mean strikes planned a day.")
     max_strikes_per_day: int = Field(default=4, ge=1, le=32)
+    munition: Identifier | None = Field(
+        default=None,
+        description="The long-range munition a strike spends (none: strikes cost nothing).",
+    )
+    from_depot: Identifier | None = Field(
+        default=None,
+        description="The striking side's depot that holds the munition (needed with it).",
+    )
+    rounds_per_strike: int = Field(
+        default=1, ge=1, le=10**6, description="Munitions one strike spends (a salvo)."
+    )
+    launchers: Limit = Field(
+        default=None, description="Launchers it has (default: not a limit)."
+    )
+    strikes_per_launcher_per_day: FiniteRate = Field(
+        default=1.0, description="Strikes one launcher can make a day."
+    )
     targeting: Targeting = "random"
     destroyed_share: Share = Field(
         description="Share of a depot's stock a hit destroys (the mean, with a spread)."

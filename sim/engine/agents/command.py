@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.agents.base import SupplyAgent
+from sim.engine.agents.exchange import HECTARES_PER_KM2
 from sim.engine.agents.front_unit import POSTURES, expected_demand
 from sim.engine.compiled import kernel
 from sim.scenario import schema
@@ -49,6 +50,13 @@ class CommandArrays(NamedTuple):
     offensive_launch_days_of_supply: np.ndarray
     offensive_max_delay_days: np.ndarray
     tubes_destroyed_per_1000_rounds: np.ndarray
+    casualties_per_1000_rounds: np.ndarray
+    offensive_casualty_factor: np.ndarray
+    ground_km2_per_day: np.ndarray
+    breakeven_fire_ratio: np.ndarray
+    ground_share_in_defence: np.ndarray
+    tube_ratio_exponent: np.ndarray
+    ground: np.ndarray  # [M, S] hectares held (see ``sim.engine.agents.exchange``)
     offensives: np.ndarray  # [M, S, n] days planned offensives start, in order, then NEVER
     tempo: np.ndarray  # [M, S, K] the share of what they could fire the units fire today
     days_held: np.ndarray  # [M, S, K] days of planned fire in depots and units (inf: no plan)
@@ -69,6 +77,7 @@ class Command(SupplyAgent):
     def build(cls, model: SupplyModel) -> tuple[CommandArrays]:
         table = cls.table(model)
         table.fix("offensive_launch_days_of_supply")  # whether a side ever waits: at build
+        table.fix("ground_held_km2")  # a stock: by the books
         for index, spec in enumerate(model.base.sides):
             cls(model, spec.id, index, index, table.entity(f"sides.{spec.id}", index))
         planned = [_offensives(model, scenario) for scenario in model.distinct]
@@ -88,6 +97,7 @@ class Command(SupplyAgent):
             tempo=np.ones((model.n_members, len(model.sides), model.n_munitions)),
             days_held=np.full((model.n_members, len(model.sides), model.n_munitions), np.inf),
             days_held_all=np.full((model.n_members, len(model.sides)), np.inf),
+            ground=np.rint(table["ground_held_km2"] * HECTARES_PER_KM2).astype(np.int64),
             **table.columns(CommandArrays),
         )
         return (arrays,)
@@ -138,8 +148,8 @@ def set_tempo(c, depots, units, day):
                     tempo = min(max(held / (plan * wanted), c.min_tempo[m, s]), 1.0)
                 c.tempo[m, s, k] = tempo
                 c.days_held[m, s, k] = held / plan if plan > 0.0 else math.inf
-                held_all += held
-                plan_all += plan
+                held_all += held * (plan > 0.0)  # a munition outside the plan (a strike
+                plan_all += plan  # campaign's) is no days of planned fire
             c.days_held_all[m, s] = held_all / plan_all if plan_all > 0.0 else math.inf
         launch(c, units, day, m)
 

@@ -56,6 +56,7 @@ class DepotArrays(NamedTuple):
     dispersal_protection: np.ndarray
     dispersal_throughput_cost: np.ndarray
     dispersal_extra_transit_days: np.ndarray
+    hardened_share: np.ndarray
     order: np.ndarray  # [D] suppliers before the depots they feed
     client_start: np.ndarray  # [D + 1] each depot's clients: its units, then its links
     client_unit: np.ndarray  # [Q] the unit served (-1: a link)

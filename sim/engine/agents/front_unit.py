@@ -47,6 +47,8 @@ class UnitArrays(NamedTuple):
     face_start: np.ndarray  # [U + 1] each unit's first row of ``faced``
     faced: np.ndarray  # [n] the enemy units each unit faces, unit by unit
     effective: np.ndarray  # [M, U] today's effective fire (rounds fired less duds)
+    casualty_keys: np.ndarray  # [M, U] the "casualties" stream (what its fire causes)
+    ground_keys: np.ndarray  # [M, U] the "ground" stream (what it takes)
 
 
 class FrontUnit(SupplyAgent):
@@ -91,6 +93,8 @@ class FrontUnit(SupplyAgent):
             face_start=positions(face_start.tolist()),
             faced=positions(faced),
             effective=np.zeros((model.n_members, len(ids)), np.int64),
+            casualty_keys=stack_keys(agents, "casualties", model.n_members),
+            ground_keys=stack_keys(agents, "ground", model.n_members),
             **table.columns(UnitArrays),
         )
         return (arrays,)

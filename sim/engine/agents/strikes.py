@@ -1,4 +1,4 @@
-"""StrikeCampaign: the enemy's strikes on a side's depots."""
+"""StrikeCampaign: deep strikes on a side's depots, with the munitions the striker holds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 
 from sim.engine.accounts import flow_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
-from sim.engine.arithmetic import carried_share, strike_losses
+from sim.engine.arithmetic import carried_share, strike_losses, whole_cap
 from sim.engine.compiled import kernel
 from sim.engine.parameters import codes
 from sim.engine.rng import poisson, uniform
@@ -18,7 +18,7 @@ from sim.scenario import schema
 if TYPE_CHECKING:
     from sim.engine.model import SupplyModel
 
-DESTROYED = flow_index("destroyed")
+DESTROYED, LAUNCHED = flow_index("destroyed"), flow_index("launched")
 RANDOM, LARGEST, NEAREST = (
     (codes(schema.StrikeCampaign.model_fields["targeting"]) or ()).index(name)
     for name in ("random", "largest", "nearest")
@@ -29,6 +29,9 @@ class StrikeArrays(NamedTuple):
     """Every campaign's numbers and reach: ``[C]`` wiring, ``[M, C]`` parameters."""
 
     side: np.ndarray  # [C] the side struck
+    munition: np.ndarray  # [C] the long-range munition a strike spends, -1: none
+    from_depot: np.ndarray  # [C] the striking side's depot holding it, -1: none
+    striker: np.ndarray  # [C] the striking side, -1: not modelled
     reach_start: np.ndarray  # [C + 1] the depots each campaign can reach
     reach: np.ndarray
     enabled: np.ndarray
@@ -37,6 +40,9 @@ class StrikeArrays(NamedTuple):
     targeting: np.ndarray
     destroyed_share: np.ndarray
     destroyed_share_spread: np.ndarray
+    rounds_per_strike: np.ndarray
+    launchers: np.ndarray
+    strikes_per_launcher_per_day: np.ndarray
     slots: np.ndarray  # [C] the most strikes a day any member can make
     count_keys: np.ndarray  # [M, C] the "strike_count" stream
     slot_keys: np.ndarray  # [M, C, slots] one stream per strike of the day
@@ -44,12 +50,14 @@ class StrikeArrays(NamedTuple):
 
 
 class StrikeCampaign(SupplyAgent):
-    """Strikes a Poisson number of times a day (at most ``max_strikes_per_day``).
+    """Plans a Poisson number of strikes a day (at most ``max_strikes_per_day``) and
+    makes those its launchers can launch and its long-range munition can arm.
 
-    Each strike picks a depot it can reach (at random, the largest stock, or the
-    nearest to the front), hits with the depot's exposure, and destroys a share of its
-    stock drawn from ``destroyed_share ± destroyed_share_spread``, less what dispersal
-    protects.
+    Each strike spends ``rounds_per_strike`` of the munition from the striking side's
+    depot, picks a depot it can reach (at random, the largest stock, or the nearest to
+    the front), hits with the depot's exposure (a salvo of duds misses), and destroys a
+    share of its stock drawn from ``destroyed_share ± destroyed_share_spread``, less what
+    dispersal and hardened storage protect.
     """
 
     kind = "strikes"
@@ -80,8 +88,15 @@ class StrikeCampaign(SupplyAgent):
             for slot in range(slots[c]):
                 slot_keys[:, c, slot] = agent.stream(f"strike_{slot}")
                 share_keys[:, c, slot] = agent.stream(f"strike_{slot}.share")
+        munitions = [model.munitions.index(c.munition or "") if c.munition else -1
+                     for c in base.strikes]  # fmt: skip
+        depots = [model.depot_index(c.from_depot) if c.from_depot else -1 for c in base.strikes]
         arrays = StrikeArrays(
             side=sides_of(agents),
+            munition=positions(munitions),
+            from_depot=positions(depots),
+            striker=positions([model.sides.index(base.depots[d].side) if d >= 0 else -1
+                               for d in depots]),  # fmt: skip
             reach_start=positions(reach_start),
             reach=positions(reach),
             slots=positions(slots),
@@ -110,7 +125,8 @@ def strike(a, depots, day, books):
             if (n == 0) | (rate == 0.0):
                 continue
             count = poisson(rate, uniform(a.count_keys[m, c], day, 1, 0), a.slots[c])
-            for slot in range(min(count, a.max_strikes_per_day[m, c])):
+            made, failed = launch(a, depots, m, c, min(count, a.max_strikes_per_day[m, c]), books)
+            for slot in range(made):
                 key = a.slot_keys[m, c, slot]
                 target = a.reach[first + min(np.int64(uniform(key, day, draws, 0) * n), n - 1)]
                 if a.targeting[m, c] == NEAREST:
@@ -127,14 +143,16 @@ def strike(a, depots, day, books):
                             held += depots.stock[m, a.reach[i], k]
                         if held > most:
                             target, most = a.reach[i], held
-                if uniform(key, day, draws, 1) >= depots.exposure[m, target]:
+                if uniform(key, day, draws, 1) >= depots.exposure[m, target] * (1.0 - failed):
                     continue
+                protected = depots.dispersal[m, target] * depots.dispersal_protection[m, target]
+                reached = protected + (1.0 - protected) * depots.hardened_share[m, target]
                 share = destroyed_share(
                     a.destroyed_share[m, c],
                     a.destroyed_share_spread[m, c],
                     a.share_keys[m, c, slot],
                     day,
-                    depots.dispersal[m, target] * depots.dispersal_protection[m, target],
+                    reached,
                 )
                 for k in range(n_munitions):
                     stock = depots.stock[m, target, k]
@@ -147,9 +165,32 @@ def strike(a, depots, day, books):
 
 
 @kernel
+def launch(a, depots, m, c, planned, books):
+    """Campaign ``c``'s strikes today: as many of the ``planned`` as its launchers can
+    launch and its munition in stock can arm, spent and booked as ``launched``.
+
+    Returns the strikes made and the share of their munitions that are duds (a dud
+    salvo misses). A campaign without a munition makes every planned strike.
+    """
+    k, d = a.munition[c], a.from_depot[c]
+    if k < 0:
+        return planned, 0.0
+    salvo = a.rounds_per_strike[m, c]
+    rate = a.strikes_per_launcher_per_day[m, c]
+    launchable = whole_cap(a.launchers[m, c] * rate) if rate > 0.0 else np.int64(0)
+    made = min(planned, launchable, depots.stock[m, d, k] // salvo)
+    spent = made * salvo
+    duds = carried_share(spent, depots.stock[m, d, k], depots.duds[m, d, k])
+    depots.duds[m, d, k] -= duds
+    depots.stock[m, d, k] -= spent
+    books[m, LAUNCHED, a.striker[c], k] += spent
+    return made, duds / spent if spent > 0 else 0.0
+
+
+@kernel
 def destroyed_share(mean, spread, key, day, protection):
     """The share of a depot's stock one hit destroys: drawn from ``mean ± spread`` (with
-    the stream ``key``), less what dispersal protects (``protection``)."""
+    the stream ``key``), less what dispersal and hardening protect (``protection``)."""
     share = mean
     if spread > 0.0:
         u = uniform(key, day, 1, 0)
