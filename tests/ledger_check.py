@@ -59,7 +59,8 @@ def check_books(series: pd.DataFrame, scenario: Scenario) -> int:
             + f["imports_dispatched"]
             - f["interdicted"]
             - f["delivered"]
-            - f["destroyed"],
+            - f["destroyed"]
+            - f["launched"],
         )
         # imports: dispatched = arrived + still on the way + lost
         assert np.array_equal(
@@ -76,6 +77,7 @@ def check_books(series: pd.DataFrame, scenario: Scenario) -> int:
                 f["produced"]
                 + f["imports_dispatched"]
                 - f["fired"]
+                - f["launched"]
                 - f["destroyed"]
                 - f["interdicted"]
                 - f["discarded"]
@@ -93,6 +95,7 @@ def check_books(series: pd.DataFrame, scenario: Scenario) -> int:
             "produced",
             "delivered",
             "destroyed",
+            "launched",
             "shortfall",
         ):
             assert (f[column] >= 0).all(), column

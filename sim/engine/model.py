@@ -107,9 +107,7 @@ class SupplyModel(mesa.Model):
     ) -> None:
         if len(members) != len(seeds) or not members:
             raise ValueError("need one seed per member, and at least one member")
-        unknown = sorted(
-            set(keep or ()) - set(RECORDED) - set(GUNS.recorded) - set(FRONT.recorded)
-        )
+        unknown = sorted(set(keep or ()) - set(RECORDED) - set(GUNS.recorded) - set(FRONT.recorded))
         if unknown:
             raise ValueError(f"not a recorded account: {', '.join(unknown)}")
         self._kept: tuple[str, ...] | None = None

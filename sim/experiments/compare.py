@@ -184,6 +184,7 @@ DECOMPOSITION: dict[str, tuple[str, dict[str, int], str]] = {
     "supplied": ("rounds that entered the side's books: produced, and handed over by "
                  "foreign suppliers", {"produced": 1, "imports_dispatched": 1}, "flow"),
     "fired": ("rounds fired", {"fired": 1}, "flow"),
+    "launched": ("long-range munitions launched at enemy depots", {"launched": 1}, "flow"),
     "destroyed": ("rounds destroyed in depots by strikes", {"destroyed": 1}, "flow"),
     "interdicted": ("imported rounds seized or destroyed en route", {"interdicted": 1}, "flow"),
     "discarded": ("legacy rounds found unserviceable", {"discarded": 1}, "flow"),
@@ -205,9 +206,9 @@ DECOMPOSITION: dict[str, tuple[str, dict[str, int], str]] = {
     "tubes_worn_out": ("tubes whose barrels wore out", {"tubes_worn_out": 1}, "guns"),
     "tubes_lost": ("serviceable tubes lost to the enemy", {"tubes_lost": 1}, "guns"),
 }  # fmt: skip
-"""The terms of ``decomposition``: supplied = fired + destroyed + interdicted + discarded +
-stock built, exactly, in each replication (the books' identity over a window)."""
-BALANCE = ("fired", "destroyed", "interdicted", "discarded", "stock_built")
+"""The terms of ``decomposition``: supplied = fired + launched + destroyed + interdicted +
+discarded + stock built, exactly, in each replication (the books' identity over a window)."""
+BALANCE = ("fired", "launched", "destroyed", "interdicted", "discarded", "stock_built")
 
 
 def decomposition(

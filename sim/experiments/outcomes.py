@@ -3,7 +3,8 @@
 One row per replication × variant × side: ground taken and lost, casualties suffered
 and inflicted, tubes lost to the enemy, rounds fired, long-range munitions launched and
 rounds lost in struck depots, over a window of days. ``compare`` pairs them
-(``sim.experiments.compare.paired_outcomes``), so the consequence of a change on both sides gets its interval.
+(``sim.experiments.compare.paired_outcomes``), so the consequence of a change gets its
+interval on both sides.
 
 Example:
     >>> import sim

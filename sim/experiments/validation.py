@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.engine.agents.exchange import HECTARES_PER_KM2
 from sim.experiments.runner import RunTables, replication_seeds, simulate, summary_table
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Checkpoint, Scenario
@@ -102,6 +103,7 @@ def checkpoint_values(
     pairs: list[tuple[str, str]],
     importer_record: dict[str, dict[str, np.ndarray]],
     guns: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
+    front: dict[str, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The model's value of checkpoint ``cp`` in each member, ``[members]``.
 
@@ -110,6 +112,7 @@ def checkpoint_values(
         pairs: ``model.pairs``, the (side, munition) of each pair column.
         importer_record: ``model.importer_record``.
         guns: ``(model.gun_record, model.gun_pairs)``, for the tube metrics.
+        front: ``model.front_record``, for the ground metrics.
     """
     days = _window(scenario, cp)
     n_days = days.stop - days.start
@@ -122,6 +125,14 @@ def checkpoint_values(
             )
         lost = gun_record["tubes_lost"][days][:, :, columns]
         return lost.sum(axis=(0, 2)).astype(np.float64)
+    if cp.metric == "ground_net_km2":
+        if front is None or not any(u.faces for u in scenario.front_units):
+            raise ScenarioError(
+                _file(scenario), f"checkpoints.{cp.id}", "no front unit faces an enemy"
+            )
+        side = [s.id for s in scenario.sides].index(cp.side)
+        net = front["ground_gained"][days, :, side] - front["ground_lost"][days, :, side]
+        return net.sum(axis=0) / HECTARES_PER_KM2
     if cp.importer is not None:
         books = importer_record[cp.importer][_IMPORTER_NAMES[cp.metric]]
         return books[days].sum(axis=0).astype(np.float64)
@@ -148,11 +159,12 @@ def check_table(
     pairs: list[tuple[str, str]],
     importer_record: dict[str, dict[str, np.ndarray]],
     guns: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
+    front: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """One row per checkpoint: the model's median and band, the range, hit and overlap."""
     rows = []
     for cp in scenario.checkpoints:
-        values = checkpoint_values(scenario, cp, record, pairs, importer_record, guns)
+        values = checkpoint_values(scenario, cp, record, pairs, importer_record, guns, front)
         finite = values[np.isfinite(values)]
         if finite.size:
             p05, median, p95 = np.percentile(finite, [BAND[0], 50.0, BAND[1]])
@@ -204,6 +216,7 @@ def check(
         model.pairs,
         model.importer_record,
         (model.gun_record, model.gun_pairs),
+        model.front_record,
     )
     label = scenario.source.variant if scenario.source is not None else "baseline"
     tables = RunTables(

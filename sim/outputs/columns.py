@@ -15,9 +15,17 @@ import re
 import sys
 from pathlib import Path
 
-from sim.engine.accounts import ACCOUNTS, GUNS
+from sim.engine.accounts import ACCOUNTS, FRONT, GUNS, Book
 from sim.engine.metrics import METRIC_UNITS, METRICS
-from sim.experiments.runner import GUN_KEY_COLUMNS, KEY_COLUMNS, KEYS, SUMMARY_KEYS
+from sim.experiments.outcomes import KEYS as OUTCOME_KEYS
+from sim.experiments.outcomes import OUTCOMES
+from sim.experiments.runner import (
+    FRONT_KEY_COLUMNS,
+    GUN_KEY_COLUMNS,
+    KEY_COLUMNS,
+    KEYS,
+    SUMMARY_KEYS,
+)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -29,10 +37,32 @@ def _timeseries() -> list[str]:
     return rows
 
 
-def _guns() -> list[str]:
+def _book(book: Book, keys: tuple[str, ...]) -> list[str]:
     rows = ["| column | unit | meaning |", "|---|---|---|"]
-    rows += [f"| `{name}` | | {KEYS[name]} |" for name in GUN_KEY_COLUMNS]
-    rows += [f"| `{a.name}` | {a.unit} | {a.describe()} |" for a in GUNS.accounts]
+    rows += [f"| `{name}` | | {KEYS[name]} |" for name in keys]
+    rows += [f"| `{a.name}` | {a.unit} | {a.describe()} |" for a in book.accounts]
+    return rows
+
+
+def _guns() -> list[str]:
+    return _book(GUNS, GUN_KEY_COLUMNS)
+
+
+def _front() -> list[str]:
+    return _book(FRONT, FRONT_KEY_COLUMNS)
+
+
+def _outcomes() -> list[str]:
+    keys = ", ".join(f"`{name}`" for name in OUTCOME_KEYS)
+    rows = [
+        f"Keys: {keys}; then, per outcome:",
+        "",
+        "| outcome | unit | meaning |",
+        "|---|---|---|",
+    ]
+    rows += [
+        f"| `{name}` | {unit} | {meaning} |" for name, (meaning, unit, _, _) in OUTCOMES.items()
+    ]
     return rows
 
 
@@ -45,11 +75,17 @@ def _summary() -> list[str]:
     return rows
 
 
-SECTIONS = {"timeseries": _timeseries, "guns": _guns, "summary": _summary}
+SECTIONS = {
+    "timeseries": _timeseries,
+    "guns": _guns,
+    "front": _front,
+    "summary": _summary,
+    "outcomes": _outcomes,
+}
 
 
 def markdown(section: str) -> str:
-    """The Markdown of one section (``timeseries``, ``guns`` or ``summary``)."""
+    """The Markdown of one section (a key of ``SECTIONS``)."""
     return "\n".join(SECTIONS[section]())
 
 

@@ -187,7 +187,9 @@ OUTCOME_MODEL = (
 )
 
 
-def consequences_for_display(consequences: pd.DataFrame, comparison: dict[str, Any]) -> pd.DataFrame:
+def consequences_for_display(
+    consequences: pd.DataFrame, comparison: dict[str, Any]
+) -> pd.DataFrame:
     """The paired outcomes, rounded and labelled for reading."""
     a, b = comparison["variant_a"], comparison["variant_b"]
     excludes = (consequences["ci_low"] > 0) | (consequences["ci_high"] < 0)

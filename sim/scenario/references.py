@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sim.scenario.errors import ScenarioError
 from sim.scenario import schema
+from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
 ENTITY_LISTS = (  # the scenario's lists of entries with ids
@@ -227,8 +227,9 @@ def _check_strike_means(
         raise ScenarioError(file, f"{where}.munition", f"unknown munition {c.munition!r}")
     if c.from_depot is None:
         raise ScenarioError(
-            file, f"{where}.from_depot", "a campaign that spends a munition needs the depot "
-            "that holds it"
+            file,
+            f"{where}.from_depot",
+            "a campaign that spends a munition needs the depot that holds it",
         )
     if c.from_depot not in depot_side:
         raise ScenarioError(file, f"{where}.from_depot", f"unknown depot {c.from_depot!r}")

@@ -565,9 +565,7 @@ class StrikeCampaign(Strict):
     rounds_per_strike: int = Field(
         default=1, ge=1, le=10**6, description="Munitions one strike spends (a salvo)."
     )
-    launchers: Limit = Field(
-        default=None, description="Launchers it has (default: not a limit)."
-    )
+    launchers: Limit = Field(default=None, description="Launchers it has (default: not a limit).")
     strikes_per_launcher_per_day: FiniteRate = Field(
         default=1.0, description="Strikes one launcher can make a day."
     )
@@ -619,13 +617,15 @@ CHECKPOINT_METRICS: dict[str, str] = {
     "importer_containers": "containers `importer` dispatched over the window",
     "tubes_lost_total": "`side`'s serviceable tubes (guns and launchers) lost to the enemy "
     "over the window, every tube type",
+    "ground_net_km2": "ground `side` took less ground it lost over the window, km² (the "
+    "exchange model)",
 }
 """Checkpoint metrics: name → what the model value is. ``munition`` (if given) narrows a
 metric to one munition type (for ``fire_ratio``, on both sides); importer metrics count
 every munition the supplier ships. Windows are inclusive of both dates."""
 
 _IMPORTER_METRICS = {"importer_rounds", "importer_containers"}
-_TUBE_METRICS = {"tubes_lost_total"}
+_TUBE_METRICS = {"tubes_lost_total", "ground_net_km2"}  # not by munition
 
 
 class Checkpoint(Strict):
@@ -667,7 +667,7 @@ class Checkpoint(Strict):
         if self.importer is not None and self.munition is not None:
             raise ValueError("importer metrics count every munition; leave munition out")
         if self.metric in _TUBE_METRICS and self.munition is not None:
-            raise ValueError("tube metrics count every tube type; leave munition out")
+            raise ValueError("tube and ground metrics are not by munition; leave munition out")
         return self
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from sim import load_scenario
 from sim.experiments.validation import CHECK_COLUMNS
 from sim.outputs.results import read_run
 from tests.support import munsim
@@ -27,16 +28,17 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
     tables = read_run(folder)
     check = tables["check"]
     assert list(check.columns) == list(CHECK_COLUMNS)
-    assert len(check) == 44 and check["checkpoint"].is_unique
+    n = len(load_scenario(WAR).checkpoints)
+    assert len(check) == n and check["checkpoint"].is_unique
     assert (check["p05"] <= check["median"]).all() and (check["median"] <= check["p95"]).all()
     hits = int(check["hit"].sum())
-    assert lines[-2] == f"hits: {hits} of 44 checkpoints (model median inside the published range)"
+    assert lines[-2] == f"hits: {hits} of {n} checkpoints (model median inside the published range)"
     for row in check.itertuples():
         assert (row.low <= row.median <= row.high) == row.hit
         assert any(line.startswith(row.checkpoint + " ") for line in lines)
     manifest = tables["manifest"]
     assert manifest["master_seed"] == 3 and len(manifest["replication_seeds"]) == 2
-    assert manifest["check"]["hits"] == hits and manifest["check"]["checkpoints"] == 44
+    assert manifest["check"]["hits"] == hits and manifest["check"]["checkpoints"] == n
     assert set(tables["summary"]["replication"]) == {0, 1}
 
 

@@ -46,6 +46,8 @@ def test_compare_writes_a_whole_run_folder(folder):
         "timeseries.parquet",
         "guns.parquet",
         "decomposition.csv",
+        "outcomes.csv",
+        "consequences.csv",
         "summary.csv",
         "paired.csv",
         "figures",

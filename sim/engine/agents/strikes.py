@@ -95,8 +95,9 @@ class StrikeCampaign(SupplyAgent):
             side=sides_of(agents),
             munition=positions(munitions),
             from_depot=positions(depots),
-            striker=positions([model.sides.index(base.depots[d].side) if d >= 0 else -1
-                               for d in depots]),  # fmt: skip
+            striker=positions(
+                [model.sides.index(base.depots[d].side) if d >= 0 else -1 for d in depots]
+            ),  # fmt: skip
             reach_start=positions(reach_start),
             reach=positions(reach),
             slots=positions(slots),

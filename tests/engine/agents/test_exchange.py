@@ -68,7 +68,9 @@ def test_below_the_breakeven_or_not_attacking_takes_no_ground():
     assert _front(defending, "ground_gained", "A").sum() == 0
     local = _pair(posture_a="defensive", side_a={"ground_share_in_defence": 0.5}).run()
     attacking = _pair().run()
-    share = _front(local, "ground_gained", "A").sum() / _front(attacking, "ground_gained", "A").sum()
+    share = (
+        _front(local, "ground_gained", "A").sum() / _front(attacking, "ground_gained", "A").sum()
+    )
     assert share == pytest.approx(0.5, abs=0.02)
 
 
@@ -112,7 +114,13 @@ def test_ground_and_casualties_pair_across_variants_that_change_one_sides_supply
     assert gained[:, 1].sum() > gained[:, 0].sum()  # B fires less back: A gains more
 
 
-def test_ground_held_is_a_stock_no_event_sets():
-    world = _pair().event("more", 5, {"sides.A.ground_held_km2": 10.0})
-    with pytest.raises(ScenarioError, match="ground_held_km2"):
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("breakeven_fire_ratio", 0.0), ("ground_km2_per_day", -1.0), ("ground_share_in_defence", 2.0)],
+)
+def test_a_bad_exchange_coefficient_names_its_key(key, value):
+    world = _pair()
+    world.raw["sides"][0][key] = value
+    with pytest.raises(ScenarioError) as error:
         world.scenario()
+    assert error.value.key_path == f"sides.A.{key}"

@@ -149,5 +149,5 @@ def test_a_checkpoint_scores_the_tubes_a_side_lost():
     row = check(world.scenario(), reps=2, seed=1, progress=False).table.iloc[0]
     assert row["median"] == 20 and row["hit"]  # 2 a day over the window's ten days
     world.raw["checkpoints"][0]["munition"] = "a"
-    with pytest.raises(ScenarioError, match="tube metrics count every tube type"):
+    with pytest.raises(ScenarioError, match="not by munition"):
         world.scenario()
