@@ -228,6 +228,12 @@ class Side(Strict):
         description="Exchange: weight of the ratio of serviceable tubes beside the fire "
         "ratio (0: fire alone).",
     )
+    fire_response_share: NonNegative = Field(
+        default=0.0,
+        description="Tempo that answers the enemy: rounds its units add to their demand, "
+        "as a share of the enemy's effective fire at them the day before (counter-battery "
+        "and defensive fire; 0: the plan alone).",
+    )
     casualties_per_1000_rounds: FiniteRate = Field(
         default=0.0,
         description="Casualties its units' effective fire causes the enemy units they "
@@ -428,8 +434,10 @@ class Link(Strict):
 class FrontUnit(Strict):
     """``[[front_units]]``: a sector or formation that fires.
 
-    Demand = base_rounds_per_day x posture multiplier x intensity x noise. Below
-    ``rationing_threshold_days`` of supply it fires only ``ration_share`` of demand.
+    Demand = base_rounds_per_day x posture multiplier x intensity x noise, plus its
+    side's ``fire_response_share`` of the enemy's effective fire at it the day before
+    (split over its munitions like its base rates). Below ``rationing_threshold_days``
+    of supply it fires only ``ration_share`` of demand.
     """
 
     id: Identifier

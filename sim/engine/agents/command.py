@@ -50,6 +50,7 @@ class CommandArrays(NamedTuple):
     offensive_launch_days_of_supply: np.ndarray
     offensive_max_delay_days: np.ndarray
     tubes_destroyed_per_1000_rounds: np.ndarray
+    fire_response_share: np.ndarray
     casualties_per_1000_rounds: np.ndarray
     offensive_casualty_factor: np.ndarray
     ground_km2_per_day: np.ndarray

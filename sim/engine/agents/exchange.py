@@ -16,6 +16,9 @@ unit ``b`` it faces:
   otherwise (coefficients of ``a``'s side). Ground changes hands in whole hectares and
   never more than the losing side holds.
 
+It also notes the fire each unit received, which its side may answer the next day
+(``fire_response_share``, ``sim.engine.agents.front_unit``).
+
 Casualties and hectares are whole numbers drawn by stochastic rounding, on each
 attacking unit's streams ``casualties`` and ``ground`` (one draw a day per unit faced),
 so a variant that changes one side's supply still pairs every draw. The front's books
@@ -67,6 +70,8 @@ def exchange(units, guns, sides, day, books):
     n_units = units.side.shape[0]
     fronts = units.faced.shape[0] > 0  # without fronts there is nothing to do
     for m in range(units.effective.shape[0] * fronts):
+        for v in range(n_units):
+            units.received[m, v] = 0.0
         for a in range(n_units):
             first, last = units.face_start[a], units.face_start[a + 1]
             s = units.side[a]
@@ -75,6 +80,7 @@ def exchange(units, guns, sides, day, books):
                 b = units.faced[f]
                 e = units.side[b]
                 at_b = fire_at(units, m, a, b)
+                units.received[m, b] += at_b
                 exposed = units.posture[m, b] == OFFENSIVE
                 factor = sides.offensive_casualty_factor[m, e] if exposed else 1.0
                 hurt = at_b * sides.casualties_per_1000_rounds[m, s] / 1000.0 * factor

@@ -47,6 +47,7 @@ class UnitArrays(NamedTuple):
     face_start: np.ndarray  # [U + 1] each unit's first row of ``faced``
     faced: np.ndarray  # [n] the enemy units each unit faces, unit by unit
     effective: np.ndarray  # [M, U] today's effective fire (rounds fired less duds)
+    received: np.ndarray  # [M, U] the enemy's effective fire at it the day before
     casualty_keys: np.ndarray  # [M, U] the "casualties" stream (what its fire causes)
     ground_keys: np.ndarray  # [M, U] the "ground" stream (what it takes)
 
@@ -93,6 +94,7 @@ class FrontUnit(SupplyAgent):
             face_start=positions(face_start.tolist()),
             faced=positions(faced),
             effective=np.zeros((model.n_members, len(ids)), np.int64),
+            received=np.zeros((model.n_members, len(ids))),
             casualty_keys=stack_keys(agents, "casualties", model.n_members),
             ground_keys=stack_keys(agents, "ground", model.n_members),
             **table.columns(UnitArrays),
@@ -115,8 +117,9 @@ def order_up_to(target_days_of_supply, expected_demand, stock):
 
 @kernel
 def fire(a, command, guns, day, books, work):
-    """Every unit fires today's rounds: rationing when supply runs low, as far as its
-    serviceable tubes allow, at its side's tempo; what it fires wears their barrels.
+    """Every unit fires today's rounds: its plan and its answer to yesterday's enemy
+    fire, rationed when supply runs low, as far as its serviceable tubes allow, at its
+    side's tempo; what it fires wears their barrels.
 
     ``work`` is work space, ``[4, K]``: what ammunition allows of each munition, what
     the tubes allow of that, then a tube type's share-out.
@@ -128,10 +131,16 @@ def fire(a, command, guns, day, books, work):
         for u in range(a.side.shape[0]):
             side, key, posture = a.side[u], a.keys[m, u], a.posture[m, u]
             multiplier = a.posture_multipliers[m, side, posture]
+            answer = command.fire_response_share[m, side] * a.received[m, u]
+            base = 0.0
+            for k in range(n_munitions):
+                base += a.base_rounds_per_day[m, u, k]
             for k in range(n_munitions):
                 expected = expected_demand(
                     a.base_rounds_per_day[m, u, k], multiplier, a.intensity[m, u]
                 )
+                if (answer > 0.0) & (base > 0.0):  # the enemy's fire answered
+                    expected += answer * a.base_rounds_per_day[m, u, k] / base
                 demand = np.int64(0)  # a munition it does not fire draws no noise
                 if expected > 0.0:
                     noise = noise_drawn(LOGNORMAL, a.demand_noise_cv[m, u], key, day, draws, k)

@@ -124,3 +124,15 @@ def test_a_bad_exchange_coefficient_names_its_key(key, value):
     with pytest.raises(ScenarioError) as error:
         world.scenario()
     assert error.value.key_path == f"sides.A.{key}"
+
+
+def test_a_side_that_answers_fire_wants_more_when_the_enemy_fires_more():
+    def demanded(fire_a):
+        model = _pair(fire_a=fire_a, side_b={"fire_response_share": 0.1}).run()
+        return model.record["demanded"][:, 0, model.pairs.index(("B", "a"))]
+
+    quiet, loud = demanded(2000), demanded(4000)
+    assert quiet[0] == loud[0] == 1000  # nothing received before the first day
+    assert (quiet[1:] == 1200).all() and (loud[1:] == 1400).all()  # plus a tenth of A's fire
+    model = _pair(fire_a=4000).run()  # no response: the plan alone
+    assert (model.record["demanded"][:, 0, model.pairs.index(("B", "a"))] == 1000).all()
