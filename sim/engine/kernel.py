@@ -61,8 +61,9 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
     holdings = np.zeros((n_members, len(STOCKS), n_sides, n_munitions), np.int64)
     gun_flows = np.zeros((n_members, N_GUN_FLOWS, n_sides, n_tube_types), np.int64)
     gun_holdings = np.zeros((n_members, N_GUN_STOCKS, n_sides, n_tube_types), np.int64)
-    front_flows = np.zeros((n_members, N_FRONT_FLOWS, n_sides, 1), np.int64)
-    front_holdings = np.zeros((n_members, N_FRONT_STOCKS, n_sides, 1), np.int64)
+    n_fronts = front_books.opening.shape[3]  # 1, or 0 where no unit faces an enemy
+    front_flows = np.zeros((n_members, N_FRONT_FLOWS, n_sides, n_fronts), np.int64)
+    front_holdings = np.zeros((n_members, N_FRONT_STOCKS, n_sides, n_fronts), np.int64)
     depot_work = depot.workspace(depots, units)
     shipment_work = np.zeros((2, n_munitions), np.int64)
     fire_work = np.zeros((4, n_munitions), np.int64)

@@ -169,10 +169,14 @@ class SupplyModel(mesa.Model):
             GUNS, self.n_members, len(self.sides), len(self.tube_types), self.days, gun_pairs,
             self._gun_kept,
         )  # fmt: skip
-        self.front_pairs = [(side, FRONT_ITEM) for side in self.sides]
+        # a scenario whose units face no enemy keeps no front (no item, as a scenario
+        # without tube types keeps no guns)
+        fronts = any(unit.faces for unit in base.front_units)
+        self.front_pairs = [(side, FRONT_ITEM) for side in self.sides] if fronts else []
         self.front_books = open_books(
-            FRONT, self.n_members, len(self.sides), 1, self.days,
-            np.array([[s, 0] for s in range(len(self.sides))], np.int64).reshape(-1, 2),
+            FRONT, self.n_members, len(self.sides), int(fronts), self.days,
+            np.array([[self.sides.index(s), 0] for s, _ in self.front_pairs],
+                     np.int64).reshape(-1, 2),
             self._front_kept,
         )  # fmt: skip
         a = self.arrays
@@ -265,15 +269,20 @@ class SupplyModel(mesa.Model):
     @property
     def front_record(self) -> dict[str, np.ndarray]:
         """Each account of the front's books over the days run so far, ``[days, members,
-        sides]`` (ground in hectares, casualties in people)."""
+        pairs]``, the pairs being ``front_pairs`` (each side's whole front; none where no
+        unit faces an enemy); ground in hectares, casualties in people."""
         record = self.front_books.record[:, :, : self.day].transpose(0, 2, 1, 3)
         names = FRONT.recorded if self._front_kept is None else self._front_kept
         return {name: record[i] for i, name in enumerate(names)}
 
     @property
     def front_opening(self) -> dict[str, np.ndarray]:
-        """Each stock of the front's books before day 0, ``[members, sides]``."""
-        return {name: self.front_books.opening[:, i, :, 0] for i, name in enumerate(FRONT.stocks)}
+        """Each stock of the front's books before day 0, ``[members, front pairs]``."""
+        books = self.front_books
+        return {
+            name: books.opening[:, i][:, books.pair_side, books.pair_munition]
+            for i, name in enumerate(FRONT.stocks)
+        }
 
     @property
     def importer_record(self) -> dict[str, dict[str, np.ndarray]]:

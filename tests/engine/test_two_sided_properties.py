@@ -100,6 +100,8 @@ def two_sided(draw):
     }  # fmt: skip
     for key in ("depots", "links", "producers", "front_units", "strikes", "gun_parks"):
         raw[key] = parts[0][key] + parts[1][key]
+    if "b0" not in raw["front_units"][0]["faces"]:  # at least one front
+        raw["front_units"][0]["faces"].append("b0")
     return raw
 
 

@@ -111,7 +111,8 @@ def exchange(units, guns, sides, day, books):
 
 @kernel
 def hold(sides, holdings):
-    """Add each side's ground to the day's holdings of the front's books."""
-    for m in range(sides.ground.shape[0]):
+    """Add each side's ground to the day's holdings of the front's books (none where
+    no unit faces an enemy)."""
+    for m in range(sides.ground.shape[0] * holdings.shape[3]):
         for s in range(sides.ground.shape[1]):
             holdings[m, HELD, s, 0] += sides.ground[m, s]

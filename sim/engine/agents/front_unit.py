@@ -133,8 +133,9 @@ def fire(a, command, guns, day, books, work):
             multiplier = a.posture_multipliers[m, side, posture]
             answer = command.fire_response_share[m, side] * a.received[m, u]
             base = 0.0
-            for k in range(n_munitions):
-                base += a.base_rounds_per_day[m, u, k]
+            if answer > 0.0:  # most units of most scenarios answer nothing
+                for k in range(n_munitions):
+                    base += a.base_rounds_per_day[m, u, k]
             for k in range(n_munitions):
                 expected = expected_demand(
                     a.base_rounds_per_day[m, u, k], multiplier, a.intensity[m, u]

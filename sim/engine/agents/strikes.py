@@ -126,7 +126,9 @@ def strike(a, depots, day, books):
             if (n == 0) | (rate == 0.0):
                 continue
             count = poisson(rate, uniform(a.count_keys[m, c], day, 1, 0), a.slots[c])
-            made, failed = launch(a, depots, m, c, min(count, a.max_strikes_per_day[m, c]), books)
+            made, failed = min(count, a.max_strikes_per_day[m, c]), 0.0
+            if a.munition[c] >= 0:  # a campaign with means: as many as they allow
+                made, failed = launch(a, depots, m, c, made, books)
             for slot in range(made):
                 key = a.slot_keys[m, c, slot]
                 target = a.reach[first + min(np.int64(uniform(key, day, draws, 0) * n), n - 1)]
@@ -171,11 +173,9 @@ def launch(a, depots, m, c, planned, books):
     launch and its munition in stock can arm, spent and booked as ``launched``.
 
     Returns the strikes made and the share of their munitions that are duds (a dud
-    salvo misses). A campaign without a munition makes every planned strike.
+    salvo misses).
     """
     k, d = a.munition[c], a.from_depot[c]
-    if k < 0:
-        return planned, 0.0
     salvo = a.rounds_per_strike[m, c]
     rate = a.strikes_per_launcher_per_day[m, c]
     launchable = whole_cap(a.launchers[m, c] * rate) if rate > 0.0 else np.int64(0)
