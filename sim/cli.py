@@ -116,6 +116,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
     from sim.experiments.runner import utc_now
     from sim.outputs.report import (
         comparison_headline,
+        consequences_for_display,
         decomposition_for_display,
         paired_for_display,
         write_comparison,
@@ -138,6 +139,10 @@ def cmd_compare(args: argparse.Namespace) -> str:
         print("where the difference went:")
         parts = decomposition_for_display(result.decomposition).drop(columns=["meaning"])
         print(parts.to_string(index=False))
+    if result.consequences is not None:
+        print("what the difference buys, on both sides:")
+        info = {"variant_a": result.variant_a, "variant_b": result.variant_b}
+        print(consequences_for_display(result.consequences, info).to_string(index=False))
     print(f"report: {folder / 'report.html'}")
     return str(folder)
 

@@ -226,10 +226,13 @@ def allocate(a, links, units, transit, day, books, w):
                     demand = 0.0
                     for i in range(a.served_start[to], a.served_start[to + 1]):
                         demand += w.expected[a.served[i], k]
-                    held = a.stock[m, to, k]
-                    for i in range(a.inbound_start[to], a.inbound_start[to + 1]):
-                        held += transit.under_way[m, a.inbound[i], k]
-                    work[request, k] = order_up_to(a.target_days_of_supply[m, to], demand, held)
+                    work[request, k] = 0  # nothing is ordered of a munition no one fires
+                    if demand > 0.0:
+                        held = a.stock[m, to, k]
+                        for i in range(a.inbound_start[to], a.inbound_start[to + 1]):
+                            held += transit.under_way[m, a.inbound[i], k]
+                        target = a.target_days_of_supply[m, to]
+                        work[request, k] = order_up_to(target, demand, held)
                 cap = whole_cap(links.capacity_rounds_per_day[m, j])
                 share_out_rows(cap, work, request, capped, n_munitions)
                 for k in range(n_munitions):
@@ -249,22 +252,29 @@ def allocate(a, links, units, transit, day, books, w):
             share_out_rows(capacity, work, wanted, budget, n_munitions)
             # served tier by tier; duds leave in proportion
             for k in range(n_munitions):
-                allocate_by_priority_rows(
-                    work[budget, k], work, asked + k, priority, given + k, scratch, n
-                )
-                sent = np.int64(0)
-                for q in range(n):
-                    sent += work[given + k, q]
-                duds = carried_share(sent, a.stock[m, d, k], a.duds[m, d, k])
-                share_out_rows(duds, work, given + k, duds_sent + k, n)
-                a.stock[m, d, k] -= sent
-                for q in range(n):
-                    a.duds[m, d, k] -= work[duds_sent + k, q]
+                if work[budget, k] == 0:  # most munitions of most depots, most days
+                    for q in range(n):
+                        work[given + k, q] = 0
+                        work[duds_sent + k, q] = 0
+                else:
+                    allocate_by_priority_rows(
+                        work[budget, k], work, asked + k, priority, given + k, scratch, n
+                    )
+                    sent = np.int64(0)
+                    for q in range(n):
+                        sent += work[given + k, q]
+                    duds = carried_share(sent, a.stock[m, d, k], a.duds[m, d, k])
+                    share_out_rows(duds, work, given + k, duds_sent + k, n)
+                    a.stock[m, d, k] -= sent
+                    for q in range(n):
+                        a.duds[m, d, k] -= work[duds_sent + k, q]
             side = a.side[d]
             for q in range(n):
                 u, j = a.client_unit[first + q], a.client_link[first + q]
                 for k in range(n_munitions):
                     rounds, duds = work[given + k, q], work[duds_sent + k, q]
+                    if (rounds == 0) & (duds == 0):
+                        continue
                     if u >= 0:
                         units.stock[m, u, k] += rounds
                         units.duds[m, u, k] += duds

@@ -157,7 +157,9 @@ def dispatch_all(a, routes, regime, sides, depots, transit, day, books, work):
             on = willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day)
             for k in range(n_munitions):
                 rate = a.production_rounds_per_day[m, i, k] * on
-                a.stock[m, i, k] += round_drawn(rate, a.production_keys[m, i], day, n_munitions, k)
+                if rate > 0.0:  # most suppliers make few of the munitions, and none when idle
+                    key = a.production_keys[m, i]
+                    a.stock[m, i, k] += round_drawn(rate, key, day, n_munitions, k)
             enforcement = felt_by(side, regime.target_side[0], regime.enforcement[m, 0])
             for r in range(a.route_start[i], a.route_start[i + 1]):
                 if not due(on, a.start_date[m, i], routes.start_date[m, r],

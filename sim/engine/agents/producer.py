@@ -126,12 +126,15 @@ def produce(a, regime, depots, transit, day, books):
                 for j in range(a.ramp_days.shape[2] - 1):
                     progress = ramp_progress(a.ramp_days[m, p, j], a.ramp_days[m, p, j + 1], day)
                     capacity += (a.ramp_rates[m, p, j + 1, k] - a.ramp_rates[m, p, j, k]) * progress
-                noise = noise_drawn(
-                    a.noise_distribution[m, p], a.noise_cv[m, p], key, day, draws, k
-                )
-                expected = capacity * scale * available * noise
-                made = round_drawn(expected, key, day, draws, n_munitions + k)
-                duds = round_drawn(made * a.dud_rate[m, p], key, day, draws, 2 * n_munitions + k)
-                dispatch(transit.ring, transit.under_way, m, a.line[p], slot,
-                         transit_days, k, made, duds)  # fmt: skip
-                books[m, PRODUCED, side, k] += made
+                if capacity > 0.0:  # a munition it does not make draws no noise
+                    noise = noise_drawn(
+                        a.noise_distribution[m, p], a.noise_cv[m, p], key, day, draws, k
+                    )
+                    expected = capacity * scale * available * noise
+                    made = round_drawn(expected, key, day, draws, n_munitions + k)
+                    duds = round_drawn(
+                        made * a.dud_rate[m, p], key, day, draws, 2 * n_munitions + k
+                    )
+                    dispatch(transit.ring, transit.under_way, m, a.line[p], slot,
+                             transit_days, k, made, duds)  # fmt: skip
+                    books[m, PRODUCED, side, k] += made
