@@ -48,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sim.engine.metrics import METRICS
 from sim.engine.structure import side_munition_pairs
 from sim.engine.structure import structure as structure_of
+from sim.experiments.outcomes import OUTCOMES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import input_error, load_scenario, read_raw, with_overrides
 from sim.scenario.paths import PathError, set_path, split_path
@@ -154,9 +155,14 @@ class ParameterSpec(_Strict):
 
 
 class OutputSpec(_Strict):
-    """``[[outputs]]``: a summary metric for one side and munition, over a date window."""
+    """``[[outputs]]``: a summary metric for one side and munition, or an outcome of one
+    side (``sim.experiments.outcomes.OUTCOMES``: ground, casualties, tubes lost...), over
+    a date window."""
 
-    metric: str = Field(description="A metric of sim.engine.metrics.METRICS.")
+    metric: str = Field(
+        description="A metric of sim.engine.metrics.METRICS, or an outcome of "
+        "sim.experiments.outcomes.OUTCOMES."
+    )
     side: str = Field(default=ALL, description="A side id, or 'all' (summed).")
     munition: str = Field(default=ALL, description="A munition id, or 'all' (summed).")
     start_date: dt.date | None = Field(default=None, description="Window start (default: day 0).")
@@ -167,10 +173,13 @@ class OutputSpec(_Strict):
 
     @model_validator(mode="after")
     def _known(self) -> OutputSpec:
-        if self.metric not in METRICS:
-            raise ValueError(
-                f"metric: unknown metric {self.metric!r} (known: {', '.join(METRICS)})"
-            )
+        if self.metric not in METRICS and self.metric not in OUTCOMES:
+            known = ", ".join([*METRICS, *OUTCOMES])
+            raise ValueError(f"metric: unknown metric {self.metric!r} (known: {known})")
+        if self.metric in OUTCOMES and self.side == ALL:
+            raise ValueError(f"side: the outcome {self.metric!r} is one side's; name the side")
+        if self.metric in OUTCOMES and self.munition != ALL:
+            raise ValueError(f"munition: the outcome {self.metric!r} is of every munition")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValueError("end_date: is before start_date")
         return self
@@ -416,7 +425,7 @@ def _resolve_output(file: str, index: int, spec: OutputSpec, base: Scenario) -> 
         for i, (side, munition) in enumerate(pairs)
         if spec.side in (ALL, side) and spec.munition in (ALL, munition)
     )
-    if not chosen:
+    if not chosen and spec.metric not in OUTCOMES:
         raise ScenarioError(
             file, where, f"no agent of side {spec.side!r} handles munition {spec.munition!r}"
         )

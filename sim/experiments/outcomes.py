@@ -1,10 +1,11 @@
 """Outcomes: what each side's fire bought and cost, from all three books.
 
-One row per replication × variant × side: ground taken and lost, casualties suffered
+Per side and member, over a window of days: ground taken and lost, casualties suffered
 and inflicted, tubes lost to the enemy, rounds fired, long-range munitions launched and
-rounds lost in struck depots, over a window of days. ``compare`` pairs them
+rounds lost in struck depots (``side_outcomes``). ``compare`` tabulates them per
+replication × variant × side (``outcomes_table``) and pairs them
 (``sim.experiments.compare.paired_outcomes``), so the consequence of a change gets its
-interval on both sides.
+interval on both sides; a sweep may take any of them as an output.
 
 Example:
     >>> import sim
@@ -15,12 +16,17 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pandas as pd
 
 from sim.engine.agents.exchange import HECTARES_PER_KM2
-from sim.engine.structure import side_munition_pairs
-from sim.experiments.runner import RunTables
+
+if TYPE_CHECKING:
+    from sim.engine.model import SupplyModel
 
 OUTCOMES: dict[str, tuple[str, str, str, str]] = {
     # name: (meaning, unit, book, account); ground is shown in km², kept in hectares
@@ -42,55 +48,74 @@ OUTCOMES: dict[str, tuple[str, str, str, str]] = {
 """The outcome metrics: name → (meaning, unit, book, account)."""
 KEYS = ("replication", "variant", "side")
 
+Record = Mapping[str, np.ndarray]  # account → [days, members, pairs]
 
-def _series(tables: RunTables, book: str, account: str, side: str) -> np.ndarray:
-    """The account summed over the side's items, ``[days, members]`` (zeros if absent)."""
-    record, pairs = {
-        "rounds": (tables.record, side_munition_pairs(next(iter(tables.scenarios.values())))),
-        "guns": (tables.gun_record, tables.gun_pairs),
-        "front": (tables.front_record, tables.front_pairs),
-    }[book]
-    assert tables.record is not None, "outcomes need the run's record"
-    shape = tables.record["fired"].shape[:2]
-    columns = [i for i, (s, _) in enumerate(pairs) if s == side]
-    if not record or account not in record or not columns:
-        return np.zeros(shape, np.int64)
-    return record[account][..., columns].sum(axis=-1)
+
+@dataclass(frozen=True)
+class Books:
+    """A run's daily records of its three books, each with its (side, item) pairs."""
+
+    rounds: Record
+    round_pairs: list[tuple[str, str]]
+    guns: Record
+    gun_pairs: list[tuple[str, str]]
+    front: Record
+    front_pairs: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, model: SupplyModel) -> Books:
+        """The books of a run model."""
+        return cls(model.record, model.pairs, model.gun_record, model.gun_pairs,
+                   model.front_record, model.front_pairs)  # fmt: skip
+
+    def series(self, book: str, account: str, side: str) -> np.ndarray:
+        """The account summed over the side's items, ``[days, members]`` (zeros where the
+        book has none of it)."""
+        record, pairs = {
+            "rounds": (self.rounds, self.round_pairs),
+            "guns": (self.guns, self.gun_pairs),
+            "front": (self.front, self.front_pairs),
+        }[book]
+        columns = [i for i, (s, _) in enumerate(pairs) if s == side]
+        if account not in record or not columns:
+            return np.zeros(self.rounds["fired"].shape[:2], np.int64)
+        return record[account][..., columns].sum(axis=-1)
+
+
+def side_outcomes(
+    books: Books, side: str, days: tuple[int, int | None] = (0, None)
+) -> dict[str, np.ndarray]:
+    """Every outcome of ``side`` per member over days ``first`` to ``last`` (inclusive;
+    default: the whole run)."""
+    first, last = days
+    stop = books.rounds["fired"].shape[0] if last is None else last + 1
+    values: dict[str, np.ndarray] = {}
+    for name, (_, _, book, account) in OUTCOMES.items():
+        if not account:
+            continue
+        series = books.series(book, account, side)
+        if name == "ground_held_km2":
+            values[name] = series[stop - 1] / HECTARES_PER_KM2
+        elif name.endswith("_km2"):
+            values[name] = series[first:stop].sum(axis=0) / HECTARES_PER_KM2
+        else:
+            values[name] = series[first:stop].sum(axis=0)
+    values["ground_net_km2"] = values["ground_gained_km2"] - values["ground_lost_km2"]
+    return {name: values[name] for name in OUTCOMES}
 
 
 def outcomes_table(
-    tables: RunTables, reps: int, days: tuple[int, int | None] = (0, None)
+    books: Books, sides: list[str], labels: list[str], days: tuple[int, int | None] = (0, None)
 ) -> pd.DataFrame:
-    """One row per replication × variant × side, each outcome over days ``first`` to
-    ``last`` (inclusive; default: the whole run). Members are replication-major."""
-    labels = list(tables.scenarios)
-    first_scenario = next(iter(tables.scenarios.values()))
-    sides = [s.id for s in first_scenario.sides]
-    first, last = days
-    assert tables.record is not None, "outcomes need the run's record"
-    n_days, n_members = tables.record["fired"].shape[:2]
-    stop = n_days if last is None else last + 1
-    rows: dict[str, list] = {key: [] for key in KEYS} | {name: [] for name in OUTCOMES}
-    per_side = {}
-    for side in sides:
-        values = {}
-        for name, (_, _, book, account) in OUTCOMES.items():
-            if not account:
-                continue
-            series = _series(tables, book, account, side)
-            if name == "ground_held_km2":
-                values[name] = series[stop - 1] / HECTARES_PER_KM2
-            elif name.endswith("_km2"):
-                values[name] = series[first:stop].sum(axis=0) / HECTARES_PER_KM2
-            else:
-                values[name] = series[first:stop].sum(axis=0)
-        values["ground_net_km2"] = values["ground_gained_km2"] - values["ground_lost_km2"]
-        per_side[side] = values
-    for member in range(n_members):
-        for side in sides:
-            rows["replication"].append(member // len(labels))
-            rows["variant"].append(labels[member % len(labels)])
-            rows["side"].append(side)
-            for name in OUTCOMES:
-                rows[name].append(per_side[side][name][member])
-    return pd.DataFrame(rows)
+    """One row per replication × variant × side; members are replication-major."""
+    per_side = {side: side_outcomes(books, side, days) for side in sides}
+    n_members = books.rounds["fired"].shape[1]
+    member = np.repeat(np.arange(n_members), len(sides))
+    columns: dict[str, Any] = {
+        "replication": member // len(labels),
+        "variant": np.asarray(labels)[member % len(labels)],
+        "side": np.tile(np.asarray(sides), n_members),
+    }
+    for name in OUTCOMES:
+        columns[name] = np.stack([per_side[side][name] for side in sides], axis=1).reshape(-1)
+    return pd.DataFrame(columns)

@@ -28,6 +28,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import EngFormatter  # noqa: E402
 
 from sim.engine.metrics import METRIC_UNITS  # noqa: E402
+from sim.experiments.outcomes import OUTCOMES  # noqa: E402
 from sim.experiments.sensitivity import ranking  # noqa: E402
 
 TOP = 3
@@ -183,7 +184,8 @@ def draw_figures(
         output = spec["name"]
         if not (sensitivity["output"] == output).any():
             continue
-        unit = METRIC_UNITS.get(spec.get("metric", ""), "output units")
+        metric = spec.get("metric", "")
+        unit = METRIC_UNITS.get(metric) or OUTCOMES.get(metric, ("", "output units"))[1]
         stem = _file_stem(output)
         chart = folder / f"{analysis['method']}_{stem}.png"
         _index_chart(sensitivity, output, analysis["method"], chart, unit)

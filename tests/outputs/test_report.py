@@ -12,6 +12,7 @@ import pytest
 
 import sim
 from sim.experiments.compare import PAIRED_COLUMNS
+from sim.experiments.outcomes import OUTCOMES
 from sim.outputs.report import (
     draw_figures,
     first_crossings,
@@ -21,6 +22,7 @@ from sim.outputs.report import (
     report_html,
     write_comparison,
 )
+from sim.outputs.results import read_run
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial.toml"
 START = dt.date(2023, 1, 1)
@@ -138,3 +140,20 @@ def test_a_single_run_folder_gets_figures_without_a_comparison(tmp_path):
     page = report_html(contents, figures)
     assert "Variant(s) baseline; 2 replications" in page
     assert "The answer" not in page
+
+
+def test_report_shows_what_the_difference_buys_and_what_the_outcome_model_is(written):
+    page = (written / "report.html").read_text()
+    assert "What the difference buys, on both sides" in page
+    assert "reduced form" in page and "not a tactical model" in page
+    tables = read_run(written)
+    consequences, outcomes = tables["consequences"], tables["outcomes"]
+    assert set(consequences["metric"]) == set(OUTCOMES)
+    for meaning in consequences["meaning"]:
+        assert meaning in page
+    # the paired differences are those of the per-replication outcomes
+    a = outcomes[outcomes["variant"] == "baseline"].set_index(["replication", "side"])
+    b = outcomes[outcomes["variant"] == "no_dprk"].set_index(["replication", "side"])
+    row = consequences.set_index(["side", "metric"]).loc[("RU", "rounds_fired")]
+    diff = (a["rounds_fired"] - b["rounds_fired"]).xs("RU", level="side")
+    assert row["mean_diff"] == pytest.approx(diff.mean()) and row["mean_diff"] > 0

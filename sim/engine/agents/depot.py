@@ -273,19 +273,18 @@ def allocate(a, links, units, transit, day, books, w):
                 u, j = a.client_unit[first + q], a.client_link[first + q]
                 for k in range(n_munitions):
                     rounds, duds = work[given + k, q], work[duds_sent + k, q]
-                    if (rounds == 0) & (duds == 0):
-                        continue
-                    if u >= 0:
+                    moved = (rounds > 0) | (duds > 0)  # most munitions, most days: none
+                    if moved & (u >= 0):
                         units.stock[m, u, k] += rounds
                         units.duds[m, u, k] += duds
                         books[m, DELIVERED, side, k] += rounds
-                        continue
-                    to = links.receiver[j]
-                    transit_days = links.transit_days[m, j] + extra_transit_days(
-                        a.dispersal_extra_transit_days[m, to], a.dispersal[m, to]
-                    )
-                    dispatch(transit.ring, transit.under_way, m, links.line[j],
-                             slot, transit_days, k, rounds, duds)  # fmt: skip
+                    elif moved:
+                        to = links.receiver[j]
+                        transit_days = links.transit_days[m, j] + extra_transit_days(
+                            a.dispersal_extra_transit_days[m, to], a.dispersal[m, to]
+                        )
+                        dispatch(transit.ring, transit.under_way, m, links.line[j],
+                                 slot, transit_days, k, rounds, duds)  # fmt: skip
 
 
 @kernel
