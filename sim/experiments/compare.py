@@ -476,6 +476,7 @@ def compare(
                   tables.front_record or {}, tables.front_pairs)  # fmt: skip
     outcomes = outcomes_table(books, [s.id for s in pair[0].sides], labels, days)
     consequences = paired_outcomes(outcomes, labels[0], labels[1], confidence)
+    tables.outcomes = outcomes  # over the metrics' window, as the summary
     tables.extra = {
         "comparison": {
             "variant_a": labels[0],

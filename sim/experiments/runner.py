@@ -26,6 +26,7 @@ from sim.engine.accounts import ACCOUNTS, FRONT, GUNS
 from sim.engine.metrics import METRICS, summarise, with_derived
 from sim.engine.model import SupplyModel
 from sim.engine.rng import member_seed
+from sim.experiments.outcomes import Books, outcomes_table
 from sim.scenario.schema import Scenario
 
 KEYS: dict[str, str] = {
@@ -66,6 +67,7 @@ class RunTables:
     front_record: dict[str, np.ndarray] | None = field(default=None, repr=False)
     front_pairs: list[tuple[str, str]] = field(default_factory=list)
     front_opening: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    outcomes: pd.DataFrame | None = None  # per replication, variant and side (``OUTCOMES``)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -124,9 +126,11 @@ def run_variants(
         guns = guns_table(model.gun_record, model.gun_pairs, labels, reps, base)
     if timeseries and has_fronts(base):
         front = _daily(model.front_record, model.front_pairs, labels, reps, base, FRONT_COLUMNS)
+    outcomes = outcomes_table(Books.of(model), model.sides, list(labels))
     return RunTables(
         summary=summary,
         timeseries=series,
+        outcomes=outcomes,
         guns=guns,
         seeds=seeds,
         scenarios=dict(zip(labels, variants, strict=True)),

@@ -25,6 +25,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sim.engine.agents.exchange import HECTARES_PER_KM2
 from sim.engine.metrics import ALL_MUNITIONS, HEADLINE_METRICS, METRIC_UNITS
 
 BAND = (0.05, 0.95)
@@ -270,6 +271,36 @@ def plot_cumulative_imports(
     axes.set_ylim(bottom=0)
     title = f"{side} imports arrived since the start, all munitions: {' vs '.join(variants)}"
     return _finish(figure, axes, title, timeseries)
+
+
+def plot_front(
+    front: pd.DataFrame, variants: Sequence[str] | None = None, window_days: int = 30
+) -> Figure:
+    """What the fire bought: the first side's ground taken, net, since the start, and
+    each side's casualties per day (trailing mean), per variant (the exchange model)."""
+    variants = list(variants or variants_of(front))
+    sides = list(dict.fromkeys(front["side"]))
+    figure = new_figure(11, 2.6 * (1 + len(sides)) + 0.8)
+    grid = figure.subplots(1 + len(sides), 1, sharex=True)
+    gained = daily_by_replication(front, "ground_gained", side=sides[0])
+    lost = daily_by_replication(front, "ground_lost", side=sides[0])
+    net = (gained - lost).cumsum() / HECTARES_PER_KM2
+    for variant, style in _styles(variants):
+        draw_band(grid[0], replication_band(net[variant]), variant, style)
+    grid[0].axhline(0, color="black", linewidth=0.8, linestyle=":")
+    grid[0].set_title(f"{sides[0]}: ground taken less ground lost since the start")
+    _style_axes(grid[0], "km²")
+    for axes, side in zip(grid[1:], sides, strict=True):
+        hurt = trailing_mean(
+            daily_by_replication(front, "casualties_suffered", side=side), window_days
+        )
+        for variant, style in _styles(variants):
+            draw_band(axes, replication_band(hurt[variant]), variant, style)
+        axes.set_title(f"{side}: casualties suffered from the enemy's modelled fire")
+        _style_axes(axes, f"people per day\n({window_days}-day mean)")
+        axes.set_ylim(bottom=0)
+    title = f"The front (exchange model, a reduced form): {' vs '.join(variants)}"
+    return _finish(figure, grid[0], title, front)
 
 
 def plot_forest(

@@ -38,6 +38,7 @@ from sim.outputs.plotting import (
     plot_cumulative_imports,
     plot_fire_per_day,
     plot_forest,
+    plot_front,
     plot_paired_difference,
     plot_stocks_by_tier,
 )
@@ -178,7 +179,8 @@ OUTCOME_MODEL = (
     "<code>outcomes.csv</code>). Ground and casualties come from the exchange model: a "
     "reduced form that turns each facing pair's daily fire ratio, postures and tubes in "
     "action into ground changing hands and casualties from artillery fire, with "
-    "coefficients fitted to yearly public series (<code>docs/exchange.md</code>). It is "
+    "coefficients set from yearly public series of fire ratios, ground and casualties "
+    "(<code>docs/exchange.md</code>). It is "
     "not a tactical model: it knows no terrain, manoeuvre, drones not modelled as a "
     "munition, air power, mines or morale, and its casualties are those of the modelled "
     "fire only. Read its ground and casualties as what the fire ratio alone would "
@@ -255,6 +257,14 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Fig
         )
     if series is None:
         return plan
+    front = tables.get("front")
+    if front is not None and not front.empty:
+        plan["front"] = (
+            "What the fire bought, in the exchange model (a reduced form of the fire ratio, "
+            "not a tactical model): ground taken, net, since the start, and casualties "
+            "per day (30-day trailing mean) from the enemy's modelled fire.",
+            partial(plot_front, front, variants),
+        )
     for side in dict.fromkeys(series["side"]):
         plan[f"fire_per_day_{side}"] = (
             f"{side}: rounds fired per day (7-day trailing mean), median line and band holding "
@@ -495,13 +505,13 @@ def write_comparison(
             "manifest": info,
             "summary": tables.summary,
             "timeseries": tables.timeseries,
+            "front": tables.front,
             "paired": comparison.paired,
         }
         if comparison.decomposition is not None:
             comparison.decomposition.to_csv(folder / "decomposition.csv", index=False)
             contents["decomposition"] = comparison.decomposition
-        if comparison.outcomes is not None and comparison.consequences is not None:
-            comparison.outcomes.to_csv(folder / "outcomes.csv", index=False)
+        if comparison.consequences is not None:
             comparison.consequences.to_csv(folder / "consequences.csv", index=False)
             contents["consequences"] = comparison.consequences
         draw_run(folder, contents, progress)

@@ -150,6 +150,8 @@ def write_run(
         if tables.front is not None:
             write_parquet(tables.front, folder / "front.parquet")
         tables.summary.to_csv(folder / "summary.csv", index=False)
+        if tables.outcomes is not None:
+            tables.outcomes.to_csv(folder / "outcomes.csv", index=False)
         if extra is not None:
             extra(folder)
         text = json.dumps(info, indent=2, default=json_default)

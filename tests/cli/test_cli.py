@@ -43,6 +43,7 @@ def test_run_writes_a_whole_run_folder(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [
         "guns.parquet",
         "manifest.json",
+        "outcomes.csv",
         "summary.csv",
         "timeseries.parquet",
     ]
@@ -97,7 +98,8 @@ def test_same_seed_gives_identical_files(tmp_path):
         folders.append(Path(done.stdout.strip().splitlines()[-1]))
     a, b = (pd.read_parquet(f / "timeseries.parquet") for f in folders)
     pd.testing.assert_frame_equal(a, b)
-    assert (folders[0] / "summary.csv").read_bytes() == (folders[1] / "summary.csv").read_bytes()
+    for table in ("summary.csv", "outcomes.csv"):
+        assert (folders[0] / table).read_bytes() == (folders[1] / table).read_bytes()
 
 
 def test_python_api_run_matches_cli(tmp_path):

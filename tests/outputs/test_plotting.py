@@ -19,6 +19,7 @@ from sim.outputs.plotting import (
     plot_cumulative_imports,
     plot_fire_per_day,
     plot_forest,
+    plot_front,
     plot_paired_difference,
     plot_stocks_by_tier,
     replication_band,
@@ -175,3 +176,24 @@ def test_figures_render_to_png(small, tmp_path):
     path = tmp_path / "forest.png"
     figure.savefig(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_front_figure_draws_the_first_sides_net_ground_and_both_sides_casualties():
+    from sim.experiments.runner import run_variants
+    from tests.engine.agents.test_exchange import _pair
+
+    world = _pair(days=30, fire_a=4000, fire_b=1000)
+    world.variant("quiet", {"front_units.a1.base_rounds_per_day.a": 3000})
+    tables = run_variants([world.scenario(), world.scenario(variant="quiet")], reps=3, seed=2,
+                          labels=["loud", "quiet"], progress=False)  # fmt: skip
+    figure = plot_front(tables.front)
+    _assert_readable(figure)
+    titles = [axes.get_title() for axes in figure.axes]
+    assert titles[0].startswith("A: ground taken") and len(titles) == 3
+    front = tables.front
+    rows = front[(front["variant"] == "loud") & (front["side"] == "A")]
+    per_replication = (rows["ground_gained"] - rows["ground_lost"]).groupby(rows["replication"])
+    expected = np.median(per_replication.sum()) / 100  # km², the median's last point
+    assert figure.axes[0].get_lines()[0].get_ydata()[-1] == pytest.approx(expected)
+    loud, quiet = (line.get_ydata()[-1] for line in figure.axes[0].get_lines()[:2])
+    assert loud > quiet > 0  # more fire, more ground
