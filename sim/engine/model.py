@@ -37,7 +37,7 @@ from sim.engine.agents.sanctions import SanctionsArrays, SanctionsRegime
 from sim.engine.agents.stockpile import Stockpile, StockpileArrays
 from sim.engine.agents.strikes import StrikeArrays, StrikeCampaign
 from sim.engine.events import schedule_events
-from sim.engine.ledger import ROUNDS, check, open_books
+from sim.engine.ledger import ROUNDS, Books, check, open_books
 from sim.engine.network import Lines
 from sim.engine.parameters import Parameters, Table
 from sim.engine.rng import stream_keys
@@ -252,11 +252,7 @@ class SupplyModel(mesa.Model):
     @property
     def opening(self) -> dict[str, np.ndarray]:
         """Each stock of the rounds before day 0, ``[members, pairs]``."""
-        books = self.books
-        return {
-            name: books.opening[:, i][:, books.pair_side, books.pair_munition]
-            for i, name in enumerate(STOCKS)
-        }
+        return _opening(self.books, STOCKS)
 
     @property
     def gun_record(self) -> dict[str, np.ndarray]:
@@ -278,11 +274,7 @@ class SupplyModel(mesa.Model):
     @property
     def front_opening(self) -> dict[str, np.ndarray]:
         """Each stock of the front's books before day 0, ``[members, front pairs]``."""
-        books = self.front_books
-        return {
-            name: books.opening[:, i][:, books.pair_side, books.pair_munition]
-            for i, name in enumerate(FRONT.stocks)
-        }
+        return _opening(self.front_books, FRONT.stocks)
 
     @property
     def importer_record(self) -> dict[str, dict[str, np.ndarray]]:
@@ -292,6 +284,14 @@ class SupplyModel(mesa.Model):
         ones included), ``interdicted``, ``shipments`` and ``containers``.
         """
         return {agent.spec_id: agent.record for agent in self.agents_by_type.get(Importer, [])}
+
+
+def _opening(books: Books, stocks: Sequence[str]) -> dict[str, np.ndarray]:
+    """Each stock of a book before day 0, ``[members, pairs]``."""
+    return {
+        name: books.opening[:, i][:, books.pair_side, books.pair_munition]
+        for i, name in enumerate(stocks)
+    }
 
 
 def compile_kernels() -> float:

@@ -189,25 +189,32 @@ OUTCOME_MODEL = (
 )
 
 
+def _paired_columns(table: pd.DataFrame, a: str, b: str) -> dict[str, Any]:
+    """The means of A and B, A − B and its interval, for reading."""
+    excludes = (table["ci_low"] > 0) | (table["ci_high"] < 0)
+    return {
+        f"mean {a}": table["mean_a"].map(format_number),
+        f"mean {b}": table["mean_b"].map(format_number),
+        f"mean {a} − {b}": table["mean_diff"].map(format_number),
+        "95 % CI": [
+            f"{format_number(low)} to {format_number(high)}"
+            for low, high in zip(table["ci_low"], table["ci_high"], strict=True)
+        ],
+        "CI excludes 0": np.where(excludes, "yes", "no"),
+    }
+
+
 def consequences_for_display(
     consequences: pd.DataFrame, comparison: dict[str, Any]
 ) -> pd.DataFrame:
     """The paired outcomes, rounded and labelled for reading."""
     a, b = comparison["variant_a"], comparison["variant_b"]
-    excludes = (consequences["ci_low"] > 0) | (consequences["ci_high"] < 0)
     return pd.DataFrame(
         {
             "side": consequences["side"],
             "outcome": consequences["meaning"],
             "unit": consequences["unit"],
-            f"mean {a}": consequences["mean_a"].map(format_number),
-            f"mean {b}": consequences["mean_b"].map(format_number),
-            f"mean {a} − {b}": consequences["mean_diff"].map(format_number),
-            "95 % CI": [
-                f"{format_number(low)} to {format_number(high)}"
-                for low, high in zip(consequences["ci_low"], consequences["ci_high"], strict=True)
-            ],
-            "CI excludes 0": np.where(excludes, "yes", "no"),
+            **_paired_columns(consequences, a, b),
         }
     )
 
@@ -219,21 +226,13 @@ def paired_for_display(paired: pd.DataFrame, metrics: list[str] | None = None) -
         order = {name: i for i, name in enumerate(metrics)}
         table = table.sort_values("metric", key=lambda s: s.map(order), kind="stable")
     a, b = paired["variant_a"].iloc[0], paired["variant_b"].iloc[0]
-    excludes = (table["ci_low"] > 0) | (table["ci_high"] < 0)
     return pd.DataFrame(
         {
             "metric": table["metric"],
             "unit": table["metric"].map(METRIC_UNITS).fillna(""),
             "side": table["side"],
             "munition": table["munition"],
-            f"mean {a}": table["mean_a"].map(format_number),
-            f"mean {b}": table["mean_b"].map(format_number),
-            f"mean {a} − {b}": table["mean_diff"].map(format_number),
-            "95 % CI": [
-                f"{format_number(low)} to {format_number(high)}"
-                for low, high in zip(table["ci_low"], table["ci_high"], strict=True)
-            ],
-            "CI excludes 0": np.where(excludes, "yes", "no"),
+            **_paired_columns(table, a, b),
             "n": table["n"],
         }
     )
