@@ -92,6 +92,9 @@ def check_references(s: Scenario, file: str) -> None:
         where = f"front_units.{u.id}"
         need_side(f"{where}.side", u.side)
         need_depot(f"{where}.depot", u.depot, u.side)
+        if len(set(u.faces)) != len(u.faces):
+            twice = sorted({e for e in u.faces if u.faces.count(e) > 1})
+            raise ScenarioError(file, f"{where}.faces", f"{twice[0]!r} is listed twice")
         for enemy in u.faces:
             if enemy not in unit_side:
                 raise ScenarioError(file, f"{where}.faces", f"unknown front unit {enemy!r}")

@@ -8,10 +8,10 @@ import numpy as np
 
 from sim.engine.accounts import flow_index
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys
-from sim.engine.arithmetic import carried_share, strike_losses, whole_cap
+from sim.engine.arithmetic import MAX_ROUNDS, carried_share, strike_losses, whole_cap
 from sim.engine.compiled import kernel
 from sim.engine.parameters import codes
-from sim.engine.rng import poisson, uniform
+from sim.engine.rng import poisson, round_drawn, uniform
 from sim.engine.structure import whole
 from sim.scenario import schema
 
@@ -45,6 +45,7 @@ class StrikeArrays(NamedTuple):
     strikes_per_launcher_per_day: np.ndarray
     slots: np.ndarray  # [C] the most strikes a day any member can make
     count_keys: np.ndarray  # [M, C] the "strike_count" stream
+    launch_keys: np.ndarray  # [M, C] the "launch_capacity" stream (fractional capacity)
     slot_keys: np.ndarray  # [M, C, slots] one stream per strike of the day
     share_keys: np.ndarray  # [M, C, slots] each strike's destroyed share
 
@@ -102,6 +103,7 @@ class StrikeCampaign(SupplyAgent):
             reach=positions(reach),
             slots=positions(slots),
             count_keys=stack_keys(agents, "strike_count", n),
+            launch_keys=stack_keys(agents, "launch_capacity", n),
             slot_keys=slot_keys,
             share_keys=share_keys,
             **table.columns(StrikeArrays),
@@ -128,7 +130,7 @@ def strike(a, depots, day, books):
             count = poisson(rate, uniform(a.count_keys[m, c], day, 1, 0), a.slots[c])
             made, failed = min(count, a.max_strikes_per_day[m, c]), 0.0
             if a.munition[c] >= 0:  # a campaign with means: as many as they allow
-                made, failed = launch(a, depots, m, c, made, books)
+                made, failed = launch(a, depots, m, c, made, day, books)
             for slot in range(made):
                 key = a.slot_keys[m, c, slot]
                 target = a.reach[first + min(np.int64(uniform(key, day, draws, 0) * n), n - 1)]
@@ -168,9 +170,10 @@ def strike(a, depots, day, books):
 
 
 @kernel
-def launch(a, depots, m, c, planned, books):
+def launch(a, depots, m, c, planned, day, books):
     """Campaign ``c``'s strikes today: as many of the ``planned`` as its launchers can
-    launch and its munition in stock can arm, spent and booked as ``launched``.
+    launch (a fractional capacity rounded stochastically, so 0.3 a day is 0.3 a day on
+    average) and its munition in stock can arm, spent and booked as ``launched``.
 
     Returns the strikes made and the share of their munitions that are duds (a dud
     salvo misses).
@@ -178,7 +181,10 @@ def launch(a, depots, m, c, planned, books):
     k, d = a.munition[c], a.from_depot[c]
     salvo = a.rounds_per_strike[m, c]
     rate = a.strikes_per_launcher_per_day[m, c]
-    launchable = whole_cap(a.launchers[m, c] * rate) if rate > 0.0 else np.int64(0)
+    capacity = a.launchers[m, c] * rate if rate > 0.0 else 0.0
+    launchable = whole_cap(capacity)
+    if capacity < MAX_ROUNDS:
+        launchable = round_drawn(capacity, a.launch_keys[m, c], day, 1, 0)
     made = min(planned, launchable, depots.stock[m, d, k] // salvo)
     spent = made * salvo
     duds = carried_share(spent, depots.stock[m, d, k], depots.duds[m, d, k])

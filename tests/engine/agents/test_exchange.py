@@ -136,3 +136,11 @@ def test_a_side_that_answers_fire_wants_more_when_the_enemy_fires_more():
     assert (quiet[1:] == 1200).all() and (loud[1:] == 1400).all()  # plus a tenth of A's fire
     model = _pair(fire_a=4000).run()  # no response: the plan alone
     assert (model.record["demanded"][:, 0, model.pairs.index(("B", "a"))] == 1000).all()
+
+
+def test_an_enemy_faced_twice_is_refused():
+    world = _pair()
+    world.raw["front_units"][0]["faces"] = ["b1", "b1"]
+    with pytest.raises(ScenarioError, match="listed twice") as error:
+        world.scenario()
+    assert error.value.key_path == "front_units.a1.faces"

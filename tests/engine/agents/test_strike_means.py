@@ -109,3 +109,10 @@ def test_bad_strike_means_name_their_key(change, key, problem):
     with pytest.raises(ScenarioError, match=problem) as error:
         world.scenario()
     assert error.value.key_path == key
+
+
+def test_a_fractional_launch_capacity_is_kept_on_average():
+    means = {"max_strikes_per_day": 4, "launchers": 2, "strikes_per_launcher_per_day": 0.3}
+    world = _war(days=400, missiles=10**5, strike=means)
+    launched = _books(world.run(), "launched", "B", "m")
+    assert set(launched.tolist()) <= {0, 1} and abs(launched.mean() - 0.6) < 0.06
