@@ -476,6 +476,9 @@ def compare(
                   tables.front_record or {}, tables.front_pairs)  # fmt: skip
     outcomes = outcomes_table(books, [s.id for s in pair[0].sides], labels, days)
     consequences = paired_outcomes(outcomes, labels[0], labels[1], confidence)
+    if not tables.front_pairs:  # no unit faces an enemy: no ground, no casualties
+        front = [name for name, (_, _, book, _) in OUTCOMES.items() if book == "front"]
+        consequences = consequences[~consequences["metric"].isin(front)].reset_index(drop=True)
     tables.outcomes = outcomes  # over the metrics' window, as the summary
     tables.extra = {
         "comparison": {
