@@ -151,7 +151,7 @@ def _check_events(raw: dict[str, Any], file: str) -> None:
             continue  # the schema reports it
         for path, value in event["set"].items():
             where = f"events.{event.get('id')}.set.{path}"
-            if path.split(".")[0] in {"scenario", "munitions", "sides", "events", "variants"}:
+            if path.split(".")[0] in {"scenario", "munitions", "events", "variants"}:
                 raise ScenarioError(file, where, "only agent parameters can change on a date")
             if "stock_rounds" in path.split("."):
                 raise ScenarioError(

@@ -144,3 +144,16 @@ def test_an_enemy_faced_twice_is_refused():
     with pytest.raises(ScenarioError, match="listed twice") as error:
         world.scenario()
     assert error.value.key_path == "front_units.a1.faces"
+
+
+def test_the_exchange_coefficients_change_on_a_date_but_ground_held_does_not():
+    from sim.engine.model import SupplyModel
+
+    world = _pair(days=40).event("drones", 20, {"sides.A.ground_km2_per_day": 4.0})
+    model = world.run()
+    gained = _front(model, "ground_gained", "A")
+    assert gained[:20].mean() == pytest.approx(139, abs=2)  # 2 km² × ln 2, in hectares
+    assert gained[20:].mean() == pytest.approx(277, abs=2)  # twice that from day 20
+    stock = _pair(days=40).event("more", 5, {"sides.A.ground_held_km2": 10.0}).scenario()
+    with pytest.raises(ScenarioError, match="can change on a date"):
+        SupplyModel([stock], [1])
