@@ -43,6 +43,7 @@ from sim.engine.parameters import Parameters, Table
 from sim.engine.rng import stream_keys
 from sim.engine.structure import (
     StructureError,
+    front_pairs_of,
     gun_pairs_of,
     longest_transit_days,
     side_munition_pairs,
@@ -169,12 +170,9 @@ class SupplyModel(mesa.Model):
             GUNS, self.n_members, len(self.sides), len(self.tube_types), self.days, gun_pairs,
             self._gun_kept,
         )  # fmt: skip
-        # a scenario whose units face no enemy keeps no front (no item, as a scenario
-        # without tube types keeps no guns)
-        fronts = any(unit.faces for unit in base.front_units)
-        self.front_pairs = [(side, FRONT_ITEM) for side in self.sides] if fronts else []
+        self.front_pairs = front_pairs_of(base)
         self.front_books = open_books(
-            FRONT, self.n_members, len(self.sides), int(fronts), self.days,
+            FRONT, self.n_members, len(self.sides), int(bool(self.front_pairs)), self.days,
             np.array([[self.sides.index(s), 0] for s, _ in self.front_pairs],
                      np.int64).reshape(-1, 2),
             self._front_kept,

@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+from sim.engine.accounts import FRONT_ITEM
 from sim.scenario.schema import Scenario
 
 
@@ -94,6 +95,14 @@ def longest_transit_days(members: list[Scenario]) -> int:
                     legs.append(whole(value))
         longest = max(longest, max(legs, default=0) + extra)
     return longest
+
+
+def front_pairs_of(scenario: Scenario) -> list[tuple[str, str]]:
+    """The (side, front) pairs the front's books record: every side's whole front, or
+    none where no unit faces an enemy (as a scenario without tube types keeps no guns)."""
+    if not any(unit.faces for unit in scenario.front_units):
+        return []
+    return [(side.id, FRONT_ITEM) for side in scenario.sides]
 
 
 def gun_pairs_of(scenario: Scenario) -> list[tuple[str, str]]:

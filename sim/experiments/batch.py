@@ -28,7 +28,7 @@ import pyarrow as pa
 from sim.engine.metrics import summarise
 from sim.engine.model import SupplyModel
 from sim.experiments.experiment import Output, Parameter
-from sim.experiments.outcomes import OUTCOMES, Books, side_outcomes
+from sim.experiments.outcomes import OUTCOMES, Records, side_outcomes
 from sim.experiments.plan import BatchJob
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import with_overrides
@@ -75,16 +75,16 @@ def results_schema(parameters: tuple[Parameter, ...], outputs: tuple[Output, ...
     return pa.schema(fields)
 
 
-def output_values(books: Books, outputs: tuple[Output, ...]) -> list[np.ndarray]:
+def output_values(records: Records, outputs: tuple[Output, ...]) -> list[np.ndarray]:
     """Each output per member: its metric over its window, on its pairs summed (an
     outcome: of its side)."""
-    record = books.rounds
+    record = records.rounds
     merged: dict[tuple[int, ...], dict[str, np.ndarray]] = {}
     values = []
     for output in outputs:
         if output.metric in OUTCOMES:
             days = (output.first_day, output.last_day)
-            found = side_outcomes(books, output.side, days)[output.metric]
+            found = side_outcomes(records, output.side, days)[output.metric]
             values.append(np.asarray(found, dtype=np.float64))
             continue
         if output.pairs not in merged:
@@ -132,7 +132,7 @@ def run_batch(
                 return None
             model.run_until(min(model.day + CHECK_DAYS, model.days))
         for column, values in zip(
-            outputs, output_values(Books.of(model), context.outputs), strict=True
+            outputs, output_values(Records.of(model), context.outputs), strict=True
         ):
             column[ran] = values
     failed = np.array([error is not None for error in errors])

@@ -25,7 +25,7 @@ import pandas as pd
 
 from sim.engine.metrics import ALL_MUNITIONS, DAY_METRICS, METRICS, NEVER, side_totals
 from sim.engine.structure import StructureError, side_munition_pairs
-from sim.experiments.outcomes import OUTCOMES, Books, outcomes_table
+from sim.experiments.outcomes import OUTCOMES, Records, outcomes_table
 from sim.experiments.runner import RunTables, run_variants, summary_table
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import BASELINE, build_scenario, read_raw
@@ -472,9 +472,9 @@ def compare(
     pairs = side_munition_pairs(pair[0])
     parts = decomposition(tables, pairs, labels[0], labels[1], reps, days, confidence)
     assert tables.record is not None, "a comparison keeps its record"
-    books = Books(tables.record, pairs, tables.gun_record or {}, tables.gun_pairs,
+    records = Records(tables.record, pairs, tables.gun_record or {}, tables.gun_pairs,
                   tables.front_record or {}, tables.front_pairs)  # fmt: skip
-    outcomes = outcomes_table(books, [s.id for s in pair[0].sides], labels, days)
+    outcomes = outcomes_table(records, [s.id for s in pair[0].sides], labels, days)
     consequences = paired_outcomes(outcomes, labels[0], labels[1], confidence)
     if not tables.front_pairs:  # no unit faces an enemy: no ground, no casualties
         front = [name for name, (_, _, book, _) in OUTCOMES.items() if book == "front"]

@@ -52,7 +52,7 @@ Record = Mapping[str, np.ndarray]  # account → [days, members, pairs]
 
 
 @dataclass(frozen=True)
-class Books:
+class Records:
     """A run's daily records of its three books, each with its (side, item) pairs."""
 
     rounds: Record
@@ -63,7 +63,7 @@ class Books:
     front_pairs: list[tuple[str, str]]
 
     @classmethod
-    def of(cls, model: SupplyModel) -> Books:
+    def of(cls, model: SupplyModel) -> Records:
         """The books of a run model."""
         return cls(model.record, model.pairs, model.gun_record, model.gun_pairs,
                    model.front_record, model.front_pairs)  # fmt: skip
@@ -83,17 +83,17 @@ class Books:
 
 
 def side_outcomes(
-    books: Books, side: str, days: tuple[int, int | None] = (0, None)
+    records: Records, side: str, days: tuple[int, int | None] = (0, None)
 ) -> dict[str, np.ndarray]:
     """Every outcome of ``side`` per member over days ``first`` to ``last`` (inclusive;
     default: the whole run)."""
     first, last = days
-    stop = books.rounds["fired"].shape[0] if last is None else last + 1
+    stop = records.rounds["fired"].shape[0] if last is None else last + 1
     values: dict[str, np.ndarray] = {}
     for name, (_, _, book, account) in OUTCOMES.items():
         if not account:
             continue
-        series = books.series(book, account, side)
+        series = records.series(book, account, side)
         if name == "ground_held_km2":
             values[name] = series[stop - 1] / HECTARES_PER_KM2
         elif name.endswith("_km2"):
@@ -105,11 +105,11 @@ def side_outcomes(
 
 
 def outcomes_table(
-    books: Books, sides: list[str], labels: list[str], days: tuple[int, int | None] = (0, None)
+    records: Records, sides: list[str], labels: list[str], days: tuple[int, int | None] = (0, None)
 ) -> pd.DataFrame:
     """One row per replication × variant × side; members are replication-major."""
-    per_side = {side: side_outcomes(books, side, days) for side in sides}
-    n_members = books.rounds["fired"].shape[1]
+    per_side = {side: side_outcomes(records, side, days) for side in sides}
+    n_members = records.rounds["fired"].shape[1]
     member = np.repeat(np.arange(n_members), len(sides))
     columns: dict[str, Any] = {
         "replication": member // len(labels),

@@ -33,7 +33,7 @@ import numpy as np
 
 from sim.engine.accounts import FRONT, GUNS, RECORDED
 from sim.engine.rng import member_seed
-from sim.engine.structure import gun_pairs_of, side_munition_pairs
+from sim.engine.structure import front_pairs_of, gun_pairs_of, side_munition_pairs
 from sim.experiments.experiment import Experiment
 from sim.experiments.samplers import derived_seed, sample_matrix
 
@@ -127,8 +127,7 @@ def default_batch_size(experiment: Experiment, members: int) -> int:
     scenario = experiment.scenario
     pairs = len(side_munition_pairs(scenario))
     guns = len(gun_pairs_of(scenario)) * len(GUNS.recorded)  # the guns' books, per day
-    if any(unit.faces for unit in scenario.front_units):  # and the front's
-        guns += len(scenario.sides) * len(FRONT.recorded)
+    guns += len(front_pairs_of(scenario)) * len(FRONT.recorded)  # and the front's
     per_member = scenario.scenario.days * 8 * (pairs * (len(RECORDED) + _WORK_ARRAYS) + guns)
     fits = max(1, BATCH_MEMORY_BYTES // per_member)
     wanted = max(math.ceil(members / 8), min(MIN_BATCH, members))

@@ -26,7 +26,7 @@ from sim.engine.accounts import ACCOUNTS, FRONT, GUNS
 from sim.engine.metrics import METRICS, summarise, with_derived
 from sim.engine.model import SupplyModel
 from sim.engine.rng import member_seed
-from sim.experiments.outcomes import Books, outcomes_table
+from sim.experiments.outcomes import Records, outcomes_table
 from sim.scenario.schema import Scenario
 
 KEYS: dict[str, str] = {
@@ -124,9 +124,9 @@ def run_variants(
     guns = front = None
     if timeseries and model.gun_pairs:
         guns = guns_table(model.gun_record, model.gun_pairs, labels, reps, base)
-    if timeseries and has_fronts(base):
+    if timeseries and model.front_pairs:
         front = _daily(model.front_record, model.front_pairs, labels, reps, base, FRONT_COLUMNS)
-    outcomes = outcomes_table(Books.of(model), model.sides, list(labels))
+    outcomes = outcomes_table(Records.of(model), model.sides, list(labels))
     return RunTables(
         summary=summary,
         timeseries=series,
@@ -263,11 +263,6 @@ def _daily(
     for name, values in record.items():
         columns[name] = tidy(values)
     return pd.DataFrame({name: columns[name] for name in names}, copy=False)
-
-
-def has_fronts(scenario: Scenario) -> bool:
-    """Whether any front unit faces an enemy (else the front's books stay empty)."""
-    return any(unit.faces for unit in scenario.front_units)
 
 
 def utc_now() -> str:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.agents.exchange import HECTARES_PER_KM2
+from sim.engine.structure import front_pairs_of
 from sim.experiments.runner import RunTables, replication_seeds, simulate, summary_table
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Checkpoint, Scenario
@@ -126,7 +127,7 @@ def checkpoint_values(
         lost = gun_record["tubes_lost"][days][:, :, columns]
         return lost.sum(axis=(0, 2)).astype(np.float64)
     if cp.metric == "ground_net_km2":
-        if front is None or not any(u.faces for u in scenario.front_units):
+        if front is None or not front_pairs_of(scenario):
             raise ScenarioError(
                 _file(scenario), f"checkpoints.{cp.id}", "no front unit faces an enemy"
             )

@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.engine.agents.base import SupplyAgent
 from sim.engine.agents.exchange import HECTARES_PER_KM2
-from sim.engine.agents.front_unit import POSTURES, expected_demand
+from sim.engine.agents.front_unit import OFFENSIVE, POSTURES, expected_demand
 from sim.engine.compiled import kernel
 from sim.scenario import schema
 from sim.scenario.paths import split_path
@@ -36,8 +36,6 @@ from sim.scenario.schema import NEVER_DAYS
 
 if TYPE_CHECKING:
     from sim.engine.model import SupplyModel
-
-OFFENSIVE = POSTURES.index("offensive")
 
 
 class CommandArrays(NamedTuple):

@@ -33,11 +33,10 @@ import math
 import numpy as np
 
 from sim.engine.accounts import FRONT
-from sim.engine.agents.front_unit import POSTURES
+from sim.engine.agents.front_unit import OFFENSIVE
 from sim.engine.compiled import kernel
 from sim.engine.rng import round_drawn
 
-OFFENSIVE = POSTURES.index("offensive")
 HELD = FRONT.stock_index("ground_held")
 GAINED, LOST = FRONT.flow_index("ground_gained"), FRONT.flow_index("ground_lost")
 SUFFERED = FRONT.flow_index("casualties_suffered")
@@ -47,7 +46,8 @@ HECTARES_PER_KM2 = 100.0
 
 @kernel
 def fire_at(units, m, a, b):
-    """Unit ``a``'s effective fire today at unit ``b`` (0 if it does not face ``b``)."""
+    """Unit ``a``'s effective fire today at unit ``b`` (0 if it does not face ``b``; a
+    unit faces each enemy once)."""
     first, last = units.face_start[a], units.face_start[a + 1]
     faced = np.int64(0)
     for f in range(first, last):
@@ -79,7 +79,7 @@ def exchange(units, guns, sides, day, books):
             for f in range(first, last):
                 b = units.faced[f]
                 e = units.side[b]
-                at_b = fire_at(units, m, a, b)
+                at_b = units.effective[m, a] / (last - first)  # b is one of those a faces
                 units.received[m, b] += at_b
                 exposed = units.posture[m, b] == OFFENSIVE
                 factor = sides.offensive_casualty_factor[m, e] if exposed else 1.0

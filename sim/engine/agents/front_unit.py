@@ -25,6 +25,7 @@ POSTPONED = flow_index("postponed")
 STOCK_UNIT = stock_index("stock_unit")
 POSTURES = cast(tuple[schema.Posture, ...], codes(schema.FrontUnit.model_fields["posture"]))
 """The postures in the order of their codes in the arrays."""
+OFFENSIVE = POSTURES.index("offensive")
 
 
 class UnitArrays(NamedTuple):

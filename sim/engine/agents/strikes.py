@@ -182,8 +182,8 @@ def launch(a, depots, m, c, planned, day, books):
     salvo = a.rounds_per_strike[m, c]
     rate = a.strikes_per_launcher_per_day[m, c]
     capacity = a.launchers[m, c] * rate if rate > 0.0 else 0.0
-    launchable = whole_cap(capacity)
-    if capacity < MAX_ROUNDS:
+    launchable = whole_cap(capacity)  # unlimited launchers
+    if capacity < MAX_ROUNDS:  # a capacity of 0.3 a day is 0.3 a day on average
         launchable = round_drawn(capacity, a.launch_keys[m, c], day, 1, 0)
     made = min(planned, launchable, depots.stock[m, d, k] // salvo)
     spent = made * salvo
