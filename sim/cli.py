@@ -106,6 +106,8 @@ def _print_summary(summary) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
+    import pandas as pd
+
     from sim.engine.metrics import ALL_MUNITIONS, HEADLINE_METRICS
     from sim.experiments.compare import (
         compare,
@@ -114,6 +116,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
         require_replications,
     )
     from sim.experiments.runner import utc_now
+    from sim.outputs.bargain import bargain_for_display
     from sim.outputs.report import (
         comparison_headline,
         consequences_for_display,
@@ -143,6 +146,11 @@ def cmd_compare(args: argparse.Namespace) -> str:
         print("what the difference buys, on both sides:")
         info = {"variant_a": result.variant_a, "variant_b": result.variant_b}
         print(consequences_for_display(result.consequences, info).to_string(index=False))
+    if (Path(folder) / "bargain.csv").is_file():
+        bargain = pd.read_csv(Path(folder) / "bargain.csv")
+        print("the bargain, by year (bargain.csv):")
+        shown = bargain_for_display(bargain, [result.variant_a, result.variant_b])
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
     print(f"report: {folder / 'report.html'}")
     return str(folder)
 

@@ -115,7 +115,8 @@ class Build:
 
 
 def route(id: str, ship_to: str, **fields: Any) -> dict[str, Any]:
-    """An importer's route: one shipment a day of 100 rounds of ``a`` by default."""
+    """An importer's route: one shipment a day of 100 rounds of ``a`` by default; a single
+    ``rounds_per_container`` number stands for every munition it carries."""
     entry = {
         "id": id,
         "mode": "rail",
@@ -126,4 +127,9 @@ def route(id: str, ship_to: str, **fields: Any) -> dict[str, Any]:
         "transit_days": 1,
         "munition_shares": {"a": 1.0},
     }
-    return {**entry, **fields}
+    entry = {**entry, **fields}
+    if not isinstance(entry["rounds_per_container"], dict):
+        entry["rounds_per_container"] = dict.fromkeys(
+            entry["munition_shares"], entry["rounds_per_container"]
+        )
+    return entry

@@ -60,15 +60,23 @@ def check_books(series: pd.DataFrame, scenario: Scenario) -> int:
             - f["interdicted"]
             - f["delivered"]
             - f["destroyed"]
-            - f["launched"],
+            - f["launched"]
+            - f["rework_received"]
+            + f["reworked"],
         )
+        # rework: what waits = what came - what left the plant, repaired or discarded
+        assert np.array_equal(
+            f["stock_rework"],
+            np.cumsum(f["rework_received"] - f["reworked"] - f["rework_discarded"]),
+        )
+        assert (f["rework_received"] <= f["imports_arrived"]).all()
         # imports: dispatched = arrived + still on the way + lost
         assert np.array_equal(
             np.cumsum(f["imports_dispatched"]),
             np.cumsum(f["imports_arrived"]) + f["imports_in_transit"] + np.cumsum(f["interdicted"]),
         )
         # the whole books: held = opening + inflows - outflows
-        held = legacy + depot + unit + transit
+        held = legacy + f["stock_rework"] + depot + unit + transit
         total = o["legacy"] + o["depot"] + o["unit"]
         assert np.array_equal(
             held,
@@ -81,6 +89,7 @@ def check_books(series: pd.DataFrame, scenario: Scenario) -> int:
                 - f["destroyed"]
                 - f["interdicted"]
                 - f["discarded"]
+                - f["rework_discarded"]
             ),
         )
         assert np.array_equal(f["shortfall"], f["demanded"] - f["fired"])
@@ -88,6 +97,7 @@ def check_books(series: pd.DataFrame, scenario: Scenario) -> int:
         assert (f["duds"] <= f["fired"]).all()
         for column in (
             "stock_legacy",
+            "stock_rework",
             "stock_depot",
             "stock_unit",
             "in_transit",

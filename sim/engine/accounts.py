@@ -16,7 +16,7 @@ Example:
     >>> [a.name for a in ACCOUNTS if a.kind == "flow" and a.sign > 0]
     ['produced', 'imports_dispatched']
     >>> sorted(holdings_identity("rounds").flows.items(), key=lambda item: -item[1])[:3]
-    [('produced', 1), ('imports_dispatched', 1), ('interdicted', -1)]
+    [('produced', 1), ('imports_dispatched', 1), ('rework_discarded', -1)]
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 ACCOUNTS: tuple[Account, ...] = (
     Account("stock_legacy", "stock", "legacy (not yet refurbished) stock", held=True,
             summaries=("final", "min")),
+    Account("stock_rework", "stock", "imported rounds waiting for rework in the buyer's plants",
+            note="rounds in rework are `in_transit` from the plant to its depot", held=True,
+            summaries=("final",)),
     Account("stock_depot", "stock", "stock in all depots", held=True, summaries=("final", "min")),
     Account("stock_unit", "stock", "stock held by front units", held=True,
             summaries=("final", "min")),
@@ -70,7 +73,13 @@ ACCOUNTS: tuple[Account, ...] = (
             summaries=("total",)),
     Account("imports_dispatched", "flow", "rounds foreign suppliers handed to a route",
             note="the side's boundary", sign=+1, summaries=("total",)),
-    Account("imports_arrived", "flow", "imported rounds that reached a depot",
+    Account("imports_arrived", "flow", "imported rounds that reached a depot or a rework plant",
+            summaries=("total",)),
+    Account("rework_received", "flow", "imported rounds that arrived for rework",
+            note="part of `imports_arrived`", summaries=("total",)),
+    Account("reworked", "flow", "imported rounds reworked and sent on to a depot",
+            summaries=("total",)),
+    Account("rework_discarded", "flow", "imported rounds rework found beyond repair", sign=-1,
             summaries=("total",)),
     Account("interdicted", "flow", "imported rounds seized or destroyed en route", sign=-1,
             summaries=("total",)),
@@ -164,10 +173,18 @@ IDENTITIES: tuple[Identity, ...] = (
         {"imports_dispatched": 1, "imports_arrived": -1, "interdicted": -1},
         "imports dispatched != arrived + en route + lost",
     ),
+    Identity(
+        "rework",
+        "rounds",
+        {"stock_rework": 1},
+        {"rework_received": 1, "reworked": -1, "rework_discarded": -1},
+        "rounds waiting for rework != opening + received - reworked - discarded",
+    ),
 )
 """The equations the ledger checks at the end of every day, for every member."""
 
 SUBSETS: tuple[tuple[str, str], ...] = (
+    ("rework_received", "imports_arrived"),
     ("duds", "fired"),
     ("held_back", "demanded"),
     ("postponed", "held_back"),
@@ -289,6 +306,22 @@ FRONT_ACCOUNTS: tuple[Account, ...] = (
 )  # fmt: skip
 """The front's accounts: ground and casualties, by side (see ``sim.engine.agents.exchange``)."""
 
+PAYMENT_ACCOUNTS: tuple[Account, ...] = (
+    Account("payment_due", "stock", "owed to the supplier and not yet paid", asset="payment",
+            unit="units", note="in the payment's unit: barrels, tonnes, items or US dollars",
+            held=True, summaries=("final",)),
+    Account("payment_owed", "flow", "owed for the rounds the supplier dispatched",
+            asset="payment", unit="units", sign=+1, summaries=("total",)),
+    Account("payment_made", "flow", "delivered to the supplier", asset="payment",
+            unit="units", sign=-1, summaries=("total",)),
+    Account("payment_over_cap", "measure", "delivered beyond the year's sanctions cap",
+            asset="payment", unit="units", note="part of `payment_made`", summaries=("total",)),
+    Account("payment_held_by_cap", "measure", "owed that a binding sanctions cap held back",
+            asset="payment", unit="units", summaries=("total",)),
+)  # fmt: skip
+"""The payments' accounts: what the buying side owes and pays each supplier, by kind of
+payment (see ``sim.engine.agents.payments``)."""
+
 FRONT_ITEM = "front"
 """The one item the front's books are kept by: a side's whole front."""
 
@@ -303,4 +336,12 @@ GUNS = Book(
      ("barrels_salvaged", "tubes_stripped"), ("tubes_stripped", "barrels_salvaged")),
 )  # fmt: skip
 FRONT = Book("front", "front", FRONT_ACCOUNTS, (holdings_identity("ground", FRONT_ACCOUNTS),), ())
-"""The three sets of books every run keeps."""
+PAYMENTS = Book(
+    "payments",
+    "payment",
+    PAYMENT_ACCOUNTS,
+    (holdings_identity("payment", PAYMENT_ACCOUNTS),),
+    (("payment_over_cap", "payment_made"),),
+)
+"""The four sets of books every run keeps; the payments are kept by supplier and kind of
+payment (``dprk.oil``), on the buying side."""

@@ -5,9 +5,10 @@ every member through the whole span: days outside, and each kind's rule runs eve
 member in turn (members never depend on each other). The daily order:
 
 1. the sanctions regime adapts (evasion closes part of its gap);
-2. producers make rounds, refurbishment lines release legacy stock, foreign suppliers
-   dispatch what is due;
-3. shipments due today arrive at their depots;
+2. producers make rounds, refurbishment lines rework imported rounds and release legacy
+   stock, foreign suppliers dispatch what is due while they are paid, and deliver their
+   counted items; the buyer owes for what was dispatched and pays what it can;
+3. shipments due today arrive at their depots (or rework plants);
 4. depots, suppliers first, serve their front units and downstream depots;
 5. deep strikes: each campaign launches the long-range munitions its side holds at
    the enemy's depots;
@@ -17,7 +18,7 @@ member in turn (members never depend on each other). The daily order:
    their barrels; the enemy destroys some of their tubes, at a set rate and by the
    counter-battery fire of the units that face them;
 9. each facing pair's fire buys ground and casualties (the exchange);
-10. the ledger closes the day, all three books: every identity checked, the day
+10. the ledger closes the day, all four books: every identity checked, the day
     recorded.
 
 A span of one day is the day-by-day path (``SupplyModel.step``); it runs the same code,
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.accounts import FLOWS, FRONT, GUNS, STOCKS, flow_index
+from sim.engine.accounts import FLOWS, FRONT, GUNS, PAYMENTS, STOCKS, flow_index
 from sim.engine.agents import (
     command,
     depot,
@@ -36,6 +37,7 @@ from sim.engine.agents import (
     front_unit,
     gun_park,
     importer,
+    payments,
     producer,
     sanctions,
     stockpile,
@@ -45,15 +47,16 @@ from sim.engine.compiled import kernel
 from sim.engine.ledger import close, start
 from sim.engine.network import arrive, hold_in_transit
 
-IMPORTS_ARRIVED = flow_index("imports_arrived")
+IMPORTS_ARRIVED, REWORK_RECEIVED = flow_index("imports_arrived"), flow_index("rework_received")
 N_GUN_STOCKS, N_GUN_FLOWS = len(GUNS.stocks), len(GUNS.flows)
 N_FRONT_STOCKS, N_FRONT_FLOWS = len(FRONT.stocks), len(FRONT.flows)
+N_PAYMENT_STOCKS, N_PAYMENT_FLOWS = len(PAYMENTS.stocks), len(PAYMENTS.flows)
 
 
 @kernel
-def advance(first_day, last_day, regime, producers, stockpiles, importers, routes, depots, links,
-            hits, guns, tube_imports, sides, units, transit, books, gun_books,
-            front_books):  # fmt: skip
+def advance(first_day, last_day, regime, producers, stockpiles, importers, routes, paid,
+            deliveries, depots, links, hits, guns, tube_imports, sides, units, transit, books,
+            gun_books, front_books, payment_books):  # fmt: skip
     """Run days ``first_day`` to ``last_day - 1`` for every member; False on a ledger break."""
     n_members, _, n_sides, n_munitions = books.opening.shape
     n_tube_types = gun_books.opening.shape[3]
@@ -64,6 +67,9 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
     n_fronts = front_books.opening.shape[3]  # 1, or 0 where no unit faces an enemy
     front_flows = np.zeros((n_members, N_FRONT_FLOWS, n_sides, n_fronts), np.int64)
     front_holdings = np.zeros((n_members, N_FRONT_STOCKS, n_sides, n_fronts), np.int64)
+    n_streams = payment_books.opening.shape[3]
+    payment_flows = np.zeros((n_members, N_PAYMENT_FLOWS, n_sides, n_streams), np.int64)
+    payment_holdings = np.zeros((n_members, N_PAYMENT_STOCKS, n_sides, n_streams), np.int64)
     depot_work = depot.workspace(depots, units)
     shipment_work = np.zeros((2, n_munitions), np.int64)
     fire_work = np.zeros((4, n_munitions), np.int64)
@@ -71,12 +77,16 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         flows[:] = 0
         gun_flows[:] = 0
         front_flows[:] = 0
+        payment_flows[:] = 0
         sanctions.adapt(regime)
         producer.produce(producers, regime, depots, transit, day, flows)
-        stockpile.refurbish(stockpiles, sides, depots, day, flows)
-        importer.dispatch_all(importers, routes, regime, sides, depots, transit, day, flows,
-                              shipment_work)  # fmt: skip
-        arrive(transit, day, depots.stock, depots.duds, flows, IMPORTS_ARRIVED)
+        stockpile.refurbish(stockpiles, sides, depots, transit, day, flows)
+        importer.dispatch_all(importers, routes, paid, regime, sides, depots, transit, day,
+                              flows, shipment_work)  # fmt: skip
+        importer.deliver(deliveries, importers, day)
+        payments.pay(paid, importers, regime, day, payment_flows)
+        arrive(transit, day, depots.stock, depots.duds, stockpiles.queue, flows,
+               IMPORTS_ARRIVED, REWORK_RECEIVED)  # fmt: skip
         depot.allocate(depots, links, units, transit, day, flows, depot_work)
         strikes.strike(hits, depots, day, flows)
         gun_park.refit(guns, tube_imports, importers, day, gun_flows)
@@ -85,22 +95,24 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
         gun_park.wear_out(guns, gun_flows)
         gun_park.lose(guns, units, sides, day, gun_flows)
         exchange.exchange(units, guns, sides, day, front_flows)
-        holdings_of(stockpiles, depots, guns, sides, units, transit, holdings, gun_holdings,
-                    front_holdings)  # fmt: skip
+        holdings_of(stockpiles, paid, depots, guns, sides, units, transit, holdings,
+                    gun_holdings, front_holdings, payment_holdings)  # fmt: skip
         if not close(books, day, flows, holdings):
             return False
         if not close(gun_books, day, gun_flows, gun_holdings):
             return False
         if not close(front_books, day, front_flows, front_holdings):
             return False
+        if not close(payment_books, day, payment_flows, payment_holdings):
+            return False
     return True
 
 
 @kernel
-def holdings_of(stockpiles, depots, guns, sides, units, transit, holdings, gun_holdings,
-                front_holdings):  # fmt: skip
+def holdings_of(stockpiles, paid, depots, guns, sides, units, transit, holdings, gun_holdings,
+                front_holdings, payment_holdings):  # fmt: skip
     """Every member's stocks now, by account, side and item (munition, tube type,
-    front)."""
+    front, payment stream)."""
     holdings[:] = 0
     stockpile.hold(stockpiles, holdings)
     depot.hold(depots, holdings)
@@ -110,13 +122,17 @@ def holdings_of(stockpiles, depots, guns, sides, units, transit, holdings, gun_h
     gun_park.hold(guns, gun_holdings)
     front_holdings[:] = 0
     exchange.hold(sides, front_holdings)
+    payment_holdings[:] = 0
+    payments.hold(paid, payment_holdings)
 
 
 @kernel
-def opening(stockpiles, depots, guns, sides, units, transit, books, gun_books, front_books):
+def opening(stockpiles, paid, depots, guns, sides, units, transit, books, gun_books,
+            front_books, payment_books):  # fmt: skip
     """Record every member's stocks before day 0 as the books' opening."""
-    holdings_of(stockpiles, depots, guns, sides, units, transit, books.opening,
-                gun_books.opening, front_books.opening)  # fmt: skip
+    holdings_of(stockpiles, paid, depots, guns, sides, units, transit, books.opening,
+                gun_books.opening, front_books.opening, payment_books.opening)  # fmt: skip
     start(books)
     start(gun_books)
     start(front_books)
+    start(payment_books)

@@ -112,9 +112,10 @@ def _first_below(w: Window, first_day: int) -> np.ndarray:
 
 COMBINED: tuple[Metric, ...] = (
     Metric("fill_rate", "fired_total / demanded_total", "share of demand", _fill_rate),
-    Metric("final_stock", "rounds held (legacy + depot + unit + in transit) at the end",
+    Metric("final_stock", "rounds held (legacy + rework + depot + unit + in transit) at the end",
            "rounds", lambda w, _: _held(w)[-1]),
-    Metric("min_stock", "lowest rounds held (legacy + depot + unit + in transit) on any day",
+    Metric("min_stock", "lowest rounds held (legacy + rework + depot + unit + in transit) on "
+           "any day",
            "rounds", lambda w, _: _held(w).min(axis=0)),
     Metric("min_stock_front", "lowest depot + unit stock on any day", "rounds",
            lambda w, _: (w["stock_unit"] + w["stock_depot"]).min(axis=0)),

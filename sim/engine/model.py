@@ -26,12 +26,14 @@ import numpy as np
 from pydantic import BaseModel
 
 from sim.engine import kernel
-from sim.engine.accounts import FRONT, FRONT_ITEM, GUNS, RECORDED, STOCKS
+from sim.engine.accounts import FRONT, FRONT_ITEM, GUNS, PAYMENTS, RECORDED, STOCKS
+from sim.engine.agents import payments
 from sim.engine.agents.command import Command, CommandArrays
 from sim.engine.agents.depot import Depot, DepotArrays, LinkArrays
 from sim.engine.agents.front_unit import FrontUnit, UnitArrays
 from sim.engine.agents.gun_park import GunArrays, GunPark, TubeImportArrays
-from sim.engine.agents.importer import Importer, ImporterArrays, RouteArrays
+from sim.engine.agents.importer import DeliveryArrays, Importer, ImporterArrays, RouteArrays
+from sim.engine.agents.payments import PaymentArrays
 from sim.engine.agents.producer import Producer, ProducerArrays
 from sim.engine.agents.sanctions import SanctionsArrays, SanctionsRegime
 from sim.engine.agents.stockpile import Stockpile, StockpileArrays
@@ -66,14 +68,16 @@ KINDS = (
 
 
 class Arrays(NamedTuple):
-    """Every kind's struct-of-arrays, in the order of ``KINDS`` (a supplier's routes, a
-    depot's links and a gun park's imports beside it)."""
+    """Every kind's struct-of-arrays, in the order of ``KINDS`` (a supplier's routes,
+    payments and deliveries, a depot's links and a gun park's imports beside it)."""
 
     regime: SanctionsArrays
     producers: ProducerArrays
     stockpiles: StockpileArrays
     importers: ImporterArrays
     routes: RouteArrays
+    payments: PaymentArrays
+    deliveries: DeliveryArrays
     depots: DepotArrays
     links: LinkArrays
     strikes: StrikeArrays
@@ -108,13 +112,16 @@ class SupplyModel(mesa.Model):
     ) -> None:
         if len(members) != len(seeds) or not members:
             raise ValueError("need one seed per member, and at least one member")
-        unknown = sorted(set(keep or ()) - set(RECORDED) - set(GUNS.recorded) - set(FRONT.recorded))
+        books = (GUNS, FRONT, PAYMENTS)
+        unknown = sorted(set(keep or ()).difference(RECORDED, *(b.recorded for b in books)))
         if unknown:
             raise ValueError(f"not a recorded account: {', '.join(unknown)}")
         self._kept: tuple[str, ...] | None = None
         self._gun_kept: tuple[str, ...] | None = None
         self._front_kept: tuple[str, ...] | None = None
+        self._payment_kept: tuple[str, ...] | None = None
         if keep is not None:
+            self._payment_kept = tuple(name for name in PAYMENTS.recorded if name in keep)
             self._kept = tuple(name for name in RECORDED if name in keep)
             self._gun_kept = tuple(name for name in GUNS.recorded if name in keep)
             self._front_kept = tuple(name for name in FRONT.recorded if name in keep)
@@ -149,6 +156,7 @@ class SupplyModel(mesa.Model):
         self.parameters: list[Parameters] = []
         self.lines = Lines()
         self._depot_ids = [d.id for d in base.depots]
+        self._stockpile_ids = [x.id for x in base.stockpiles]
         self.arrays = Arrays._make(part for kind in KINDS for part in kind.build(self))
         self.transit = self.lines.build(
             self.n_members, self.n_munitions, longest_transit_days(self.distinct)
@@ -177,10 +185,20 @@ class SupplyModel(mesa.Model):
                      np.int64).reshape(-1, 2),
             self._front_kept,
         )  # fmt: skip
+        self.payment_streams = payments.stream_ids(base)
+        self.payment_pairs = [
+            (i.side, f"{i.id}.{p.id}") for i in base.importers for p in i.payments
+        ]
+        self.payment_books = open_books(
+            PAYMENTS, self.n_members, len(self.sides), len(self.payment_streams), self.days,
+            np.array([[self.sides.index(s), j] for j, (s, _) in enumerate(self.payment_pairs)],
+                     np.int64).reshape(-1, 2),
+            self._payment_kept,
+        )  # fmt: skip
         a = self.arrays
         kernel.opening(
-            a.stockpiles, a.depots, a.guns, a.sides, a.units, self.transit, self.books,
-            self.gun_books, self.front_books,
+            a.stockpiles, a.payments, a.depots, a.guns, a.sides, a.units, self.transit,
+            self.books, self.gun_books, self.front_books, self.payment_books,
         )  # fmt: skip
         self._check()
         self._changes = schedule_events(self)
@@ -200,6 +218,10 @@ class SupplyModel(mesa.Model):
         """Position of a depot in the depots' arrays."""
         return self._depot_ids.index(depot_id)
 
+    def stockpile_index(self, stockpile_id: str) -> int:
+        """Position of a stockpile (a refurbishment line) in the stockpiles' arrays."""
+        return self._stockpile_ids.index(stockpile_id)
+
     # -- the clock ------------------------------------------------------------------
 
     def advance_to(self, day: int) -> None:
@@ -209,7 +231,14 @@ class SupplyModel(mesa.Model):
             return
         a = self.arrays
         ok = kernel.advance(
-            self.day, day, *a, self.transit, self.books, self.gun_books, self.front_books
+            self.day,
+            day,
+            *a,
+            self.transit,
+            self.books,
+            self.gun_books,
+            self.front_books,
+            self.payment_books,
         )
         if not ok:
             self._check()
@@ -222,6 +251,7 @@ class SupplyModel(mesa.Model):
         check(self.books, self.sides, self.munitions)
         check(self.gun_books, self.sides, self.tube_types, GUNS)
         check(self.front_books, self.sides, [FRONT_ITEM], FRONT)
+        check(self.payment_books, self.sides, self.payment_streams, PAYMENTS)
 
     def run_until(self, end_time: float | int) -> None:
         """Run to ``end_time`` days done: Mesa fires the dated events up to then, each
@@ -275,13 +305,26 @@ class SupplyModel(mesa.Model):
         return _opening(self.front_books, FRONT.stocks)
 
     @property
+    def payment_record(self) -> dict[str, np.ndarray]:
+        """Each account of the payments' books over the days run so far, ``[days, members,
+        pairs]``, the pairs being ``payment_pairs`` (paying side, ``supplier.kind``), in
+        each payment's own unit."""
+        record = self.payment_books.record[:, :, : self.day].transpose(0, 2, 1, 3)
+        names = PAYMENTS.recorded if self._payment_kept is None else self._payment_kept
+        return {name: record[i] for i, name in enumerate(names)}
+
+    @property
     def importer_record(self) -> dict[str, dict[str, np.ndarray]]:
         """Each foreign supplier's own daily books: id → name → ``[days, members]``.
 
         Names are ``sim.engine.agents.importer.RECORD``: ``rounds`` dispatched (seized
-        ones included), ``interdicted``, ``shipments`` and ``containers``.
+        ones included), ``interdicted``, ``shipments``, rounds ``made`` and
+        ``containers``; then each of its counted ``deliveries`` by item id.
         """
-        return {agent.spec_id: agent.record for agent in self.agents_by_type.get(Importer, [])}
+        return {
+            agent.spec_id: {**agent.record, **agent.deliveries}
+            for agent in self.agents_by_type.get(Importer, [])
+        }
 
 
 def _opening(books: Books, stocks: Sequence[str]) -> dict[str, np.ndarray]:

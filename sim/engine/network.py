@@ -34,7 +34,8 @@ IN_TRANSIT, IMPORTS_IN_TRANSIT = stock_index("in_transit"), stock_index("imports
 class Transit(NamedTuple):
     """Rounds (and the latent duds among them) under way, by line and arrival slot."""
 
-    receiver: np.ndarray  # [L] depot each line ends at
+    receiver: np.ndarray  # [L] depot each line ends at, -1: a rework plant
+    rework_at: np.ndarray  # [L] the stockpile whose rework plant it ends at, -1: a depot
     side: np.ndarray  # [L] the receiving side
     imported: np.ndarray  # [L] bool: a foreign supplier's route
     ring: np.ndarray  # [slots, M, L, K, 2]: rounds, then the latent duds among them
@@ -49,13 +50,16 @@ class Lines:
         self.receivers: list[int] = []
         self.sides: list[int] = []
         self.imported: list[bool] = []
+        self.rework_at: list[int] = []
 
-    def add(self, name: str, *, receiver: int, side: int, imported: bool) -> int:
-        """A new line ending at depot ``receiver``; returns its index."""
+    def add(self, name: str, *, receiver: int, side: int, imported: bool, rework: int = -1) -> int:
+        """A new line ending at depot ``receiver`` (or, with ``rework``, at that stockpile's
+        rework plant); returns its index."""
         self.names.append(name)
         self.receivers.append(receiver)
         self.sides.append(side)
         self.imported.append(imported)
+        self.rework_at.append(rework)
         return len(self.names) - 1
 
     def into(self, depot: int) -> list[int]:
@@ -67,6 +71,7 @@ class Lines:
         n, slots = len(self.names), 2 + longest_transit_days
         return Transit(
             np.array(self.receivers, np.int64),
+            np.array(self.rework_at, np.int64),
             np.array(self.sides, np.int64),
             np.array(self.imported, np.bool_),
             np.zeros((slots, n_members, n, n_munitions, 2), np.int64),
@@ -96,16 +101,22 @@ def dispatch(ring, under_way, m, line, today_slot, transit_days, k, rounds, duds
 
 
 @kernel
-def arrive(t, day, depot_stock, depot_duds, books, imports_arrived):
-    """Everything due on ``day`` reaches its depot; imports are booked as arrived."""
+def arrive(t, day, depot_stock, depot_duds, rework_queue, books, imports_arrived,
+           rework_received):  # fmt: skip
+    """Everything due on ``day`` reaches its depot or rework plant; imports are booked as
+    arrived (and those for rework as received there)."""
     due = t.ring[today(t.ring, day)]
     for m in range(due.shape[0]):
         for line in range(t.receiver.shape[0]):
-            d = t.receiver[line]
+            d, plant = t.receiver[line], t.rework_at[line]
             for k in range(due.shape[2]):
                 rounds = due[m, line, k, 0]
-                depot_stock[m, d, k] += rounds
-                depot_duds[m, d, k] += due[m, line, k, 1]
+                if plant >= 0:
+                    rework_queue[m, plant, k] += rounds
+                    books[m, rework_received, t.side[line], k] += rounds
+                else:
+                    depot_stock[m, d, k] += rounds
+                    depot_duds[m, d, k] += due[m, line, k, 1]
                 t.under_way[m, line, k] -= rounds
                 due[m, line, k, 0] = 0
                 due[m, line, k, 1] = 0

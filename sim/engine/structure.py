@@ -30,7 +30,18 @@ def structure(s: Scenario) -> tuple:
         tuple((g.id, g.side, tuple((j.id, j.supplier) for j in g.imports)) for g in s.gun_parks),
         tuple((p.id, p.side, p.ship_to, len(p.ramp)) for p in s.producers),
         tuple((x.id, x.side, x.ship_to) for x in s.stockpiles),
-        tuple((i.id, i.side, tuple((r.id, r.ship_to) for r in i.routes)) for i in s.importers),
+        tuple(
+            (
+                i.id,
+                i.side,
+                i.rework_at,
+                len(i.production_ramp),
+                tuple((r.id, r.ship_to) for r in i.routes),
+                tuple((p.id, p.unit) for p in i.payments),
+                ids(i.deliveries),
+            )
+            for i in s.importers
+        ),
         tuple((d.id, d.side) for d in s.depots),
         tuple((link.id, link.from_depot, link.to_depot) for link in s.links),
         tuple(
@@ -80,20 +91,25 @@ def whole(value: object) -> int:
 
 
 def longest_transit_days(members: list[Scenario]) -> int:
-    """The longest transit any shipment of any member can take, events included."""
+    """The longest transit any shipment of any member can take, events included: the
+    longest leg, plus the most days a route's own delays and a depot's dispersal add."""
     longest = 0
     for member in members:
         legs = [p.transit_days for p in member.producers]
         legs += [r.transit_days for i in member.importers for r in i.routes]
         legs += [link.transit_days for link in member.links]
-        extra = max((d.dispersal_extra_transit_days for d in member.depots), default=0)
+        legs += [x.rework_days for x in member.stockpiles]  # the rework plant to its depot
+        dispersal = max((d.dispersal_extra_transit_days for d in member.depots), default=0)
+        delay = max((r.extra_transit_days for i in member.importers for r in i.routes), default=0)
         for event in member.events:
             for path, value in event.set.items():
-                if path.endswith("extra_transit_days"):
-                    extra = max(extra, whole(value))
-                elif path.endswith("transit_days"):
+                if path.endswith("dispersal_extra_transit_days"):
+                    dispersal = max(dispersal, whole(value))
+                elif path.endswith("extra_transit_days"):
+                    delay = max(delay, whole(value))
+                elif path.endswith(("transit_days", "rework_days")):
                     legs.append(whole(value))
-        longest = max(longest, max(legs, default=0) + extra)
+        longest = max(longest, max(legs, default=0) + dispersal + delay)
     return longest
 
 

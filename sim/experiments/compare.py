@@ -188,13 +188,17 @@ DECOMPOSITION: dict[str, tuple[str, dict[str, int], str]] = {
     "destroyed": ("rounds destroyed in depots by strikes", {"destroyed": 1}, "flow"),
     "interdicted": ("imported rounds seized or destroyed en route", {"interdicted": 1}, "flow"),
     "discarded": ("legacy rounds found unserviceable", {"discarded": 1}, "flow"),
+    "rework_discarded": ("imported rounds rework found beyond repair",
+                         {"rework_discarded": 1}, "flow"),
     "stock_built": ("rounds held at the end less rounds held before the window",
-                    {"stock_legacy": 1, "stock_depot": 1, "stock_unit": 1, "in_transit": 1},
-                    "stock"),
+                    {"stock_legacy": 1, "stock_rework": 1, "stock_depot": 1, "stock_unit": 1,
+                     "in_transit": 1}, "stock"),
     "stock_built_depots": ("of which in depots", {"stock_depot": 1}, "stock"),
     "stock_built_units": ("of which at front units", {"stock_unit": 1}, "stock"),
     "stock_built_in_transit": ("of which under way", {"in_transit": 1}, "stock"),
     "stock_built_legacy": ("of which legacy (not yet refurbished)", {"stock_legacy": 1},
+                           "stock"),
+    "stock_built_rework": ("of which imported rounds waiting for rework", {"stock_rework": 1},
                            "stock"),
     "held_back": ("rounds on hand the tempo policy held back", {"held_back": 1}, "flow"),
     "postponed": ("of which while a planned offensive waited for stock", {"postponed": 1},
@@ -207,8 +211,12 @@ DECOMPOSITION: dict[str, tuple[str, dict[str, int], str]] = {
     "tubes_lost": ("serviceable tubes lost to the enemy", {"tubes_lost": 1}, "guns"),
 }  # fmt: skip
 """The terms of ``decomposition``: supplied = fired + launched + destroyed + interdicted +
-discarded + stock built, exactly, in each replication (the books' identity over a window)."""
-BALANCE = ("fired", "launched", "destroyed", "interdicted", "discarded", "stock_built")
+discarded + discarded in rework + stock built, exactly, in each replication (the books'
+identity over a window)."""
+BALANCE = (
+    "fired", "launched", "destroyed", "interdicted", "discarded", "rework_discarded",
+    "stock_built",
+)  # fmt: skip
 
 
 def decomposition(

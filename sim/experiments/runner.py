@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.engine.accounts import ACCOUNTS, FRONT, GUNS
+from sim.engine.accounts import ACCOUNTS, FRONT, GUNS, PAYMENTS
 from sim.engine.metrics import METRICS, summarise, with_derived
 from sim.engine.model import SupplyModel
 from sim.engine.rng import member_seed
@@ -38,6 +38,12 @@ KEYS: dict[str, str] = {
     "munition": "munition id from the scenario",
     "tube_type": "tube type id from the scenario (the guns' table)",
     "front": "`front`: the side's whole front (the front's table)",
+    "payment": "`supplier.kind`: a supplier and the kind of payment it takes (the payments' "
+    "table; `side` is the paying side)",
+    "supplier": "importer id from the scenario (the suppliers' table)",
+    "quantity": "what the value counts (the suppliers' table): `rounds` dispatched, "
+    "`interdicted`, `shipments`, rounds `made`, `containers`, or a counted delivery's id",
+    "value": "the quantity's value that day (containers may be fractional)",
 }
 """The key columns of the tables, and what each is."""
 KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "munition")
@@ -47,6 +53,9 @@ GUN_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "tube_type")
 GUN_COLUMNS = GUN_KEY_COLUMNS + tuple(account.name for account in GUNS.accounts)
 FRONT_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "front")
 FRONT_COLUMNS = FRONT_KEY_COLUMNS + tuple(account.name for account in FRONT.accounts)
+PAYMENT_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "payment")
+PAYMENT_COLUMNS = PAYMENT_KEY_COLUMNS + tuple(account.name for account in PAYMENTS.accounts)
+SUPPLIER_COLUMNS = ("replication", "variant", "day", "date", "supplier", "quantity", "value")
 
 
 @dataclass
@@ -68,6 +77,10 @@ class RunTables:
     front_pairs: list[tuple[str, str]] = field(default_factory=list)
     front_opening: dict[str, np.ndarray] | None = field(default=None, repr=False)
     outcomes: pd.DataFrame | None = None  # per replication, variant and side (``OUTCOMES``)
+    payments: pd.DataFrame | None = None  # the payments' daily books, where suppliers are paid
+    payment_record: dict[str, np.ndarray] | None = field(default=None, repr=False)
+    payment_pairs: list[tuple[str, str]] = field(default_factory=list)
+    suppliers: pd.DataFrame | None = None  # each supplier's own daily record (long)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -125,9 +138,22 @@ def run_variants(
     if timeseries and model.gun_pairs:
         guns = guns_table(model.gun_record, model.gun_pairs, labels, reps, base)
     if timeseries and model.front_pairs:
-        front = _daily(model.front_record, model.front_pairs, labels, reps, base, FRONT_COLUMNS)
+        front = daily_table(
+            model.front_record, model.front_pairs, labels, reps, base, FRONT_COLUMNS
+        )
     outcomes = outcomes_table(Records.of(model), model.sides, list(labels))
+    payments = suppliers = None
+    if timeseries and model.payment_pairs:
+        payments = daily_table(
+            model.payment_record, model.payment_pairs, labels, reps, base, PAYMENT_COLUMNS
+        )
+    if timeseries and model.importer_record:
+        suppliers = suppliers_table(model.importer_record, labels, reps, base)
     return RunTables(
+        payments=payments,
+        payment_record=model.payment_record,
+        payment_pairs=model.payment_pairs,
+        suppliers=suppliers,
         summary=summary,
         timeseries=series,
         outcomes=outcomes,
@@ -208,7 +234,7 @@ def timeseries_table(
     The record's members are replication-major, as its rows; the engine stores the
     record member by member, so most columns are views of it, not copies.
     """
-    return _daily(with_derived(record), pairs, labels, reps, scenario, TIMESERIES_COLUMNS)
+    return daily_table(with_derived(record), pairs, labels, reps, scenario, TIMESERIES_COLUMNS)
 
 
 def guns_table(
@@ -219,10 +245,25 @@ def guns_table(
     scenario: Scenario,
 ) -> pd.DataFrame:
     """The guns' books: one row per replication × variant × day × side × tube type."""
-    return _daily(record, pairs, labels, reps, scenario, GUN_COLUMNS)
+    return daily_table(record, pairs, labels, reps, scenario, GUN_COLUMNS)
 
 
-def _daily(
+def suppliers_table(
+    record: dict[str, dict[str, np.ndarray]],
+    labels: Sequence[str],
+    reps: int,
+    scenario: Scenario,
+) -> pd.DataFrame:
+    """Each supplier's own record, long: one row per replication × variant × day ×
+    supplier × quantity (``SupplyModel.importer_record``)."""
+    pairs = [(supplier, name) for supplier, books in record.items() for name in books]
+    values = np.stack(
+        [record[s][name].astype(np.float64) for s, name in pairs], axis=2
+    )  # [days, members, pairs]
+    return daily_table({"value": values}, pairs, labels, reps, scenario, SUPPLIER_COLUMNS)
+
+
+def daily_table(
     record: dict[str, np.ndarray],
     pairs: list[tuple[str, str]],
     labels: Sequence[str],
@@ -230,8 +271,8 @@ def _daily(
     scenario: Scenario,
     names: tuple[str, ...],
 ) -> pd.DataFrame:
-    """A daily table of ``record``: its columns ``names``, keyed by (side, item) pairs,
-    the item's column being ``names[5]``."""
+    """A daily table of ``record``: its columns ``names``, keyed by pairs, the pair's
+    first column being ``names[4]`` (the side) and its second ``names[5]`` (the item)."""
     n_days, n_members, n_pairs = next(iter(record.values())).shape
 
     def tidy(values: np.ndarray) -> np.ndarray:
@@ -252,7 +293,7 @@ def _daily(
     columns["date"] = start + (columns["day"] * 86_400).astype("timedelta64[s]")
     sides = [s for s, _ in pairs]
     side_names = list(dict.fromkeys(sides))
-    columns["side"] = labelled(
+    columns[names[4]] = labelled(
         np.tile([side_names.index(s) for s in sides], rows // n_pairs), sides
     )
     items = [item for _, item in pairs]

@@ -27,7 +27,15 @@ import pandas as pd
 
 from sim.engine.agents.exchange import HECTARES_PER_KM2
 from sim.engine.structure import front_pairs_of
-from sim.experiments.runner import RunTables, replication_seeds, simulate, summary_table
+from sim.experiments.runner import (
+    PAYMENT_COLUMNS,
+    RunTables,
+    daily_table,
+    replication_seeds,
+    simulate,
+    summary_table,
+    suppliers_table,
+)
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Checkpoint, Scenario
 
@@ -39,6 +47,7 @@ CHECK_COLUMNS = (
     "munition",
     "other_side",
     "importer",
+    "payment",
     "start_date",
     "end_date",
     "median",
@@ -105,6 +114,7 @@ def checkpoint_values(
     importer_record: dict[str, dict[str, np.ndarray]],
     guns: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
     front: dict[str, np.ndarray] | None = None,
+    payments: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
 ) -> np.ndarray:
     """The model's value of checkpoint ``cp`` in each member, ``[members]``.
 
@@ -114,6 +124,7 @@ def checkpoint_values(
         importer_record: ``model.importer_record``.
         guns: ``(model.gun_record, model.gun_pairs)``, for the tube metrics.
         front: ``model.front_record``, for the ground metrics.
+        payments: ``(model.payment_record, model.payment_pairs)``, for ``payment_made``.
     """
     days = _window(scenario, cp)
     n_days = days.stop - days.start
@@ -134,6 +145,10 @@ def checkpoint_values(
         side = [s.id for s in scenario.sides].index(cp.side)
         net = front["ground_gained"][days, :, side] - front["ground_lost"][days, :, side]
         return net.sum(axis=0) / HECTARES_PER_KM2
+    if cp.metric == "payment_made":
+        payment_record, payment_pairs = payments if payments is not None else ({}, [])
+        column = [item for _, item in payment_pairs].index(f"{cp.importer}.{cp.payment}")
+        return payment_record["payment_made"][days, :, column].sum(axis=0).astype(np.float64)
     if cp.importer is not None:
         books = importer_record[cp.importer][_IMPORTER_NAMES[cp.metric]]
         return books[days].sum(axis=0).astype(np.float64)
@@ -161,11 +176,14 @@ def check_table(
     importer_record: dict[str, dict[str, np.ndarray]],
     guns: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
     front: dict[str, np.ndarray] | None = None,
+    payments: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
 ) -> pd.DataFrame:
     """One row per checkpoint: the model's median and band, the range, hit and overlap."""
     rows = []
     for cp in scenario.checkpoints:
-        values = checkpoint_values(scenario, cp, record, pairs, importer_record, guns, front)
+        values = checkpoint_values(
+            scenario, cp, record, pairs, importer_record, guns, front, payments
+        )
         finite = values[np.isfinite(values)]
         if finite.size:
             p05, median, p95 = np.percentile(finite, [BAND[0], 50.0, BAND[1]])
@@ -179,6 +197,7 @@ def check_table(
                 "munition": cp.munition or "",
                 "other_side": cp.other_side or "",
                 "importer": cp.importer or "",
+                "payment": cp.payment or "",
                 "start_date": cp.start_date.isoformat(),
                 "end_date": cp.end_date.isoformat(),
                 "median": float(median),
@@ -218,11 +237,21 @@ def check(
         model.importer_record,
         (model.gun_record, model.gun_pairs),
         model.front_record,
+        (model.payment_record, model.payment_pairs),
     )
     label = scenario.source.variant if scenario.source is not None else "baseline"
+    payments = None
+    if model.payment_pairs:
+        payments = daily_table(
+            model.payment_record, model.payment_pairs, [label], reps, scenario, PAYMENT_COLUMNS
+        )
     tables = RunTables(
         summary=summary_table(model.record, model.pairs, [label], reps),
         timeseries=None,
+        payments=payments,
+        suppliers=suppliers_table(model.importer_record, [label], reps, scenario)
+        if model.importer_record
+        else None,
         seeds=seeds,
         scenarios={label: scenario},
         master_seed=master,

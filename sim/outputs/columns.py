@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-from sim.engine.accounts import ACCOUNTS, FRONT, GUNS, Book
+from sim.engine.accounts import ACCOUNTS, FRONT, GUNS, PAYMENTS, Book
 from sim.engine.metrics import METRIC_UNITS, METRICS
 from sim.experiments.outcomes import KEYS as OUTCOME_KEYS
 from sim.experiments.outcomes import OUTCOMES
@@ -24,7 +24,9 @@ from sim.experiments.runner import (
     GUN_KEY_COLUMNS,
     KEY_COLUMNS,
     KEYS,
+    PAYMENT_KEY_COLUMNS,
     SUMMARY_KEYS,
+    SUPPLIER_COLUMNS,
 )
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -50,6 +52,16 @@ def _guns() -> list[str]:
 
 def _front() -> list[str]:
     return _book(FRONT, FRONT_KEY_COLUMNS)
+
+
+def _payments() -> list[str]:
+    return _book(PAYMENTS, PAYMENT_KEY_COLUMNS)
+
+
+def _suppliers() -> list[str]:
+    rows = ["| column | meaning |", "|---|---|"]
+    rows += [f"| `{name}` | {KEYS[name]} |" for name in SUPPLIER_COLUMNS]
+    return rows
 
 
 def _outcomes() -> list[str]:
@@ -79,6 +91,8 @@ SECTIONS = {
     "timeseries": _timeseries,
     "guns": _guns,
     "front": _front,
+    "payments": _payments,
+    "suppliers": _suppliers,
     "summary": _summary,
     "outcomes": _outcomes,
 }

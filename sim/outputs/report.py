@@ -34,6 +34,7 @@ from tqdm import tqdm
 
 from sim.engine.metrics import ALL_MUNITIONS, HEADLINE_METRICS, METRIC_UNITS, METRICS, NEVER
 from sim.experiments.compare import Comparison
+from sim.outputs.bargain import bargain_by_year, bargain_for_display
 from sim.outputs.plotting import (
     plot_cumulative_imports,
     plot_fire_per_day,
@@ -186,6 +187,18 @@ OUTCOME_MODEL = (
     "fire only. Read its ground and casualties as what the fire ratio alone would "
     "explain, an order of magnitude to set beside the rounds, not a forecast of the "
     "front line.</p>"
+)
+
+
+BARGAIN_TEXT = (
+    "<p>Means over replications, calendar years (the first and last are partial). A "
+    "supplier is paid per 1,000 rounds it dispatches, in each of its kinds of payment, "
+    "and ships only while its buyer owes it no more of any kind than its credit; a "
+    "sanctions cap held back what it binds, and what was paid beyond a cap that does not "
+    "bind is shown. Rounds sent to rework wait for the buyer's refurbishment line, which "
+    "they share with the legacy reserve. Also in <code>bargain.csv</code>; day by day in "
+    "<code>payments.parquet</code> and <code>suppliers.parquet</code>; the rules in "
+    "<code>docs/scenario.md</code>.</p>"
 )
 
 
@@ -432,8 +445,9 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
             "<p>Per side over the metrics' window: the difference in rounds that entered "
             "the side's books (produced, or handed over by foreign suppliers) equals, in "
             "every replication, the differences in rounds fired, destroyed, interdicted, "
-            "discarded and in stock built. Then the guns: rounds the tubes could not fire, "
-            "the days they limited fire, and tubes worn out. Also in "
+            "discarded (from legacy stock and in rework) and in stock built. Then the "
+            "guns: rounds the tubes could not fire, the days they limited fire, and tubes "
+            "worn out. Also in "
             "<code>decomposition.csv</code>.</p>" + _table(decomposition_for_display(parts))
         )
     consequences = tables.get("consequences")
@@ -442,6 +456,14 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
             "<h2>What the difference buys, on both sides</h2>"
             + _table(consequences_for_display(consequences, comparison))
             + OUTCOME_MODEL
+        )
+    bargain = tables.get("bargain")
+    if bargain is not None and not bargain.empty:
+        shown = [comparison["variant_a"], comparison["variant_b"]] if comparison else None
+        body.append(
+            "<h2>The bargain: what the suppliers were paid, by year</h2>"
+            + _table(bargain_for_display(bargain, shown or list(info["variants"])))
+            + BARGAIN_TEXT
         )
     crossings = first_crossings(tables["summary"], start)
     if not crossings.empty:
@@ -493,7 +515,8 @@ def write_comparison(
     progress: bool | None = None,
 ) -> Path:
     """Write a comparison's run folder atomically: tables, ``paired.csv``,
-    ``decomposition.csv``, ``outcomes.csv``, ``consequences.csv``, figures, report."""
+    ``decomposition.csv``, ``outcomes.csv``, ``consequences.csv``, ``bargain.csv``,
+    figures, report."""
     command = command or " ".join(sys.argv)
     tables = comparison.tables
     info = manifest(tables, command=command, started=started, finished=finished)
@@ -505,8 +528,13 @@ def write_comparison(
             "summary": tables.summary,
             "timeseries": tables.timeseries,
             "front": tables.front,
+            "payments": tables.payments,
+            "suppliers": tables.suppliers,
             "paired": comparison.paired,
         }
+        bargain = bargain_by_year(contents)  # write_run writes it as bargain.csv
+        if not bargain.empty:
+            contents["bargain"] = bargain
         if comparison.decomposition is not None:
             comparison.decomposition.to_csv(folder / "decomposition.csv", index=False)
             contents["decomposition"] = comparison.decomposition

@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from sim.experiments.runner import RunTables
 from sim.experiments.validation import CheckResult
+from sim.outputs.bargain import bargain_by_year
 
 
 def versions() -> dict[str, str]:
@@ -125,7 +126,8 @@ def write_run(
     finished: str | None = None,
     extra: Callable[[Path], None] | None = None,
 ) -> Path:
-    """Write a run folder (manifest, timeseries, summary, and any ``extra`` files).
+    """Write a run folder (manifest, the daily tables, summary, ``bargain.csv`` where
+    suppliers are paid, and any ``extra`` files).
 
     Args:
         command_name: the middle part of the folder name (``run``, ``compare``, ...).
@@ -149,6 +151,16 @@ def write_run(
             write_parquet(tables.guns, folder / "guns.parquet")
         if tables.front is not None:
             write_parquet(tables.front, folder / "front.parquet")
+        if tables.payments is not None:
+            write_parquet(tables.payments, folder / "payments.parquet")
+        if tables.suppliers is not None:
+            write_parquet(tables.suppliers, folder / "suppliers.parquet")
+        bargain = bargain_by_year(
+            {"manifest": info, "payments": tables.payments, "suppliers": tables.suppliers,
+             "timeseries": tables.timeseries}
+        )  # fmt: skip
+        if not bargain.empty:
+            bargain.to_csv(folder / "bargain.csv", index=False)
         tables.summary.to_csv(folder / "summary.csv", index=False)
         if tables.outcomes is not None:
             tables.outcomes.to_csv(folder / "outcomes.csv", index=False)
@@ -164,22 +176,23 @@ def read_run(path: str | Path) -> dict[str, Any]:
     """A run folder's tables: ``manifest`` (dict) and each table as a DataFrame.
 
     Keys: ``manifest``, ``summary``, and where present ``timeseries``, ``guns``,
-    ``front``, ``paired``, ``decomposition``, ``outcomes``, ``consequences``,
+    ``front``, ``payments``, ``suppliers``, ``paired``, ``decomposition``, ``outcomes``,
+    ``consequences``, ``bargain``,
     ``results``, ``sensitivity``, ``check``.
     """
     folder = Path(path)
     if not (folder / "manifest.json").is_file():
         raise FileNotFoundError(f"{folder}: not a run folder (no manifest.json)")
     out: dict[str, Any] = {"manifest": json.loads((folder / "manifest.json").read_text())}
-    for name in ("timeseries", "guns", "front", "results"):
+    for name in ("timeseries", "guns", "front", "payments", "suppliers", "results"):
         file = folder / f"{name}.parquet"
         if file.is_file():
             frame = pd.read_parquet(file)
             if "date" in frame.columns:
                 frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
             out[name] = frame
-    for name in ("summary", "paired", "decomposition", "outcomes", "consequences", "sensitivity",
-                 "check"):  # fmt: skip
+    for name in ("summary", "paired", "decomposition", "outcomes", "consequences", "bargain",
+                 "sensitivity", "check"):  # fmt: skip
         file = folder / f"{name}.csv"
         if file.is_file():
             out[name] = pd.read_csv(file)
@@ -187,7 +200,8 @@ def read_run(path: str | Path) -> dict[str, Any]:
 
 
 def write_check(result: CheckResult, out_dir: str | Path, *, started: str, finished: str) -> Path:
-    """Write the run folder of a check: manifest, summary and ``check.csv``."""
+    """Write the run folder of a check: manifest, summary and ``check.csv`` (and, where
+    suppliers are paid, their tables and ``bargain.csv``)."""
 
     def extra(folder: Path) -> None:
         result.table.to_csv(folder / "check.csv", index=False)

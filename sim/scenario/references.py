@@ -39,6 +39,8 @@ def check_references(s: Scenario, file: str) -> None:
         _unique(file, name, (entry.id for entry in getattr(s, name)))
     for importer in s.importers:
         _unique(file, f"importers.{importer.id}.routes", (r.id for r in importer.routes))
+        _unique(file, f"importers.{importer.id}.payments", (p.id for p in importer.payments))
+        _unique(file, f"importers.{importer.id}.deliveries", (d.id for d in importer.deliveries))
     for park in s.gun_parks:
         _unique(file, f"gun_parks.{park.id}.imports", (j.id for j in park.imports))
 
@@ -78,11 +80,25 @@ def check_references(s: Scenario, file: str) -> None:
         where = f"importers.{imp.id}"
         need_side(f"{where}.side", imp.side)
         need_munitions(f"{where}.stock_rounds", imp.stock_rounds)
+        need_munitions(f"{where}.reserve_rounds", imp.reserve_rounds)
         need_munitions(f"{where}.production_rounds_per_day", imp.production_rounds_per_day)
+        for i, point in enumerate(imp.production_ramp):
+            need_munitions(f"{where}.production_ramp.{i}.rounds_per_day", point.rounds_per_day)
+        if imp.rework_at is not None:
+            line = next((x for x in s.stockpiles if x.id == imp.rework_at), None)
+            if line is None:
+                problem = f"unknown stockpile {imp.rework_at!r}"
+            elif line.side != imp.side:
+                problem = f"stockpile {imp.rework_at!r} belongs to another side"
+            else:
+                problem = ""
+            if problem:
+                raise ScenarioError(file, f"{where}.rework_at", problem)
         for route in imp.routes:
             rwhere = f"{where}.routes.{route.id}"
             need_depot(f"{rwhere}.ship_to", route.ship_to, imp.side)
             need_munitions(f"{rwhere}.munition_shares", route.munition_shares)
+            need_munitions(f"{rwhere}.rounds_per_container", route.rounds_per_container)
     for d in s.depots:
         need_side(f"depots.{d.id}.side", d.side)
         need_munitions(f"depots.{d.id}.stock_rounds", d.stock_rounds)
@@ -209,6 +225,11 @@ def _check_checkpoint(s: Scenario, cp, file: str, need_side, munitions: set[str]
             raise ScenarioError(file, f"{where}.importer", f"unknown importer {cp.importer!r}")
         if sides[cp.importer] != cp.side:
             raise ScenarioError(file, f"{where}.importer", "the importer supplies another side")
+        supplier = next(imp for imp in s.importers if imp.id == cp.importer)
+        if cp.payment is not None and cp.payment not in {p.id for p in supplier.payments}:
+            raise ScenarioError(
+                file, f"{where}.payment", f"{cp.importer!r} takes no payment {cp.payment!r}"
+            )
     first, last = s.scenario.start_date, s.end_date
     for name in ("start_date", "end_date"):
         if not first <= getattr(cp, name) <= last:

@@ -318,10 +318,30 @@ class Stockpile(Strict):
     surge_below_days_of_supply: ShortBelow = 0.0  # of the munition it takes out
     surge_from: SurgeFrom = None
     dud_rate: Share = 0.0
+    rework_days: int = Field(
+        default=0, ge=0, le=365, description="Days an imported round spends in rework."
+    )
+    rework_effort: PositiveRate = Field(
+        default=1.0,
+        description="Line capacity one imported round's rework takes, in legacy rounds "
+        "refurbished (1: the same work).",
+    )
+    rework_discard_share: Share = Field(
+        default=0.0, description="Share of the imported rounds reworked found beyond repair."
+    )
+    rework_dud_rate: Share = Field(
+        default=0.0, description="Share of the reworked rounds that still fail at the gun."
+    )
 
 
 class Route(Strict):
-    """``[[importers.routes]]``: a way shipments travel from a supplier to a depot."""
+    """``[[importers.routes]]``: a way shipments travel from a supplier to a depot.
+
+    A shipment's rounds of munition ``k`` = containers x ``capacity_share`` x
+    ``ammunition_share`` x ``munition_shares[k]`` x ``rounds_per_container[k]``: the
+    containers that carry ammunition are split by calibre, and each calibre packs its own
+    number of rounds into a container.
+    """
 
     id: Identifier
     mode: Mode
@@ -330,18 +350,31 @@ class Route(Strict):
     end_date: EndDate = Field(default=None, description="Last shipment (default: none).")
     cadence_days: int = Field(ge=1, le=3650, description="Days between shipments.")
     containers_per_shipment: NonNegative
-    rounds_per_container: NonNegative = Field(
-        description="Conversion from containers to rounds; uncertain, so a parameter."
+    capacity_share: Share = Field(
+        default=1.0,
+        description="Share of the route's capacity in service (a designated vessel or a "
+        "closed crossing takes its share away).",
+    )
+    ammunition_share: Share = Field(
+        default=1.0,
+        description="Share of the containers that carry ammunition (the rest: other materiel).",
+    )
+    rounds_per_container: PerMunitionRate = Field(
+        description="Rounds of each munition a container holds; uncertain, so a parameter."
     )
     transit_days: int = Field(ge=0, le=365)
-    interdiction_probability: Share = Field(
-        default=0.0, description="Chance a shipment is seized or destroyed, with no enforcement."
+    extra_transit_days: int = Field(
+        default=0,
+        ge=0,
+        le=365,
+        description="Days added to the transit (transshipment, flag or name changes, "
+        "inspections at a port).",
     )
-    enforcement_sensitivity: Share = Field(
-        default=0.0, description="Added interdiction chance at full sanction enforcement."
+    interdiction_probability: Share = Field(
+        default=0.0, description="Chance a shipment is seized or destroyed on the way."
     )
     munition_shares: dict[Identifier, Share] = Field(
-        description="Share of each shipment by munition; sums to 1."
+        description="Share of the ammunition containers by munition; sums to 1."
     )
 
     @model_validator(mode="after")
@@ -349,13 +382,62 @@ class Route(Strict):
         total = sum(self.munition_shares.values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"munition_shares must sum to 1, not {total:g}")
+        missing = sorted(set(self.munition_shares) - set(self.rounds_per_container))
+        if missing:
+            raise ValueError(f"rounds_per_container has no {missing[0]!r}, which it ships")
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValueError("end_date is before start_date")
         return self
 
 
+PaymentUnit = Literal["barrels", "tonnes", "items", "usd"]
+
+
+class Payment(Strict):
+    """``[[importers.payments]]``: one kind of payment a supplier takes for its rounds.
+
+    For every 1,000 rounds it dispatches the buyer owes ``per_1000_rounds`` units (more
+    under sanctions monitoring, see ``disclosure_price_premium``); each day it pays what it
+    owes, up to ``paid_per_day`` and, where the cap binds, the year's ``cap_per_year``.
+    """
+
+    id: Identifier = Field(description="The kind of payment: oil, food, technology, cash.")
+    unit: PaymentUnit = Field(description="What it is counted in (whole units).")
+    per_1000_rounds: NonNegative = Field(default=0.0, description="Price per 1,000 rounds.")
+    value_usd: NonNegative = Field(
+        default=0.0, description="Value of one unit in US dollars, for the tables."
+    )
+    credit: Limit = Field(
+        default=None,
+        description="Debt, in its unit, the supplier tolerates; beyond it, it ships nothing "
+        "(default: no limit).",
+    )
+    paid_per_day: Limit = Field(
+        default=None, description="Most the buyer can deliver a day (default: no limit)."
+    )
+    cap_per_year: Limit = Field(
+        default=None, description="A sanctions cap on deliveries a calendar year (default: none)."
+    )
+    cap_binds: bool = Field(
+        default=False, description="Whether the buyer keeps to the cap (else it is recorded)."
+    )
+
+
+class Delivery(Strict):
+    """``[[importers.deliveries]]``: items a supplier delivers besides rounds (missiles),
+    counted while it ships."""
+
+    id: Identifier = Field(description="The item, e.g. ballistic_missile.")
+    items_per_day: FiniteRate = Field(default=0.0, description="Mean items delivered a day.")
+
+
 class Importer(Strict):
-    """``[[importers]]``: a foreign supplier with its own stock, production and routes."""
+    """``[[importers]]``: a foreign supplier with its own stock, production and routes.
+
+    It ships from its stock above the ``reserve_rounds`` it keeps for itself, while it is
+    willing (enabled, within its dates) and paid: it stops while the buyer owes it more
+    of any payment than that payment's ``credit``.
+    """
 
     id: Identifier
     side: Identifier = Field(description="The receiving side.")
@@ -374,9 +456,36 @@ class Importer(Strict):
     surge_below_days_of_supply: ShortBelow = 0.0  # of all munitions together
     surge_from: SurgeFrom = None
     stock_rounds: PerMunitionRounds = Field(default_factory=dict)
-    production_rounds_per_day: PerMunitionRate = Field(default_factory=dict)
+    reserve_rounds: PerMunitionRate = Field(
+        default_factory=dict, description="Stock it keeps for itself and never ships."
+    )
+    production_rounds_per_day: PerMunitionRate = Field(
+        default_factory=dict, description="Its own output at the scenario start."
+    )
+    production_ramp: list[RampPoint] = Field(
+        default_factory=list,
+        description="Later output points, linear between them (an event that sets "
+        "production_rounds_per_day moves the whole ramp by as much).",
+    )
     dud_rate: Share = 0.0
+    rework_share: Share = Field(
+        default=0.0, description="Share of its rounds the buyer reworks before use."
+    )
+    rework_at: Identifier | None = Field(
+        default=None, description="The buyer's refurbishment line (a stockpile) that does it."
+    )
+    disclosure_price_premium: NonNegative = Field(
+        default=0.0, description="Share its prices rise at full sanctions monitoring."
+    )
     routes: list[Route] = Field(min_length=1)
+    payments: list[Payment] = Field(default_factory=list)
+    deliveries: list[Delivery] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _rework_has_a_line(self) -> Importer:
+        if self.rework_share > 0 and self.rework_at is None:
+            raise ValueError("rework_share needs rework_at, the line that reworks")
+        return self
 
 
 class Depot(Strict):
@@ -472,7 +581,7 @@ class TubeImport(Strict):
     """``[[gun_parks.imports]]``: tubes a gun park receives from abroad.
 
     They arrive in the reserve while their supplier (an importer of the park's side) is
-    willing: enabled and within its dates, so a variant without the supplier has none of
+    willing (enabled, within its dates) and paid, so a variant without the supplier has none of
     its guns either. Without a supplier (donors not modelled as importers) they arrive
     every day. Keyed by tube type.
     """
@@ -533,11 +642,22 @@ class GunPark(Strict):
 
 
 class Sanctions(Strict):
-    """``[sanctions]``: pressure on one side's imported production inputs."""
+    """``[sanctions]``: export controls on one side's production inputs, and the watch
+    kept on its suppliers' trade.
+
+    The other levers act where they bite: a designated vessel takes capacity from its
+    route (``capacity_share``), transshipment and flag changes add days
+    (``extra_transit_days``), insurance and flag actions limit what the buyer can deliver
+    (a payment's ``paid_per_day``), and a cap binds or not (``cap_binds``).
+    """
 
     target_side: Identifier | None = None
     pressure: Share = Field(default=0.0, description="Share of sanctioned inputs cut off.")
-    enforcement: Share = Field(default=0.0, description="Raises interdiction of import routes.")
+    monitoring: Share = Field(
+        default=0.0,
+        description="How closely suppliers' trade is watched and disclosed (1: as under the UN "
+        "Panel of Experts, 0: not at all); raises their prices (disclosure_price_premium).",
+    )
     evasion_rate_per_day: Share = Field(
         default=0.0, description="Share of the gap to max_evasion closed each day."
     )
@@ -623,6 +743,8 @@ CHECKPOINT_METRICS: dict[str, str] = {
     "destroyed_total": "rounds destroyed by strikes on `side`'s depots over the window",
     "importer_rounds": "rounds `importer` dispatched over the window (seized ones included)",
     "importer_containers": "containers `importer` dispatched over the window",
+    "payment_made": "what `side` delivered to `importer` of its `payment` over the window, in "
+    "the payment's unit",
     "tubes_lost_total": "`side`'s serviceable tubes (guns and launchers) lost to the enemy "
     "over the window, every tube type",
     "ground_net_km2": "ground `side` took less ground it lost over the window, km² (the "
@@ -632,7 +754,7 @@ CHECKPOINT_METRICS: dict[str, str] = {
 metric to one munition type (for ``fire_ratio``, on both sides); importer metrics count
 every munition the supplier ships. Windows are inclusive of both dates."""
 
-_IMPORTER_METRICS = {"importer_rounds", "importer_containers"}
+_IMPORTER_METRICS = {"importer_rounds", "importer_containers", "payment_made"}
 _TUBE_METRICS = {"tubes_lost_total", "ground_net_km2"}  # not by munition
 
 
@@ -651,7 +773,11 @@ class Checkpoint(Strict):
         default=None, description="The denominator side of a fire_ratio."
     )
     importer: Identifier | None = Field(
-        default=None, description="The supplier of importer_rounds / importer_containers."
+        default=None,
+        description="The supplier of importer_rounds, importer_containers and payment_made.",
+    )
+    payment: Identifier | None = Field(
+        default=None, description="The importer's payment (oil, food...) of payment_made."
     )
     start_date: dt.date
     end_date: dt.date
@@ -672,6 +798,8 @@ class Checkpoint(Strict):
             raise ValueError("other_side is needed by fire_ratio, and only by it")
         if (self.metric in _IMPORTER_METRICS) != (self.importer is not None):
             raise ValueError("importer is needed by importer metrics, and only by them")
+        if (self.metric == "payment_made") != (self.payment is not None):
+            raise ValueError("payment is needed by payment_made, and only by it")
         if self.importer is not None and self.munition is not None:
             raise ValueError("importer metrics count every munition; leave munition out")
         if self.metric in _TUBE_METRICS and self.munition is not None:

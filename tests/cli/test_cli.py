@@ -45,6 +45,7 @@ def test_run_writes_a_whole_run_folder(tmp_path):
         "manifest.json",
         "outcomes.csv",
         "summary.csv",
+        "suppliers.parquet",
         "timeseries.parquet",
     ]
     manifest = json.loads((folder / "manifest.json").read_text())

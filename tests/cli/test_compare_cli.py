@@ -45,6 +45,7 @@ def test_compare_writes_a_whole_run_folder(folder):
         "manifest.json",
         "timeseries.parquet",
         "guns.parquet",
+        "suppliers.parquet",
         "decomposition.csv",
         "outcomes.csv",
         "consequences.csv",

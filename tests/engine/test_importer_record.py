@@ -28,7 +28,7 @@ def model():
 
 def test_books_have_one_row_a_day_and_one_column_a_member(model):
     books = model.importer_record["dprk"]
-    assert set(books) == {"rounds", "interdicted", "shipments", "containers"}
+    assert set(books) == {"rounds", "interdicted", "shipments", "made", "containers"}
     assert all(values.shape == (model.days, 2) for values in books.values())
 
 

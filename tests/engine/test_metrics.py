@@ -32,7 +32,8 @@ def test_lowest_and_final_stock_by_tier():
     for tier in ("stock_legacy", "stock_depot", "stock_unit"):
         assert (metrics[f"min_{tier}"] == record[tier].min(axis=0)).all()
     assert (metrics["final_in_transit"] == record["in_transit"][-1]).all()
-    held = sum(record[n] for n in ("stock_legacy", "stock_depot", "stock_unit", "in_transit"))
+    tiers = ("stock_legacy", "stock_rework", "stock_depot", "stock_unit", "in_transit")
+    held = sum(record[n] for n in tiers)
     assert (metrics["min_stock"] == held.min(axis=0)).all()
     fired_per_day = (record["fired"] - record["duds"]).sum(axis=0) / 4
     assert np.allclose(metrics["mean_daily_effective_fire"], fired_per_day)

@@ -19,6 +19,23 @@ rate = st.floats(0.0, 5000.0)
 stock = st.integers(0, 200_000)
 
 
+def payments_of(draw):
+    """Oil (maybe under a binding cap) and cash, with or without a credit."""
+    limit = st.one_of(st.none(), st.floats(0.0, 5000.0))
+    return [
+        {
+            "id": "oil",
+            "unit": "barrels",
+            "per_1000_rounds": draw(st.floats(0.0, 500.0)),
+            "paid_per_day": draw(limit),
+            "cap_per_year": draw(st.one_of(st.none(), st.floats(0.0, 20_000.0))),
+            "cap_binds": draw(st.booleans()),
+            "credit": draw(limit),
+        },
+        {"id": "cash", "unit": "usd", "per_1000_rounds": draw(st.floats(0.0, 1e6))},
+    ]
+
+
 def guns_of(draw, munitions, units):
     """Tube types for some munitions (or none), tubes for the units, maybe a gun park."""
     if not draw(st.booleans()):
@@ -157,6 +174,10 @@ def scenarios(draw):
                 "unserviceable_share_when_empty": draw(st.one_of(st.none(), share)),
                 "surge_refurbish_rounds_per_day": {m: draw(rate) for m in munitions},
                 "surge_below_days_of_supply": draw(st.floats(0.0, 10.0)),
+                "rework_days": draw(st.integers(0, 8)),
+                "rework_effort": draw(st.floats(0.1, 3.0)),
+                "rework_discard_share": draw(share),
+                "rework_dud_rate": draw(share),
             }
         ],
         "importers": [
@@ -166,6 +187,19 @@ def scenarios(draw):
                 "contract_rounds": draw(st.floats(0.0, 1e6)),
                 "stock_rounds": {m: draw(stock) for m in munitions},
                 "production_rounds_per_day": {m: draw(rate) for m in munitions},
+                "production_ramp": [
+                    {
+                        "date": dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(0, 40))),
+                        "rounds_per_day": {m: draw(rate) for m in munitions},
+                    }
+                    for _ in range(draw(st.integers(0, 2)))
+                ],
+                "reserve_rounds": {m: draw(st.floats(0.0, 100_000.0)) for m in munitions},
+                "rework_share": draw(share),
+                "rework_at": "s",
+                "disclosure_price_premium": draw(st.floats(0.0, 1.0)),
+                "payments": payments_of(draw),
+                "deliveries": [{"id": "missile", "items_per_day": draw(st.floats(0.0, 3.0))}],
                 "dud_rate": draw(share),
                 "surge_scale": draw(st.floats(1.0, 4.0)),
                 "surge_below_days_of_supply": draw(st.floats(0.0, 10.0)),
@@ -176,10 +210,12 @@ def scenarios(draw):
                         "ship_to": "d0",
                         "cadence_days": draw(st.integers(1, 10)),
                         "containers_per_shipment": draw(st.floats(0.0, 300.0)),
-                        "rounds_per_container": draw(st.floats(0.0, 450.0)),
+                        "rounds_per_container": {m: draw(st.floats(0.0, 450.0)) for m in munitions},
+                        "ammunition_share": draw(share),
+                        "capacity_share": draw(share),
                         "transit_days": draw(st.integers(0, 6)),
+                        "extra_transit_days": draw(st.integers(0, 3)),
                         "interdiction_probability": draw(share),
-                        "enforcement_sensitivity": draw(share),
                         "munition_shares": {
                             m: s / sum(shares) for m, s in zip(munitions, shares, strict=True)
                         },
@@ -190,7 +226,7 @@ def scenarios(draw):
         "depots": depots,
         "links": links,
         "front_units": units,
-        "sanctions": {"target_side": "A", "pressure": draw(share), "enforcement": draw(share)},
+        "sanctions": {"target_side": "A", "pressure": draw(share), "monitoring": draw(share)},
         "strikes": [
             {
                 "id": "k",
@@ -208,6 +244,8 @@ def scenarios(draw):
                     "sanctions.pressure": draw(share),
                     "depots.d0.dispersal": draw(share),
                     "front_units.u0.posture": draw(st.sampled_from(["offensive", "holding"])),
+                    "importers.i.payments.oil.paid_per_day": draw(st.floats(0.0, 2000.0)),
+                    "importers.i.routes.r.capacity_share": draw(share),
                 },
             }
         ],
@@ -263,3 +301,27 @@ def test_random_scenarios_keep_the_guns_books_and_fire_within_the_tubes(raw, see
                          ("tubes_serviceable", "tubes_worn_out", "tubes_lost"))  # fmt: skip
         fired = sum(r["fired"][:, :, k] for k in munitions)
         assert (fired <= np.floor(in_service * top)).all()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=scenarios(), seed=st.integers(0, 2**32))
+def test_random_scenarios_keep_the_payments_and_no_supplier_ships_what_it_lacks(raw, seed):
+    scenario = build_scenario(raw, file="generated")
+    model = SupplyModel([scenario] * 2, [seed, seed + 1])
+    model.run()
+    p = model.payment_record
+    # recomputed here, day by day: every unit owed is still due or was paid
+    due = np.cumsum(p["payment_owed"] - p["payment_made"], axis=0)
+    assert np.array_equal(p["payment_due"], due)
+    assert (p["payment_due"] >= 0).all() and (p["payment_made"] >= 0).all()
+    assert (p["payment_over_cap"] <= p["payment_made"]).all()
+    oil = next(pay for pay in scenario.importers[0].payments if pay.id == "oil")
+    if oil.cap_binds and oil.cap_per_year is not None:  # one calendar year: the run's 40 days
+        assert p["payment_made"][:, :, 0].sum(axis=0).max() <= oil.cap_per_year
+        assert p["payment_over_cap"].sum() == 0
+    books = model.importer_record["i"]
+    opening = sum(scenario.importers[0].stock_rounds.values())
+    shipped, made = books["rounds"].sum(axis=0), books["made"].sum(axis=0)
+    stock = model.arrays.importers.stock[:, 0].sum(axis=1)
+    assert np.array_equal(stock, opening + made - shipped)
+    assert (model.arrays.importers.stock >= 0).all() and (shipped <= opening + made).all()

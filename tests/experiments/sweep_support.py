@@ -19,7 +19,7 @@ batch_size = 8
 set = {{ "scenario.days" = 90 }}
 
 [[parameters]]
-path = "importers.dprk.routes.sea.rounds_per_container"
+path = "importers.dprk.routes.sea.rounds_per_container.shell_152"
 low = 75
 high = 450
 

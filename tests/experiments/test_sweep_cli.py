@@ -61,7 +61,7 @@ def test_the_run_folder_holds_results_indices_figures_and_report(reference):
         "sample",
         "replication",
         "seed",
-        "importers.dprk.routes.sea.rounds_per_container",
+        "importers.dprk.routes.sea.rounds_per_container.shell_152",
         "depots.forward.throughput_rounds_per_day",
         "importers.dprk.start_date",
     ]
@@ -105,7 +105,7 @@ def test_sobol_indices_match_salib_on_the_results_table(reference):
     imports = sensitivity[sensitivity["output"].str.startswith("imports_arrived_total")]
     total = imports[imports["index"] == "ST"].set_index("parameter")["value"]
     assert total["depots.forward.throughput_rounds_per_day"] == 0.0
-    assert total.idxmax() == "importers.dprk.routes.sea.rounds_per_container"
+    assert total.idxmax() == "importers.dprk.routes.sea.rounds_per_container.shell_152"
     assert not analysis["notes"]
 
 

@@ -18,7 +18,7 @@ def test_the_sobol_example_resolves_kinds_windows_and_names(tmp_path):
     experiment = load_experiment(write(tmp_path, SOBOL))
     kinds = {p.path: p.kind for p in experiment.parameters}
     assert kinds == {
-        "importers.dprk.routes.sea.rounds_per_container": "float",
+        "importers.dprk.routes.sea.rounds_per_container.shell_152": "float",
         "depots.forward.throughput_rounds_per_day": "float",
         "importers.dprk.start_date": "date",
     }

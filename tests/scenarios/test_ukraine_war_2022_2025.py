@@ -41,7 +41,7 @@ def test_every_number_has_a_source_or_an_assumption_beside_it():
 def test_munsim_validate_passes_on_the_file():
     done = munsim("validate", SCENARIO)
     assert done.returncode == 0, done.stderr
-    variants = "baseline, no_dprk, no_dprk_no_response, dprk_from_2022, no_strikes"
+    variants = "baseline, no_dprk, no_dprk_no_response, dprk_from_2022, un_oil_cap, no_strikes"
     assert f"variants: {variants}, strict_enforcement" in done.stdout
 
 
@@ -61,6 +61,7 @@ def test_variants_change_what_their_names_say():
             "no_dprk_no_response",
             "dprk_from_2022",
             "no_strikes",
+            "un_oil_cap",
             "strict_enforcement",
         )
     }
@@ -85,7 +86,18 @@ def test_variants_change_what_their_names_say():
     assert all(c.enabled for c in base.strikes) and not any(c.enabled for c in calm.strikes)
     for ident in ("depots_pulled_back", "arsenals_disperse"):
         assert event_date(base, ident) <= base.end_date < event_date(calm, ident)
-    strict = variants["strict_enforcement"].sanctions
-    assert strict.enforcement > base.sanctions.enforcement
-    assert strict.max_evasion < base.sanctions.max_evasion
-    assert strict.evasion_rate_per_day < base.sanctions.evasion_rate_per_day
+
+    def oil(s):
+        return next(p for p in importer(s, "dprk").payments if p.id == "oil")
+
+    assert not oil(base).cap_binds and oil(base).cap_per_year == 500_000  # UNSCR 2397
+    assert oil(variants["un_oil_cap"]).cap_binds
+    assert importer(variants["un_oil_cap"], "dprk").routes == importer(base, "dprk").routes
+    strict = variants["strict_enforcement"]
+    assert oil(strict).cap_binds and oil(strict).paid_per_day < 4000  # the tankers' lift
+    assert all(r.capacity_share < 1 for r in importer(strict, "dprk").routes if r.mode == "sea")
+    assert all(r.capacity_share == 1 for r in importer(base, "dprk").routes)
+    assert all(r.interdiction_probability == 0 for r in importer(strict, "dprk").routes)
+    assert event_date(strict, "panel_of_experts_ends") > strict.end_date
+    assert strict.sanctions.max_evasion < base.sanctions.max_evasion
+    assert strict.sanctions.evasion_rate_per_day < base.sanctions.evasion_rate_per_day

@@ -33,9 +33,9 @@ MISSES_TODAY = {"ua_fire_q4_2023", "ratio_summer_2022", "ratio_apr_2023", "ratio
                 "ru_ground_q1_2025", "ru_ground_may_jul_2025"}  # fmt: skip
 # the books written out here, not taken from the engine's registry, so the two check
 # each other
-HELD = ("stock_legacy", "stock_depot", "stock_unit", "in_transit")
+HELD = ("stock_legacy", "stock_rework", "stock_depot", "stock_unit", "in_transit")
 INFLOWS = ("produced", "imports_dispatched")
-OUTFLOWS = ("fired", "launched", "destroyed", "interdicted", "discarded")
+OUTFLOWS = ("fired", "launched", "destroyed", "interdicted", "discarded", "rework_discarded")
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +49,12 @@ def baseline():
 def test_the_baseline_hits_the_checkpoints_it_hits_today(baseline):
     scenario, _, model = baseline
     guns = (model.gun_record, model.gun_pairs)
+    payments = (model.payment_record, model.payment_pairs)
     table = check_table(
-        scenario, model.record, model.pairs, model.importer_record, guns, model.front_record
-    )
-    assert len(table) == len(scenario.checkpoints) == 48
+        scenario, model.record, model.pairs, model.importer_record, guns, model.front_record,
+        payments,
+    )  # fmt: skip
+    assert len(table) == len(scenario.checkpoints) == 49
     assert set(table.loc[~table["hit"], "checkpoint"]) == MISSES_TODAY
 
 

@@ -201,7 +201,8 @@ def fire_capacity(g, m, u, t, posture):
 
 @kernel
 def receive(g, imports, suppliers, day, books):
-    """Imported tubes reach their parks' reserves, while their suppliers are willing."""
+    """Imported tubes reach their parks' reserves, while their suppliers are willing and
+    paid (``Importer``)."""
     a, n_types = suppliers, g.reserve.shape[2]
     for m in range(g.keys.shape[0]):
         for j in range(imports.park.shape[0]):
@@ -209,6 +210,7 @@ def receive(g, imports, suppliers, day, books):
             on = True
             if i >= 0:
                 on = willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day)
+                on = on & a.paid_up[m, i]
             key = imports.keys[m, j]
             for t in range(n_types * on):
                 tubes = round_drawn(imports.tubes_per_day[m, j, t], key, day, n_types, t)

@@ -1,4 +1,11 @@
-"""Importer: a foreign supplier shipping to one side along its routes."""
+"""Importer: a foreign supplier shipping to one side along its routes, while it is paid.
+
+It makes rounds (its production ramp) into its own stock and ships what it holds beyond
+the reserve it keeps for itself. A shipment's rounds come from its containers by calibre
+(``schema.Route``); a ``rework_share`` of what arrives goes to the buyer's rework line
+(``sim.engine.agents.stockpile``) instead of a depot. It also delivers counted items
+(missiles: ``deliveries``) while it ships.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +14,11 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from sim.engine.accounts import flow_index
+from sim.engine.agents import payments
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys, willing
 from sim.engine.agents.depot import extra_transit_days
-from sim.engine.agents.sanctions import felt_by
+from sim.engine.agents.payments import PaymentArrays, paid_enough
+from sim.engine.agents.producer import ramp_arrays, ramp_rate
 from sim.engine.arithmetic import MAX_ROUNDS, share_out_rows
 from sim.engine.compiled import kernel
 from sim.engine.network import dispatch, today
@@ -21,10 +30,11 @@ if TYPE_CHECKING:
 
 IMPORTS_DISPATCHED, INTERDICTED = flow_index("imports_dispatched"), flow_index("interdicted")
 SHARE_SCALE = 10**9  # munition shares as integer weights, for an exact split
-RECORD = ("rounds", "interdicted", "shipments", "containers")
+RECORD = ("rounds", "interdicted", "shipments", "made", "containers")
 """The supplier's own daily books: rounds it dispatched (seized ones included), rounds
-seized, the shipments that left, and the containers they carried (a shipment cut short by
-the supplier's stock or contract carries that share of its containers)."""
+seized, the shipments that left, the rounds it made, and the containers its shipments
+carried (a shipment cut short by the supplier's stock or contract carries that share of
+its containers)."""
 
 
 class RouteArrays(NamedTuple):
@@ -37,12 +47,16 @@ class RouteArrays(NamedTuple):
     end_date: np.ndarray
     cadence_days: np.ndarray
     containers_per_shipment: np.ndarray
-    rounds_per_container: np.ndarray
+    capacity_share: np.ndarray
+    ammunition_share: np.ndarray
+    rounds_per_container: np.ndarray  # [M, R, K]
+    munition_shares: np.ndarray  # [M, R, K] of the ammunition containers
     transit_days: np.ndarray
+    extra_transit_days: np.ndarray
     interdiction_probability: np.ndarray
-    enforcement_sensitivity: np.ndarray
-    share_weights: np.ndarray  # [M, R, K] integer weights of each munition in a shipment
+    rework_line: np.ndarray  # [R] the line to the buyer's rework plant, -1: none
     keys: np.ndarray  # [M, R] the "shipments" stream
+    rework_keys: np.ndarray  # [M, R] the "rework" stream (which rounds need it)
 
 
 class ImporterArrays(NamedTuple):
@@ -51,6 +65,7 @@ class ImporterArrays(NamedTuple):
     side: np.ndarray  # [I] the receiving side
     stock: np.ndarray  # [M, I, K] the supplier's own stock (outside the side's books)
     dispatched_total: np.ndarray  # [M, I] rounds dispatched so far, for the contract
+    reserve_rounds: np.ndarray  # [M, I, K]
     enabled: np.ndarray
     start_date: np.ndarray
     end_date: np.ndarray
@@ -59,22 +74,38 @@ class ImporterArrays(NamedTuple):
     surge_scale: np.ndarray
     surge_below_days_of_supply: np.ndarray
     surge_from: np.ndarray  # [M, I] day number
-    production_rounds_per_day: np.ndarray
+    production_rounds_per_day: np.ndarray  # [M, I, K] at the start (events may set it)
+    ramp_days: np.ndarray  # [M, I, R] its production ramp (the first point is day 0)
+    ramp_rates: np.ndarray  # [M, I, R, K] what the ramp adds to it, from its first point
     dud_rate: np.ndarray
+    rework_share: np.ndarray
+    disclosure_price_premium: np.ndarray
+    paid_up: np.ndarray  # [M, I] bool: what it is owed is within its credits (today)
     route_start: np.ndarray  # [I + 1] each supplier's routes (in ``RouteArrays``)
     production_keys: np.ndarray  # [M, I] the "production" stream
-    counts: np.ndarray  # [days, M, I, 3] rounds, interdicted, shipments
+    counts: np.ndarray  # [days, M, I, 4] rounds, interdicted, shipments, made
     containers: np.ndarray  # [days, M, I]
+
+
+class DeliveryArrays(NamedTuple):
+    """Counted items suppliers deliver besides rounds (missiles), and their record."""
+
+    importer: np.ndarray  # [D]
+    items_per_day: np.ndarray  # [M, D]
+    keys: np.ndarray  # [M, D] the "deliveries" stream
+    counts: np.ndarray  # [days, M, D]
 
 
 class Importer(SupplyAgent):
     """Ships from its own stock (plus production) on each route's cadence.
 
-    A shipment is containers x rounds per container x ``supply_scale`` rounds, split by
-    the route's munition shares, capped by the importer's stock and what is left of its
-    contract. It is seized with the route's interdiction chance (raised by sanction
-    enforcement); a ``dud_rate`` share of what it carries is latent duds. While the
-    receiving side is short it ships ``surge_scale`` times more, within the same limits.
+    A shipment is its containers in service x ``supply_scale``, turned into rounds by
+    calibre (``schema.Route``), capped by the supplier's stock beyond its reserve and what
+    is left of its contract. It ships only while it is paid (``payments.paid_enough``).
+    It is seized with the route's interdiction chance; of what arrives, a
+    ``rework_share`` goes to rework, and a ``dud_rate`` share of the rest is latent duds.
+    While the receiving side is short it ships ``surge_scale`` times more, within the
+    same limits.
     """
 
     kind = "importers"
@@ -84,20 +115,32 @@ class Importer(SupplyAgent):
     def record(self) -> dict[str, np.ndarray]:
         """The supplier's own daily books, name (``RECORD``) → ``[days, M]``."""
         a = self.model.arrays.importers
-        out = {name: a.counts[:, :, self.index, i] for i, name in enumerate(RECORD[:3])}
+        out = {name: a.counts[:, :, self.index, i] for i, name in enumerate(RECORD[:4])}
         out["containers"] = a.containers[:, :, self.index]
         return out
 
+    @property
+    def deliveries(self) -> dict[str, np.ndarray]:
+        """The counted items it delivered each day, item id → ``[days, M]``."""
+        d = self.model.arrays.deliveries
+        columns = [j for j in range(d.importer.shape[0]) if d.importer[j] == self.index]
+        spec = self.model.base.importers[self.index]
+        return {
+            item.id: d.counts[:, :, j] for item, j in zip(spec.deliveries, columns, strict=True)
+        }
+
     @classmethod
-    def build(cls, model: SupplyModel) -> tuple[ImporterArrays, RouteArrays]:
+    def build(
+        cls, model: SupplyModel
+    ) -> tuple[ImporterArrays, RouteArrays, PaymentArrays, DeliveryArrays]:
         base, n = model.base, model.n_members
         table = cls.table(model)
         agents = cls.create(model, table)
         routes = model.table(
             schema.Route, lambda scenario: [r for i in scenario.importers for r in i.routes]
         )
-        routes.fix("munition_shares")  # read once, as integer weights
-        owner, depots, lines, keys = [], [], [], []
+        owner, depots, lines, rework_lines, keys, rework_keys = [], [], [], [], [], []
+        rework_at = {}  # stockpile → its plant's line, added once
         route_start = [0]
         index = 0
         for i, (agent, spec) in enumerate(zip(agents, base.importers, strict=True)):
@@ -108,30 +151,68 @@ class Importer(SupplyAgent):
                 owner.append(i)
                 depots.append(depot)
                 lines.append(model.lines.add(key, receiver=depot, side=agent.side, imported=True))
+                rework = -1
+                if spec.rework_at is not None:
+                    plant = model.stockpile_index(spec.rework_at)
+                    rework = model.lines.add(f"{key}.rework", receiver=-1, side=agent.side,
+                                             imported=True, rework=plant)  # fmt: skip
+                    rework_at[spec.rework_at] = plant
+                rework_lines.append(rework)
                 keys.append(model.stream_keys(f"{key}.shipments"))
+                rework_keys.append(model.stream_keys(f"{key}.rework"))
                 index += 1
             route_start.append(index)
-        weights = np.rint(routes["munition_shares"] * SHARE_SCALE).astype(np.int64)
-        route_keys = np.stack(keys, axis=1) if keys else np.zeros((n, 0), np.uint64)
+        ramp_days, ramp_rates = ramp_arrays(
+            model, lambda spec: spec.importers, "production_rounds_per_day", "production_ramp"
+        )
         suppliers = ImporterArrays(
             side=sides_of(agents),
             stock=table["stock_rounds"].copy(),
             dispatched_total=np.zeros((n, len(agents)), np.int64),
             route_start=positions(route_start),
             production_keys=stack_keys(agents, "production", n),
-            counts=np.zeros((model.days, n, len(agents), 3), np.int64),
+            counts=np.zeros((model.days, n, len(agents), 4), np.int64),
             containers=np.zeros((model.days, n, len(agents)), np.float64),
+            ramp_days=ramp_days,
+            ramp_rates=ramp_rates,
+            paid_up=np.ones((n, len(agents)), np.bool_),
             **table.columns(ImporterArrays),
         )
         wiring = RouteArrays(
             importer=positions(owner),
             depot=positions(depots),
             line=positions(lines),
-            share_weights=weights,
-            keys=route_keys,
+            rework_line=positions(rework_lines),
+            keys=_stacked(keys, n),
+            rework_keys=_stacked(rework_keys, n),
             **routes.columns(RouteArrays),
         )
-        return suppliers, wiring
+        return suppliers, wiring, payments.build(model), _deliveries(model, agents)
+
+
+def _stacked(keys: list[np.ndarray], n_members: int) -> np.ndarray:
+    return np.stack(keys, axis=1) if keys else np.zeros((n_members, 0), np.uint64)
+
+
+def _deliveries(model: SupplyModel, agents: list[Importer]) -> DeliveryArrays:
+    table = model.table(
+        schema.Delivery, lambda scenario: [d for i in scenario.importers for d in i.deliveries]
+    )
+    owner: list[int] = []
+    keys: list[np.ndarray] = []
+    for agent, spec in zip(agents, model.base.importers, strict=True):
+        for item in spec.deliveries:
+            key = f"{agent.key}.deliveries.{item.id}"
+            model.parameters.append(table.entity(key, len(owner)))
+            owner.append(agent.index)
+            keys.append(model.stream_keys(key))
+    n = model.n_members
+    return DeliveryArrays(
+        importer=positions(owner),
+        keys=_stacked(keys, n),
+        counts=np.zeros((model.days, n, len(owner)), np.int64),
+        **table.columns(DeliveryArrays),
+    )
 
 
 @kernel
@@ -143,10 +224,25 @@ def due(willing_today, supplier_start_day, route_start_day, route_end_day, caden
 
 
 @kernel
-def dispatch_all(a, routes, regime, sides, depots, transit, day, books, work):
+def rounds_per_shipment(routes, m, r, n_munitions, work):
+    """A shipment's rounds for one of its containers, and each munition's integer weight in
+    it (``work[0]``): ammunition share x calibre mix x that calibre's rounds a container."""
+    total = 0.0
+    for k in range(n_munitions):
+        total += routes.munition_shares[m, r, k] * routes.rounds_per_container[m, r, k]
+    for k in range(n_munitions):
+        part = routes.munition_shares[m, r, k] * routes.rounds_per_container[m, r, k]
+        work[0, k] = np.int64(np.rint(part / total * SHARE_SCALE)) if total > 0.0 else 0
+    return total * routes.ammunition_share[m, r]
+
+
+@kernel
+def dispatch_all(a, routes, paid, regime, sides, depots, transit, day, books, work):
     """Every supplier adds today's production to its stock and sends what is due.
 
-    ``work`` is work space, ``[2, K]``: a shipment's munition weights, then its split.
+    ``paid`` are the payment streams (``sim.engine.agents.payments``): a supplier owed
+    more than its credit sends nothing. ``work`` is work space, ``[2, K]``: a shipment's
+    munition weights, then its split.
     """
     n_munitions = a.stock.shape[2]
     draws = 2 + n_munitions
@@ -156,13 +252,19 @@ def dispatch_all(a, routes, regime, sides, depots, transit, day, books, work):
             side = a.side[i]
             on = willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day)
             for k in range(n_munitions):
-                rate = a.production_rounds_per_day[m, i, k] * on
+                # output now: its first rate (which events may set), moved along its ramp
+                ramped = (
+                    ramp_rate(a.ramp_days, a.ramp_rates, m, i, k, day) - a.ramp_rates[m, i, 0, k]
+                )
+                rate = (a.production_rounds_per_day[m, i, k] + ramped) * on
                 if rate > 0.0:  # most suppliers make few of the munitions, and none when idle
-                    key = a.production_keys[m, i]
-                    a.stock[m, i, k] += round_drawn(rate, key, day, n_munitions, k)
-            enforcement = felt_by(side, regime.target_side[0], regime.enforcement[m, 0])
+                    made = round_drawn(rate, a.production_keys[m, i], day, n_munitions, k)
+                    a.stock[m, i, k] += made
+                    a.counts[day, m, i, 3] += made
+            a.paid_up[m, i] = paid_enough(paid, m, i)
+            ships = on & a.paid_up[m, i]
             for r in range(a.route_start[i], a.route_start[i + 1]):
-                if not due(on, a.start_date[m, i], routes.start_date[m, r],
+                if not due(ships, a.start_date[m, i], routes.start_date[m, r],
                            routes.end_date[m, r], routes.cadence_days[m, r], day):  # fmt: skip
                     continue
                 key = routes.keys[m, r]
@@ -170,33 +272,42 @@ def dispatch_all(a, routes, regime, sides, depots, transit, day, books, work):
                     day >= a.surge_from[m, i]
                 )
                 scale = a.supply_scale[m, i] * (a.surge_scale[m, i] if short else 1.0)
-                full = round_drawn(
-                    routes.containers_per_shipment[m, r]
-                    * routes.rounds_per_container[m, r]
-                    * scale,
-                    key, day, draws, 0,
-                )  # fmt: skip
+                containers = (
+                    routes.containers_per_shipment[m, r] * routes.capacity_share[m, r] * scale
+                )
+                per_container = rounds_per_shipment(routes, m, r, n_munitions, work)
+                full = round_drawn(containers * per_container, key, day, draws, 0)
                 left = np.floor(max(a.contract_rounds[m, i] - a.dispatched_total[m, i], 0.0))
                 size = np.int64(min(np.float64(full), min(left, np.float64(MAX_ROUNDS))))
-                for k in range(n_munitions):
-                    work[0, k] = routes.share_weights[m, r, k]
                 share_out_rows(size, work, 0, 1, n_munitions)
                 chance = routes.interdiction_probability[m, r]
-                chance += routes.enforcement_sensitivity[m, r] * enforcement
-                seized = uniform(key, day, draws, 1) < min(max(chance, 0.0), 1.0)
+                seized = uniform(key, day, draws, 1) < chance
                 d = routes.depot[r]
-                transit_days = routes.transit_days[m, r] + extra_transit_days(
-                    depots.dispersal_extra_transit_days[m, d], depots.dispersal[m, d]
+                transit_days = (
+                    routes.transit_days[m, r]
+                    + routes.extra_transit_days[m, r]
+                    + extra_transit_days(
+                        depots.dispersal_extra_transit_days[m, d], depots.dispersal[m, d]
+                    )
                 )
+                rework_line = routes.rework_line[r]
                 shipped, lost_total = np.int64(0), np.int64(0)
                 for k in range(n_munitions):
-                    rounds = min(work[1, k], a.stock[m, i, k])
+                    spare = max(a.stock[m, i, k] - np.int64(np.ceil(a.reserve_rounds[m, i, k])), 0)
+                    rounds = min(work[1, k], spare)
                     a.stock[m, i, k] -= rounds
                     lost = rounds if seized else np.int64(0)
                     sent = rounds - lost
-                    duds = round_drawn(sent * a.dud_rate[m, i], key, day, draws, 2 + k)
+                    rework = np.int64(0)
+                    if rework_line >= 0:
+                        rework = round_drawn(sent * a.rework_share[m, i], routes.rework_keys[m, r],
+                                             day, n_munitions, k)  # fmt: skip
+                        dispatch(transit.ring, transit.under_way, m, rework_line,
+                                 slot, transit_days, k, rework, 0)  # fmt: skip
+                    direct = sent - rework
+                    duds = round_drawn(direct * a.dud_rate[m, i], key, day, draws, 2 + k)
                     dispatch(transit.ring, transit.under_way, m, routes.line[r],
-                             slot, transit_days, k, sent, duds)  # fmt: skip
+                             slot, transit_days, k, direct, duds)  # fmt: skip
                     books[m, IMPORTS_DISPATCHED, side, k] += rounds
                     books[m, INTERDICTED, side, k] += lost
                     shipped += rounds
@@ -209,5 +320,15 @@ def dispatch_all(a, routes, regime, sides, depots, transit, day, books, work):
                 a.counts[day, m, i, 1] += lost_total
                 a.counts[day, m, i, 2] += left_port
                 filled = min(shipped / max(full, 1), 1.0)
-                containers = routes.containers_per_shipment[m, r] * scale
                 a.containers[day, m, i] += containers * filled * left_port
+
+
+@kernel
+def deliver(d, a, day):
+    """Suppliers deliver their counted items (missiles) while they ship: willing and paid."""
+    for m in range(d.items_per_day.shape[0]):
+        for j in range(d.importer.shape[0]):
+            i = d.importer[j]
+            on = willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day)
+            rate = d.items_per_day[m, j] * (on & a.paid_up[m, i])
+            d.counts[day, m, j] = round_drawn(rate, d.keys[m, j], day, 1, 0)

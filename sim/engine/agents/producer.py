@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from sim.scenario import schema
 
 if TYPE_CHECKING:
     from sim.engine.model import SupplyModel
+    from sim.scenario.schema import Scenario
 
 PRODUCED = flow_index("produced")
 
@@ -61,7 +63,7 @@ class Producer(SupplyAgent):
             model.lines.add(agent.key, receiver=depot, side=agent.side, imported=False)
             for agent, depot in zip(agents, depots, strict=True)
         ]
-        ramp_days, ramp_rates = _ramps(model)
+        ramp_days, ramp_rates = ramp_arrays(model, lambda scenario: scenario.producers)
         arrays = ProducerArrays(
             side=sides_of(agents),
             depot=positions(depots),
@@ -74,22 +76,41 @@ class Producer(SupplyAgent):
         return (arrays,)
 
 
-def _ramps(model: SupplyModel) -> tuple[np.ndarray, np.ndarray]:
-    """Ramp points per member and producer, padded by repeating the last point."""
-    n_points = max((1 + len(spec.ramp) for spec in model.base.producers), default=1)
-    shape = (len(model.distinct), len(model.base.producers), n_points)
+def ramp_arrays(
+    model: SupplyModel,
+    pick: Callable[[Scenario], Sequence[Any]],
+    first: str = "rounds_per_day",
+    points_field: str = "ramp",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ramp points per member and entity (``pick`` finds the entities; each starts at its
+    ``first`` rates and ramps through its ``points_field``), padded by repeating the last
+    point: ``[M, E, R]`` days and ``[M, E, R, K]`` rates."""
+    specs = pick(model.base)
+    n_points = max((1 + len(getattr(spec, points_field)) for spec in specs), default=1)
+    shape = (len(model.distinct), len(specs), n_points)
     days = np.zeros(shape, np.int64)
     rates = np.zeros((*shape, len(model.munitions)), np.float64)
     for m, member in enumerate(model.distinct):
-        for p, spec in enumerate(member.producers):
-            points = [(0, spec.rounds_per_day)] + [
-                ((point.date - model.start_date).days, point.rounds_per_day) for point in spec.ramp
+        for p, spec in enumerate(pick(member)):
+            points = [(0, getattr(spec, first))] + [
+                ((point.date - model.start_date).days, point.rounds_per_day)
+                for point in getattr(spec, points_field)
             ]
             points += [points[-1]] * (n_points - len(points))
             for j, (day, rate) in enumerate(points):
                 days[m, p, j] = day
                 rates[m, p, j] = [rate.get(munition, 0.0) for munition in model.munitions]
     return days[model.member_of], rates[model.member_of]
+
+
+@kernel
+def ramp_rate(ramp_days, ramp_rates, m, e, k, day):
+    """Entity ``e``'s rate of munition ``k`` on ``day``: linear between its ramp's points."""
+    rate = ramp_rates[m, e, 0, k]
+    for j in range(ramp_days.shape[2] - 1):
+        progress = ramp_progress(ramp_days[m, e, j], ramp_days[m, e, j + 1], day)
+        rate += (ramp_rates[m, e, j + 1, k] - ramp_rates[m, e, j, k]) * progress
+    return rate
 
 
 @kernel
@@ -122,10 +143,7 @@ def produce(a, regime, depots, transit, day, books):
                 depots.dispersal_extra_transit_days[m, d], depots.dispersal[m, d]
             )
             for k in range(n_munitions):
-                capacity = a.ramp_rates[m, p, 0, k]
-                for j in range(a.ramp_days.shape[2] - 1):
-                    progress = ramp_progress(a.ramp_days[m, p, j], a.ramp_days[m, p, j + 1], day)
-                    capacity += (a.ramp_rates[m, p, j + 1, k] - a.ramp_rates[m, p, j, k]) * progress
+                capacity = ramp_rate(a.ramp_days, a.ramp_rates, m, p, k, day)
                 if capacity > 0.0:  # a munition it does not make draws no noise
                     noise = noise_drawn(
                         a.noise_distribution[m, p], a.noise_cv[m, p], key, day, draws, k

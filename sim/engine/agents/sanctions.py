@@ -1,8 +1,11 @@
-"""The sanctions regime: pressure on one side's imported production inputs, and evasion.
+"""The sanctions regime: pressure on one side's imported production inputs, evasion, and
+the watch kept on its suppliers' trade.
 
 Pressure cuts the share of sanctioned inputs a producer gets; evasion (new suppliers,
 transshipment) recovers part of it, closing ``evasion_rate_per_day`` of the gap to
-``max_evasion`` each day. Enforcement raises the interdiction risk of import routes.
+``max_evasion`` each day. ``monitoring`` (a panel that investigates and publishes) raises
+what suppliers charge (``sim.engine.agents.payments``). The regime's other levers act
+where they bite, on routes and payments (``schema.Sanctions``).
 
 Example:
     >>> input_availability(0.5, 0.4, 0.25)
@@ -28,7 +31,7 @@ class SanctionsArrays(NamedTuple):
 
     target_side: np.ndarray  # [1]; -1: no side is sanctioned
     pressure: np.ndarray
-    enforcement: np.ndarray
+    monitoring: np.ndarray
     evasion_rate_per_day: np.ndarray
     max_evasion: np.ndarray
     evasion: np.ndarray
@@ -71,5 +74,5 @@ def adapt(a):
 
 @kernel
 def felt_by(side, target_side, value):
-    """What a sanction's ``value`` (pressure, evasion, enforcement) is to ``side``."""
+    """What a sanction's ``value`` (pressure, evasion) is to ``side``."""
     return value * (side == target_side)

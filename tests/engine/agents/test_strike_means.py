@@ -67,7 +67,7 @@ def test_a_salvo_of_duds_misses():
     world = _war(days=40, missiles=0)
     world.raw["depots"][1]["stock_rounds"] = {}
     world.importer("maker", [{"id": "r", "mode": "rail", "ship_to": "launch", "cadence_days": 1,
-                              "containers_per_shipment": 1, "rounds_per_container": 1000,
+                              "containers_per_shipment": 1, "rounds_per_container": {"m": 1000},
                               "transit_days": 0, "munition_shares": {"m": 1.0}}],
                    side="B", dud_rate=0.5, stock_rounds={"m": 10**6})  # fmt: skip
     model = world.run(seeds=(1, 2, 3))
