@@ -48,17 +48,24 @@ def bargain_by_year(tables: dict[str, Any]) -> pd.DataFrame:
     if payments is not None and not payments.empty:
         terms = _terms(tables["manifest"])
         made = _yearly(payments, ["payment"], ["payment_made", "payment_over_cap"])
+        lines = []
         for row in made.itertuples(index=False):
             term = terms.get((row.variant, row.payment), {})
             supplier, kind = str(row.payment).split(".", 1)
             paid_by.add(supplier)
             unit, value = term.get("unit", ""), float(term.get("value_usd", 0.0))
-            rows.append(pd.DataFrame([
-                [row.variant, row.year, supplier, f"paid: {kind}", unit, row.payment_made,
-                 row.payment_made * value],
-                [row.variant, row.year, supplier, f"paid beyond the cap: {kind}", unit,
-                 row.payment_over_cap, row.payment_over_cap * value],
-            ], columns=list(BARGAIN_COLUMNS)))  # fmt: skip
+            usd = row.payment_made * value
+            lines.append([row.variant, row.year, supplier, f"paid: {kind}", unit,
+                          row.payment_made, usd])  # fmt: skip
+            lines.append([row.variant, row.year, supplier, "paid: all, in US dollars", "usd",
+                          usd, usd])  # fmt: skip
+            if term.get("cap_per_year") is not None:
+                over = row.payment_over_cap
+                lines.append([row.variant, row.year, supplier, f"paid beyond the cap: {kind}",
+                              unit, over, over * value])  # fmt: skip
+        paid = pd.DataFrame(lines, columns=list(BARGAIN_COLUMNS))
+        keys = ["variant", "year", "supplier", "item", "unit"]
+        rows.append(paid.groupby(keys, sort=False, as_index=False)[["value", "usd"]].sum())
     suppliers = tables.get("suppliers")
     if suppliers is not None and not suppliers.empty and paid_by:
         mine = suppliers[suppliers["supplier"].astype(str).isin(paid_by)]
@@ -71,6 +78,8 @@ def bargain_by_year(tables: dict[str, Any]) -> pd.DataFrame:
         rows.append(shipped[list(BARGAIN_COLUMNS)])
     series = tables.get("timeseries")
     if series is not None and "rework_received" in series and series["rework_received"].any():
+        reworking = series.groupby("side", observed=True)["rework_received"].sum()
+        series = series[series["side"].isin(reworking.index[reworking > 0])]
         rework = _yearly(series, ["side"], list(REWORK_ITEMS))
         long = rework.melt(["variant", "year", "side"], list(REWORK_ITEMS), "item", "value")
         long = long.assign(
