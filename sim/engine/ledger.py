@@ -1,10 +1,11 @@
 """The books: each day's flows and stocks, per member, side and item, balanced exactly.
 
-A run keeps three sets of books (``sim.engine.accounts.ROUNDS``, kept by munition;
+A run keeps four sets of books (``sim.engine.accounts.ROUNDS``, kept by munition;
 ``GUNS``, tubes and barrels kept by tube type; ``FRONT``, ground and casualties kept by
-side). The ledger checks every identity of
-each at the end of every day, for every member, side and item, with integer equality,
-and that no holding is negative and no part exceeds its whole. A break stops the run
+side; ``PAYMENTS``, what each supplier is owed and paid, kept by supplier and kind). The
+ledger checks every identity of each at the end of every day, for every member, side
+and item, with integer equality, and that no holding is negative and no part exceeds
+its whole. A break stops the run
 with a ``LedgerError`` naming the day, side, item and member. It also writes the day
 into the record: every recorded account, per member, day and (side, item) pair.
 

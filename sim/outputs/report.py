@@ -202,6 +202,13 @@ BARGAIN_TEXT = (
 )
 
 
+def _formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """A table's numeric columns as the report writes numbers."""
+    return table.assign(
+        **{c: table[c].map(format_number) for c in table.columns if table[c].dtype.kind == "f"}
+    )
+
+
 def _paired_columns(table: pd.DataFrame, a: str, b: str) -> dict[str, Any]:
     """The means of A and B, A − B and its interval, for reading."""
     excludes = (table["ci_low"] > 0) | (table["ci_high"] < 0)
@@ -462,7 +469,7 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
         shown = [comparison["variant_a"], comparison["variant_b"]] if comparison else None
         body.append(
             "<h2>The bargain: what the suppliers were paid, by year</h2>"
-            + _table(bargain_for_display(bargain, shown or list(info["variants"])))
+            + _table(_formatted(bargain_for_display(bargain, shown or list(info["variants"]))))
             + BARGAIN_TEXT
         )
     crossings = first_crossings(tables["summary"], start)
