@@ -41,9 +41,12 @@ KEYS: dict[str, str] = {
     "payment": "`supplier.kind`: a supplier and the kind of payment it takes (the payments' "
     "table; `side` is the paying side)",
     "supplier": "importer id from the scenario (the suppliers' table)",
-    "quantity": "what the value counts (the suppliers' table): `rounds` dispatched, "
-    "`interdicted`, `shipments`, rounds `made`, `containers`, or a counted delivery's id",
-    "value": "the quantity's value that day (containers may be fractional)",
+    "rounds": "rounds the supplier dispatched, seized ones included",
+    "interdicted": "of them, rounds seized or destroyed en route",
+    "shipments": "shipments that left",
+    "made": "rounds the supplier made (into its own stock)",
+    "containers": "containers its shipments carried (float: a shipment cut short by its "
+    "stock or contract carries that share)",
 }
 """The key columns of the tables, and what each is."""
 KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "munition")
@@ -55,7 +58,10 @@ FRONT_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "front")
 FRONT_COLUMNS = FRONT_KEY_COLUMNS + tuple(account.name for account in FRONT.accounts)
 PAYMENT_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "payment")
 PAYMENT_COLUMNS = PAYMENT_KEY_COLUMNS + tuple(account.name for account in PAYMENTS.accounts)
-SUPPLIER_COLUMNS = ("replication", "variant", "day", "date", "supplier", "quantity", "value")
+SUPPLIER_COLUMNS = (
+    "replication", "variant", "day", "date", "supplier",
+    "rounds", "interdicted", "shipments", "made", "containers",
+)  # fmt: skip
 
 
 @dataclass
@@ -254,13 +260,23 @@ def suppliers_table(
     reps: int,
     scenario: Scenario,
 ) -> pd.DataFrame:
-    """Each supplier's own record, long: one row per replication × variant × day ×
-    supplier × quantity (``SupplyModel.importer_record``)."""
-    pairs = [(supplier, name) for supplier, books in record.items() for name in books]
-    values = np.stack(
-        [record[s][name].astype(np.float64) for s, name in pairs], axis=2
-    )  # [days, members, pairs]
-    return daily_table({"value": values}, pairs, labels, reps, scenario, SUPPLIER_COLUMNS)
+    """Each supplier's own record: one row per replication × variant × day × supplier,
+    a column per quantity (``SupplyModel.importer_record``: ``SUPPLIER_COLUMNS``, then
+    one column per counted delivery item, zero for a supplier that delivers none)."""
+    suppliers = list(record)
+    quantities = list(dict.fromkeys(name for books in record.values() for name in books))
+    first = next(iter(record[suppliers[0]].values()))
+    columns = {}
+    for name in quantities:
+        dtype = np.float64 if name == "containers" else np.int64
+        values = np.zeros((*first.shape, len(suppliers)), dtype)
+        for j, supplier in enumerate(suppliers):
+            if name in record[supplier]:
+                values[:, :, j] = record[supplier][name]
+        columns[name] = values
+    pairs = [(supplier, "") for supplier in suppliers]
+    names = (*SUPPLIER_COLUMNS[:5], "_", *quantities)
+    return daily_table(columns, pairs, labels, reps, scenario, names).drop(columns="_")
 
 
 def daily_table(

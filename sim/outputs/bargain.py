@@ -13,6 +13,8 @@ from typing import Any
 
 import pandas as pd
 
+from sim.experiments.runner import SUPPLIER_COLUMNS
+
 BARGAIN_COLUMNS = ("variant", "year", "supplier", "item", "unit", "value", "usd")
 REWORK_ITEMS = {
     "rework_received": "rounds sent to rework",
@@ -69,13 +71,14 @@ def bargain_by_year(tables: dict[str, Any]) -> pd.DataFrame:
     suppliers = tables.get("suppliers")
     if suppliers is not None and not suppliers.empty and paid_by:
         mine = suppliers[suppliers["supplier"].astype(str).isin(paid_by)]
-        mine = mine[~mine["quantity"].isin(["interdicted", "shipments", "containers"])]
-        shipped = _yearly(mine, ["supplier", "quantity"], ["value"])
+        items = [c for c in mine.columns if c not in SUPPLIER_COLUMNS]
+        shipped = _yearly(mine, ["supplier"], ["rounds", "made", *items])
+        long = shipped.melt(["variant", "year", "supplier"], var_name="quantity")
         names = {"rounds": "rounds shipped", "made": "rounds made"}
-        shipped["item"] = shipped["quantity"].map(lambda q: names.get(q, f"delivered: {q}"))
-        shipped["unit"] = shipped["quantity"].map(lambda q: "rounds" if q in names else "items")
-        shipped["usd"] = float("nan")
-        rows.append(shipped[list(BARGAIN_COLUMNS)])
+        long["item"] = long["quantity"].map(lambda q: names.get(q, f"delivered: {q}"))
+        long["unit"] = long["quantity"].map(lambda q: "rounds" if q in names else "items")
+        long["usd"] = float("nan")
+        rows.append(long[list(BARGAIN_COLUMNS)])
     series = tables.get("timeseries")
     if series is not None and "rework_received" in series and series["rework_received"].any():
         reworking = series.groupby("side", observed=True)["rework_received"].sum()

@@ -61,6 +61,8 @@ def _payments() -> list[str]:
 def _suppliers() -> list[str]:
     rows = ["| column | meaning |", "|---|---|"]
     rows += [f"| `{name}` | {KEYS[name]} |" for name in SUPPLIER_COLUMNS]
+    rows += ["| *item id* | one column per counted delivery (`[[importers.deliveries]]`), "
+             "items delivered that day |"]  # fmt: skip
     return rows
 
 

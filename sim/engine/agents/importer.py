@@ -159,7 +159,9 @@ class Importer(SupplyAgent):
                     rework_at[spec.rework_at] = plant
                 rework_lines.append(rework)
                 keys.append(model.stream_keys(f"{key}.shipments"))
-                rework_keys.append(model.stream_keys(f"{key}.rework"))
+                rework_keys.append(
+                    model.stream_keys(f"{key}.rework") if rework >= 0 else np.zeros(n, np.uint64)
+                )
                 index += 1
             route_start.append(index)
         ramp_days, ramp_rates = ramp_arrays(

@@ -21,7 +21,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -75,10 +74,10 @@ def build(model: SupplyModel) -> PaymentArrays:
             sides.append(model.sides.index(spec.side))
             index += 1
     n = model.n_members
-    dates = (model.start_date + dt.timedelta(days=d) for d in range(model.days))
-    year_starts = np.array(
-        [d == 0 or (date.month, date.day) == (1, 1) for d, date in enumerate(dates)], np.bool_
-    )
+    dates = np.datetime64(model.start_date, "D") + np.arange(model.days)
+    before = dates - np.timedelta64(1, "D")
+    year_starts = dates.astype("datetime64[Y]") != before.astype("datetime64[Y]")
+    year_starts[:1] = True  # the run's first day opens its first year
     return PaymentArrays(
         importer=positions(owner),
         side=positions(sides),

@@ -91,10 +91,19 @@ class Stockpile(SupplyAgent):
             keys=stack_keys(agents, "refurbishment", model.n_members),
             queue=np.zeros_like(table["stock_rounds"]),
             rework_line=positions(lines),
-            rework_keys=stack_keys(agents, "rework", model.n_members),
+            rework_keys=_rework_keys(agents, reworking, model.n_members),
             **table.columns(StockpileArrays),
         )
         return (arrays,)
+
+
+def _rework_keys(agents: list[Stockpile], reworking: set[str | None], n: int) -> np.ndarray:
+    """Each line's "rework" stream keys, ``[M, X]`` (zeros where it reworks nothing)."""
+    keys = np.zeros((n, len(agents)), np.uint64)
+    for column, agent in enumerate(agents):
+        if agent.spec_id in reworking:
+            keys[:, column] = agent.stream("rework")
+    return keys
 
 
 @kernel
@@ -126,10 +135,11 @@ def refurbish(a, sides, depots, transit, day, books):
                 rate = round_drawn(
                     (a.refurbish_rounds_per_day[m, x, k] + surge) * on, key, day, draws, k
                 )
-                effort = a.rework_effort[m, x]
-                reworked = min(np.int64(np.floor(rate / effort)), a.queue[m, x, k])
-                used = min(np.int64(np.ceil(reworked * effort)), rate)
-                if reworked > 0:
+                used = np.int64(0)
+                if a.queue[m, x, k] > 0:  # imported rounds wait: they go first
+                    effort = a.rework_effort[m, x]
+                    reworked = min(np.int64(np.floor(rate / effort)), a.queue[m, x, k])
+                    used = min(np.int64(np.ceil(reworked * effort)), rate)
                     rework(a, m, x, k, reworked, transit, slot, day, books)
                 taken = min(rate - used, a.stock[m, x, k])
                 share = unserviceable(a.unserviceable_share[m, x],
