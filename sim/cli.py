@@ -106,8 +106,6 @@ def _print_summary(summary) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
-    import pandas as pd
-
     from sim.engine.metrics import ALL_MUNITIONS, HEADLINE_METRICS
     from sim.experiments.compare import (
         compare,
@@ -116,7 +114,6 @@ def cmd_compare(args: argparse.Namespace) -> str:
         require_replications,
     )
     from sim.experiments.runner import utc_now
-    from sim.outputs.bargain import bargain_for_display
     from sim.outputs.report import (
         comparison_headline,
         consequences_for_display,
@@ -146,11 +143,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
         print("what the difference buys, on both sides:")
         info = {"variant_a": result.variant_a, "variant_b": result.variant_b}
         print(consequences_for_display(result.consequences, info).to_string(index=False))
-    if (Path(folder) / "bargain.csv").is_file():
-        bargain = pd.read_csv(Path(folder) / "bargain.csv")
-        print("the bargain, by year (bargain.csv):")
-        shown = bargain_for_display(bargain, [result.variant_a, result.variant_b])
-        print(shown.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+    _print_bargain(Path(folder), [result.variant_a, result.variant_b])
     print(f"report: {folder / 'report.html'}")
     return str(folder)
 
@@ -163,6 +156,18 @@ def cmd_plot(args: argparse.Namespace) -> str:
     return str(folder)
 
 
+def _print_bargain(folder: Path, variants: list[str]) -> None:
+    """The run folder's ``bargain.csv``, by year, where a supplier is paid."""
+    import pandas as pd
+
+    from sim.outputs.bargain import bargain_for_display
+
+    if (folder / "bargain.csv").is_file():
+        shown = bargain_for_display(pd.read_csv(folder / "bargain.csv"), variants)
+        print("the bargain, by year (bargain.csv):")
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+
+
 def cmd_check(args: argparse.Namespace) -> str:
     from sim.experiments.runner import utc_now
     from sim.experiments.validation import check, format_table
@@ -173,6 +178,7 @@ def cmd_check(args: argparse.Namespace) -> str:
     result = check(scenario, reps=reps, seed=seed)
     folder = write_check(result, args.out, started=started, finished=utc_now())
     print(format_table(result.table))
+    _print_bargain(Path(folder), list(result.tables.scenarios))
     return str(folder)
 
 
