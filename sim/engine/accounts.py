@@ -316,8 +316,9 @@ PAYMENT_ACCOUNTS: tuple[Account, ...] = (
             unit="units", sign=-1, summaries=("total",)),
     Account("payment_over_cap", "measure", "delivered beyond the year's sanctions cap",
             asset="payment", unit="units", note="part of `payment_made`", summaries=("total",)),
-    Account("payment_held_by_cap", "measure", "owed that a binding sanctions cap held back",
-            asset="payment", unit="units", summaries=("total",)),
+    Account("payment_held_by_cap", "measure", "owed that day that a binding sanctions cap "
+            "kept from being paid", asset="payment", unit="units",
+            note="part of `payment_owed`", summaries=("total",)),
 )  # fmt: skip
 """The payments' accounts: what the buying side owes and pays each supplier, by kind of
 payment (see ``sim.engine.agents.payments``)."""
@@ -341,7 +342,7 @@ PAYMENTS = Book(
     "payment",
     PAYMENT_ACCOUNTS,
     (holdings_identity("payment", PAYMENT_ACCOUNTS),),
-    (("payment_over_cap", "payment_made"),),
+    (("payment_over_cap", "payment_made"), ("payment_held_by_cap", "payment_owed")),
 )
 """The four sets of books every run keeps; the payments are kept by supplier and kind of
 payment (``dprk.oil``), on the buying side."""

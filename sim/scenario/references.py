@@ -8,6 +8,12 @@ from sim.scenario import schema
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
 
+RESERVED_DELIVERY_IDS = frozenset(
+    {"rounds", "interdicted", "shipments", "made", "containers", "replication", "variant",
+     "day", "date", "supplier"}
+)  # fmt: skip
+"""Names a counted delivery may not take: its supplier's record and table use them."""
+
 ENTITY_LISTS = (  # the scenario's lists of entries with ids
     "munitions",
     "sides",
@@ -41,6 +47,13 @@ def check_references(s: Scenario, file: str) -> None:
         _unique(file, f"importers.{importer.id}.routes", (r.id for r in importer.routes))
         _unique(file, f"importers.{importer.id}.payments", (p.id for p in importer.payments))
         _unique(file, f"importers.{importer.id}.deliveries", (d.id for d in importer.deliveries))
+        for item in importer.deliveries:
+            if item.id in RESERVED_DELIVERY_IDS:
+                raise ScenarioError(
+                    file,
+                    f"importers.{importer.id}.deliveries.{item.id}",
+                    "a name of the supplier's own record or table; choose another id",
+                )
     for park in s.gun_parks:
         _unique(file, f"gun_parks.{park.id}.imports", (j.id for j in park.imports))
 

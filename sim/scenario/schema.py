@@ -321,8 +321,10 @@ class Stockpile(Strict):
     rework_days: int = Field(
         default=0, ge=0, le=365, description="Days an imported round spends in rework."
     )
-    rework_effort: PositiveRate = Field(
+    rework_effort: float = Field(
         default=1.0,
+        ge=0.01,
+        le=100.0,
         description="Line capacity one imported round's rework takes, in legacy rounds "
         "refurbished (1: the same work).",
     )
@@ -359,7 +361,7 @@ class Route(Strict):
         default=1.0,
         description="Share of the containers that carry ammunition (the rest: other materiel).",
     )
-    rounds_per_container: PerMunitionRate = Field(
+    rounds_per_container: dict[Identifier, Annotated[float, Field(ge=0.0, le=1e7)]] = Field(
         description="Rounds of each munition a container holds; uncertain, so a parameter."
     )
     transit_days: int = Field(ge=0, le=365)
@@ -403,9 +405,11 @@ class Payment(Strict):
 
     id: Identifier = Field(description="The kind of payment: oil, food, technology, cash.")
     unit: PaymentUnit = Field(description="What it is counted in (whole units).")
-    per_1000_rounds: NonNegative = Field(default=0.0, description="Price per 1,000 rounds.")
-    value_usd: NonNegative = Field(
-        default=0.0, description="Value of one unit in US dollars, for the tables."
+    per_1000_rounds: float = Field(
+        default=0.0, ge=0.0, le=1e9, description="Price per 1,000 rounds."
+    )
+    value_usd: float = Field(
+        default=0.0, ge=0.0, le=1e9, description="Value of one unit in US dollars, for the tables."
     )
     credit: Limit = Field(
         default=None,
@@ -456,7 +460,7 @@ class Importer(Strict):
     surge_below_days_of_supply: ShortBelow = 0.0  # of all munitions together
     surge_from: SurgeFrom = None
     stock_rounds: PerMunitionRounds = Field(default_factory=dict)
-    reserve_rounds: PerMunitionRate = Field(
+    reserve_rounds: PerMunitionRounds = Field(
         default_factory=dict, description="Stock it keeps for itself and never ships."
     )
     production_rounds_per_day: PerMunitionRate = Field(
@@ -474,8 +478,11 @@ class Importer(Strict):
     rework_at: Identifier | None = Field(
         default=None, description="The buyer's refurbishment line (a stockpile) that does it."
     )
-    disclosure_price_premium: NonNegative = Field(
-        default=0.0, description="Share its prices rise at full sanctions monitoring."
+    disclosure_price_premium: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=10.0,
+        description="Share its prices rise at full sanctions monitoring.",
     )
     routes: list[Route] = Field(min_length=1)
     payments: list[Payment] = Field(default_factory=list)
@@ -485,6 +492,9 @@ class Importer(Strict):
     def _rework_has_a_line(self) -> Importer:
         if self.rework_share > 0 and self.rework_at is None:
             raise ValueError("rework_share needs rework_at, the line that reworks")
+        dates = [point.date for point in self.production_ramp]
+        if dates != sorted(dates):
+            raise ValueError("production_ramp dates must be in increasing order")
         return self
 
 

@@ -189,12 +189,12 @@ def scenarios(draw):
                 "production_rounds_per_day": {m: draw(rate) for m in munitions},
                 "production_ramp": [
                     {
-                        "date": dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(0, 40))),
+                        "date": dt.date(2024, 1, 1) + dt.timedelta(days=day),
                         "rounds_per_day": {m: draw(rate) for m in munitions},
                     }
-                    for _ in range(draw(st.integers(0, 2)))
+                    for day in sorted(draw(st.lists(st.integers(0, 40), max_size=2)))
                 ],
-                "reserve_rounds": {m: draw(st.floats(0.0, 100_000.0)) for m in munitions},
+                "reserve_rounds": {m: draw(st.integers(0, 100_000)) for m in munitions},
                 "rework_share": draw(share),
                 "rework_at": "s",
                 "disclosure_price_premium": draw(st.floats(0.0, 1.0)),

@@ -139,8 +139,8 @@ class Importer(SupplyAgent):
         routes = model.table(
             schema.Route, lambda scenario: [r for i in scenario.importers for r in i.routes]
         )
+        routes.fix("munition_shares")  # they sum to 1: one path at a time cannot change them
         owner, depots, lines, rework_lines, keys, rework_keys = [], [], [], [], [], []
-        rework_at = {}  # stockpile → its plant's line, added once
         route_start = [0]
         index = 0
         for i, (agent, spec) in enumerate(zip(agents, base.importers, strict=True)):
@@ -156,7 +156,6 @@ class Importer(SupplyAgent):
                     plant = model.stockpile_index(spec.rework_at)
                     rework = model.lines.add(f"{key}.rework", receiver=-1, side=agent.side,
                                              imported=True, rework=plant)  # fmt: skip
-                    rework_at[spec.rework_at] = plant
                 rework_lines.append(rework)
                 keys.append(model.stream_keys(f"{key}.shipments"))
                 rework_keys.append(

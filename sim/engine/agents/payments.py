@@ -2,12 +2,14 @@
 
 Every 1,000 rounds a supplier dispatches put its buyer in debt by each of its payments'
 ``per_1000_rounds`` (oil in barrels, food in tonnes, technology in counted items, cash in
-dollars), raised by ``disclosure_price_premium`` x the sanctions regime's ``monitoring``:
-trade that is watched and published costs more. Debts are whole units; the fractions
+dollars), raised by ``disclosure_price_premium`` x the sanctions regime's ``monitoring``
+where the buyer is the sanctioned side: trade that is watched and published costs more.
+Debts and payments are whole units; the fractions (of a debt, of a day's ``paid_per_day``)
 carry to the next day, so nothing is rounded away. Each day the buyer pays what it owes,
 up to ``paid_per_day`` and, where ``cap_binds``, what is left of the calendar year's
 ``cap_per_year``; what it pays beyond the cap when the cap does not bind is recorded as
-``payment_over_cap``.
+``payment_over_cap``, and what it owed that day but a binding cap kept it from paying as
+``payment_held_by_cap``.
 
 A supplier ships while it is paid: while its buyer owes it no more of any payment than
 that payment's ``credit`` (each kind in its own unit: cash does not settle a debt of
@@ -28,6 +30,7 @@ import numpy as np
 
 from sim.engine.accounts import PAYMENTS
 from sim.engine.agents.base import positions
+from sim.engine.agents.sanctions import felt_by
 from sim.engine.compiled import kernel
 from sim.scenario import schema
 
@@ -53,6 +56,7 @@ class PaymentArrays(NamedTuple):
     cap_binds: np.ndarray
     due: np.ndarray  # [M, P] whole units owed, not yet paid
     carry: np.ndarray  # [M, P] the fraction of a unit owed, carried to the next day
+    capacity_carry: np.ndarray  # [M, P] the fraction of a unit of a day's payment capacity
     paid_this_year: np.ndarray  # [M, P]
     year_starts: np.ndarray  # [days] bool: the day a calendar year starts (and day 0)
 
@@ -83,6 +87,7 @@ def build(model: SupplyModel) -> PaymentArrays:
         side=positions(sides),
         due=np.zeros((n, index), np.int64),
         carry=np.zeros((n, index), np.float64),
+        capacity_carry=np.zeros((n, index), np.float64),
         paid_this_year=np.zeros((n, index), np.int64),
         year_starts=year_starts,
         **table.columns(PaymentArrays),
@@ -118,9 +123,9 @@ def pay(p, importers, regime, day, books):
     if p.year_starts[day]:
         p.paid_this_year[:] = 0
     for m in range(p.due.shape[0]):
-        monitoring = regime.monitoring[m, 0]
         for s in range(p.importer.shape[0]):
             i, side = p.importer[s], p.side[s]
+            monitoring = felt_by(side, regime.target_side[0], regime.monitoring[m, 0])
             rounds = importers.counts[day, m, i, 0]
             price = p.per_1000_rounds[m, s] * (
                 1.0 + importers.disclosure_price_premium[m, i] * monitoring
@@ -129,8 +134,14 @@ def pay(p, importers, regime, day, books):
             owed = np.int64(np.floor(exact))
             p.carry[m, s] = exact - owed
             p.due[m, s] += owed
-            can = np.float64(p.due[m, s])
-            can = min(can, np.floor(p.paid_per_day[m, s]))
+            # what it can deliver today, in whole units; a fraction of a unit carries
+            limit = p.paid_per_day[m, s]
+            if np.isfinite(limit):
+                limit += p.capacity_carry[m, s]
+                whole = np.floor(limit)
+                p.capacity_carry[m, s] = limit - whole
+                limit = whole
+            can = min(np.float64(p.due[m, s]), limit)
             room = max(p.cap_per_year[m, s] - p.paid_this_year[m, s], 0.0)
             allowed = min(can, np.floor(room)) if p.cap_binds[m, s] else can
             paid = np.int64(allowed)
@@ -140,7 +151,7 @@ def pay(p, importers, regime, day, books):
             books[m, OWED, side, s] += owed
             books[m, MADE, side, s] += paid
             books[m, OVER_CAP, side, s] += over
-            books[m, HELD_BY_CAP, side, s] += np.int64(can) - paid
+            books[m, HELD_BY_CAP, side, s] += min(owed, np.int64(can) - paid)
 
 
 @kernel

@@ -138,8 +138,12 @@ def refurbish(a, sides, depots, transit, day, books):
                 used = np.int64(0)
                 if a.queue[m, x, k] > 0:  # imported rounds wait: they go first
                     effort = a.rework_effort[m, x]
-                    reworked = min(np.int64(np.floor(rate / effort)), a.queue[m, x, k])
-                    used = min(np.int64(np.ceil(reworked * effort)), rate)
+                    # the rounds today's capacity can rework, rounded on the rework
+                    # stream (so an effort above the day's rate still reworks, some days)
+                    able = round_drawn(rate / effort, a.rework_keys[m, x], day,
+                                       3 * n_munitions, 2 * n_munitions + k)  # fmt: skip
+                    reworked = min(able, a.queue[m, x, k])
+                    used = min(np.int64(np.rint(reworked * effort)), rate)
                     rework(a, m, x, k, reworked, transit, slot, day, books)
                 taken = min(rate - used, a.stock[m, x, k])
                 share = unserviceable(a.unserviceable_share[m, x],
@@ -163,9 +167,9 @@ def rework(a, m, x, k, rounds, transit, slot, day, books):
     repair, send the rest to the depot after ``rework_days``."""
     n_munitions = a.stock.shape[2]
     key = a.rework_keys[m, x]
-    lost = round_drawn(rounds * a.rework_discard_share[m, x], key, day, 2 * n_munitions, k)
+    lost = round_drawn(rounds * a.rework_discard_share[m, x], key, day, 3 * n_munitions, k)
     fixed = rounds - lost
-    duds = round_drawn(fixed * a.rework_dud_rate[m, x], key, day, 2 * n_munitions,
+    duds = round_drawn(fixed * a.rework_dud_rate[m, x], key, day, 3 * n_munitions,
                        n_munitions + k)  # fmt: skip
     a.queue[m, x, k] -= rounds
     dispatch(transit.ring, transit.under_way, m, a.rework_line[x], slot,

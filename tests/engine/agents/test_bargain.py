@@ -53,7 +53,7 @@ def test_a_binding_cap_holds_payments_back_within_the_calendar_year_and_resets()
     pay = model.payment_record
     made, held = pay["payment_made"][:, 0, 0], pay["payment_held_by_cap"][:, 0, 0]
     assert made[:10].sum() == 1000 and made[10] == 0  # 1,000 barrels by 29 Dec: the cap
-    assert held[10] == 100 and held[11] == 200  # and what it held back builds up
+    assert held[10] == 100 and held[11] == 100  # each day's debt it kept from being paid
     assert made[12] == 300 and made[12:].sum() == 1000  # 1 Jan: a new year's cap, used up
     shipped = model.importer_record["x"]["rounds"][:, 0]
     assert (shipped[:25] == 1000).all()  # till the debt passes the credit ...
@@ -77,11 +77,21 @@ def test_fractions_of_a_unit_carry_over_so_nothing_is_rounded_away():
     assert owed.sum() == 7 and owed[:4].tolist() == [0, 0, 0, 1]  # 0.25 a day: 7.5
 
 
-def test_monitoring_raises_prices_by_the_disclosure_premium():
+def test_monitoring_raises_the_sanctioned_buyers_prices_by_the_disclosure_premium():
     world = _paid_supplier(days=10, disclosure_price_premium=0.2)
-    world.sanctions(monitoring=0.5)
+    world.sanctions(target_side="A", monitoring=0.5)
     owed = world.run().payment_record["payment_owed"][:, 0, 0]
     assert (owed == 110).all()  # 100 x (1 + 0.2 x 0.5)
+    world.raw["sides"].append({"id": "B"})
+    world.sanctions(target_side="B", monitoring=0.5)  # another side's suppliers are watched
+    assert (world.run().payment_record["payment_owed"][:, 0, 0] == 100).all()
+
+
+def test_a_fraction_of_a_days_payment_capacity_carries_over():
+    oil = {"id": "oil", "unit": "barrels", "per_1000_rounds": 100, "paid_per_day": 0.5}
+    pay = _paid_supplier(days=20, payments=[oil]).run().payment_record
+    assert pay["payment_made"][:, 0, 0].sum() == 10  # half a barrel a day, paid every other
+    assert pay["payment_due"][-1, 0, 0] == 2000 - 10
 
 
 def test_a_vessel_designation_removes_route_capacity_from_its_date():
@@ -174,6 +184,33 @@ def test_rework_shares_the_line_with_the_legacy_reserve():
     slow = _reworked(refurbish_rounds_per_day={"a": 200}).record
     assert (slow["refurbished"][:, 0, 0][2:] == 0).all()  # rework first, all of it
     assert slow["stock_rework"][-1, 0, 0] == 39 * 500 - 38 * 200  # the queue grows
+
+
+def test_a_rework_heavier_than_a_days_capacity_still_gets_done_some_days():
+    model = _reworked(days=200, refurbish_rounds_per_day={"a": 1}, rework_effort=2.0)
+    reworked = model.record["reworked"][:, 0, 0]
+    assert 70 < reworked.sum() < 130  # about one every other day
+    assert model.record["refurbished"][2:, 0, 0].sum() == 199 - 1 - reworked.sum()
+
+
+def test_delivery_ids_keep_clear_of_the_suppliers_own_record():
+    from sim.engine.agents.importer import RECORD
+    from sim.experiments.runner import SUPPLIER_COLUMNS
+    from sim.scenario.references import RESERVED_DELIVERY_IDS
+
+    assert set(RECORD) | set(SUPPLIER_COLUMNS) <= RESERVED_DELIVERY_IDS
+    world = _paid_supplier(days=5, deliveries=[{"id": "rounds", "items_per_day": 1.0}])
+    with pytest.raises(ScenarioError, match="deliveries.rounds"):
+        world.scenario()
+
+
+def test_a_production_ramp_goes_forward_in_time():
+    world = Build(days=40).depot("d")
+    ramp = [{"date": world.day(30), "rounds_per_day": {"a": 300}},
+            {"date": world.day(10), "rounds_per_day": {"a": 100}}]  # fmt: skip
+    world.importer("x", [route("r", "d")], production_ramp=ramp)
+    with pytest.raises(ScenarioError, match="increasing order"):
+        world.scenario()
 
 
 def test_rework_needs_a_line_of_the_same_side():
