@@ -10,12 +10,14 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from sim.engine.ledger import LedgerError
 from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import ShadowedOverride
 from sim.scenario.paths import PathError, parse_assignment
 
 
@@ -300,12 +302,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line on stderr: ``warning: FILE: PATH ...``."""
+    sys.stderr.write(f"warning: {message}\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``munsim`` and ``python -m sim``."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        folder = args.func(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", ShadowedOverride)  # each once, on stderr
+            warnings.showwarning = _show_warning
+            folder = args.func(args)
     except ScenarioError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,48 @@ def _check_events(raw: dict[str, Any], file: str) -> None:
                 raise ScenarioError(file, where, exc.message) from None
 
 
+class ShadowedOverride(UserWarning):
+    """A variant's, ``--set``'s or a sweep's value that a dated event overwrites."""
+
+
+def _paths_meet(a: str, b: str) -> bool:
+    """Whether two dotted paths name the same value, or one holds the other."""
+    return a == b or b.startswith(a + ".") or a.startswith(b + ".")
+
+
+def shadowed(scenario: Scenario, overrides: dict[str, Any], where: str) -> list[str]:
+    """What of ``overrides`` the scenario's dated events overwrite during the run: one
+    sentence a path, naming the first event that does, its date and the path it sets.
+    An event dated before the start overwrites from the start; one after the end never
+    fires."""
+    messages = []
+    for path in overrides:
+        if path.split(".")[0] in {"events", "scenario", "variants", "checkpoints"}:
+            continue
+        found = sorted(
+            (event.date, event.id, target)
+            for event in scenario.events
+            if event.date <= scenario.end_date
+            for target in event.set
+            if _paths_meet(path, target)
+        )
+        if found:
+            date, ident, target = found[0]
+            when = max(date, scenario.scenario.start_date).isoformat()
+            later = f" and {len(found) - 1} later" if len(found) > 1 else ""
+            messages.append(
+                f"{where}{path} is overwritten from {when} by event {ident!r}{later} "
+                f"(it sets {target}); move the event (events.{ident}.date) or change "
+                "what it sets to keep the value"
+            )
+    return messages
+
+
+def _warn_shadowed(scenario: Scenario, overrides: dict[str, Any], file: str, where: str) -> None:
+    for message in shadowed(scenario, overrides, where):
+        warnings.warn(f"{file}: {message}", ShadowedOverride, stacklevel=3)
+
+
 def build_scenario(
     raw: dict[str, Any],
     *,
@@ -187,6 +230,9 @@ def build_scenario(
         resolved = apply_overrides(resolved, overrides, file)
     scenario = validate_raw(resolved, file)
     _check_events(resolved, file)
+    if isinstance(variants.get(name), dict):
+        _warn_shadowed(scenario, variants[name], file, f"variants.{name}.")
+    _warn_shadowed(scenario, overrides or {}, file, "--set ")
     scenario._source = Source(file, sha256, name, dict(overrides or {}), resolved)
     return scenario
 
@@ -215,6 +261,7 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
         name: getattr(scenario, name) for name in resolved if name not in changed
     }  # validated already: a sweep's member validates only the tables its sample sets
     out = validate_raw(resolved, source.path, unchanged)
+    _warn_shadowed(out, overrides, source.path, "")
     out._source = Source(source.path, source.sha256, source.variant, merged, resolved)
     return out
 
