@@ -51,7 +51,7 @@ from sim.engine.structure import structure as structure_of
 from sim.experiments.outcomes import OUTCOMES
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import input_error, load_scenario, read_raw, with_overrides
-from sim.scenario.paths import PathError, set_path, split_path
+from sim.scenario.paths import PathError, event_setting, set_path, split_path
 from sim.scenario.schema import Identifier, Scalar, Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
@@ -317,7 +317,11 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def value_type(path: str) -> Any:
-    """The schema's type at a dotted path (``int``, ``float``, ``dt.date``…), or None."""
+    """The schema's type at a dotted path (``int``, ``float``, ``dt.date``…), or None;
+    an event's value (``events.ID.set.PATH``) has the type of the path it sets."""
+    setting = event_setting(path)
+    if setting is not None:
+        return value_type(setting[1])
     node: Any = Scenario
     for part in split_path(path):
         node = _unwrap(node)

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.scenario.errors import ScenarioError
-from sim.scenario.paths import PathError, set_path, split_path
+from sim.scenario.paths import PathError, event_setting, set_path, split_path
 from sim.scenario.references import check_references
 from sim.scenario.schema import Scenario
 
@@ -145,12 +145,15 @@ def apply_overrides(
     return out
 
 
-def _check_events(raw: dict[str, Any], file: str) -> None:
-    """Each event's settings must name a real key and hold a valid value there."""
+def _check_events(raw: dict[str, Any], file: str, only: set[tuple[str, str]] | None = None) -> None:
+    """Each event's settings must name a real key and hold a valid value there (``only``:
+    just these ``(event id, path)`` settings)."""
     for event in raw.get("events", []):
         if not isinstance(event, dict) or not isinstance(event.get("set"), dict):
             continue  # the schema reports it
         for path, value in event["set"].items():
+            if only is not None and (event.get("id"), path) not in only:
+                continue
             where = f"events.{event.get('id')}.set.{path}"
             if path.split(".")[0] in {"scenario", "munitions", "events", "variants"}:
                 raise ScenarioError(file, where, "only agent parameters can change on a date")
@@ -198,8 +201,8 @@ def shadowed(scenario: Scenario, overrides: dict[str, Any], where: str) -> list[
             later = f" and {len(found) - 1} later" if len(found) > 1 else ""
             messages.append(
                 f"{where}{path} is overwritten from {when} by event {ident!r}{later} "
-                f"(it sets {target}); move the event (events.{ident}.date) or change "
-                "what it sets to keep the value"
+                f"(it sets {target}); to keep the value, move the event "
+                f"(events.{ident}.date) or set its value (events.{ident}.set.{target})"
             )
     return messages
 
@@ -261,6 +264,9 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
         name: getattr(scenario, name) for name in resolved if name not in changed
     }  # validated already: a sweep's member validates only the tables its sample sets
     out = validate_raw(resolved, source.path, unchanged)
+    settings = {found for path in overrides if (found := event_setting(path))}
+    if settings:  # an event's new value must be valid where it is set
+        _check_events(resolved, source.path, settings)
     _warn_shadowed(out, overrides, source.path, "")
     out._source = Source(source.path, source.sha256, source.variant, merged, resolved)
     return out

@@ -2,7 +2,9 @@
 
 The same paths serve ``[variants.NAME]`` tables, ``--set PATH=VALUE``, ``[[events]]``
 and sweeps. A list entry is addressed by its ``id`` (or, for lists of entries without
-ids such as a ramp, by its position).
+ids such as a ramp, by its position). A dated event's values are addressed through its
+``set`` table, the rest of the path being the key it sets:
+``events.machine_tool_controls.set.sanctions.pressure``.
 
 Example:
     >>> raw = {"importers": [{"id": "dprk", "dud_rate": 0.2}]}
@@ -28,6 +30,22 @@ def split_path(path: str) -> list[str]:
     if not path.strip() or any(not part for part in parts):
         raise PathError(f"malformed path {path!r}")
     return parts
+
+
+def event_setting(path: str) -> tuple[str, str] | None:
+    """``(event id, the dotted path it sets)`` where ``path`` names an event's value
+    (``events.ID.set.PATH``), else None."""
+    parts = split_path(path)
+    if len(parts) >= 4 and parts[0] == "events" and parts[2] == "set":
+        return parts[1], ".".join(parts[3:])
+    return None
+
+
+def _parts(path: str) -> list[str]:
+    """The steps of a path: an event's ``set`` key is one step, dots and all."""
+    parts = split_path(path)
+    setting = event_setting(path)
+    return parts[:3] + [setting[1]] if setting else parts
 
 
 def _locate(node: Any, part: str, where: str) -> tuple[Any, Any]:
@@ -58,7 +76,7 @@ def get_path(raw: dict[str, Any], path: str) -> Any:
     """The value at ``path`` in the raw scenario dictionary."""
     node: Any = raw
     walked: list[str] = []
-    for part in split_path(path):
+    for part in _parts(path):
         node = _child(node, part, ".".join(walked))
         walked.append(part)
     return node
@@ -72,7 +90,7 @@ def set_path(raw: dict[str, Any], path: str, value: Any, *, copy: bool = False) 
     and list along the path is replaced by a copy before it is changed, so what ``raw``
     shares with another dictionary (the one it was copied from) is left untouched.
     """
-    parts = split_path(path)
+    parts = _parts(path)
     node: Any = raw
     walked: list[str] = []
     for part in parts[:-1]:
@@ -85,6 +103,8 @@ def set_path(raw: dict[str, Any], path: str, value: Any, *, copy: bool = False) 
         walked.append(part)
     last = parts[-1]
     where = ".".join(walked) or "the scenario"
+    if event_setting(path) and isinstance(node, dict) and last not in node:
+        raise PathError(f"event {parts[1]!r} sets no {last!r} (it sets: {', '.join(node)})")
     if isinstance(node, dict):
         node[last] = deepcopy(value) if copy else value
     elif isinstance(node, list):

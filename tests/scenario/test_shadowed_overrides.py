@@ -56,3 +56,30 @@ def test_the_cli_warns_on_one_line_of_stderr_and_carries_on(tmp_path):
     lines = done.stderr.strip().splitlines()
     shadowing = [line for line in lines if line.startswith("warning: ")]
     assert len(shadowing) == 1 and "--set sanctions.pressure is overwritten from" in lines[0]
+
+
+def test_an_events_value_is_a_dotted_path_and_changes_the_run():
+    from sim.engine.model import SupplyModel
+    from sim.experiments.experiment import value_type
+
+    world = _world()
+    base = world.scenario()
+    moved = with_overrides(base, {"events.controls.set.sanctions.pressure": 0.9})
+    assert next(e for e in moved.events if e.id == "controls").set["sanctions.pressure"] == 0.9
+    pressures = []
+    for scenario in (base, moved):
+        model = SupplyModel([scenario], [1])
+        model.run_until(50)  # after the event of day 40
+        pressures.append(float(model.arrays.regime.pressure[0, 0]))
+    assert pressures == [0.5, 0.9]
+    assert value_type("events.controls.set.sanctions.pressure") is float
+
+
+def test_an_events_value_must_exist_and_be_valid_where_it_is_set():
+    from sim.scenario.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="event 'controls' sets no 'sanctions.presure'"):
+        _world().scenario(overrides={"events.controls.set.sanctions.presure": 0.9})
+    base = _world().scenario()
+    with pytest.raises(ScenarioError, match="events.controls.set.sanctions.pressure"):
+        with_overrides(base, {"events.controls.set.sanctions.pressure": 1.5})
