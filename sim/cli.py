@@ -130,7 +130,10 @@ def cmd_compare(args: argparse.Namespace) -> str:
     seed = None if args.seed is None else whole_number(args.scenario, "--seed", args.seed, 0)
     started = utc_now()
     window = parse_window(args.window, args.scenario) if args.window else None
-    result = compare(args.scenario, variants, reps=reps, seed=seed, window=window)
+    overrides = _overrides(args.scenario, args.set or [])
+    result = compare(
+        args.scenario, variants, reps=reps, seed=seed, window=window, overrides=overrides
+    )
     folder = write_comparison(result, args.out, started=started, finished=utc_now())
     for sentence in comparison_headline(result):
         print(sentence)
@@ -274,6 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FIRST:LAST",
         help="dates the metrics cover, e.g. 2024-01-01:2024-12-31 (default: the whole run)",
     )
+    p.add_argument(
+        "--set", action="append", metavar="PATH=VALUE",
+        help="override a parameter in both variants (after each variant's own table)",
+    )  # fmt: skip
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_compare)
 

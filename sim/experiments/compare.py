@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -354,14 +355,21 @@ def default_variants(scenario: Scenario, file: str) -> list[str]:
     return declared[:2]
 
 
-def load_pair(path: str | Path, variants: str | Sequence[str] | None = None) -> list[Scenario]:
-    """Load two variants of a scenario file (default: its first two variant tables)."""
+def load_pair(
+    path: str | Path,
+    variants: str | Sequence[str] | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> list[Scenario]:
+    """Load two variants of a scenario file (default: its first two variant tables), each
+    with the same dotted-path ``overrides`` applied after its variant."""
     file = str(path)
     raw, sha256 = read_raw(path)
     base = build_scenario(raw, file=file, sha256=sha256)
     names = default_variants(base, file) if variants is None else parse_variants(variants, file)
     return [
-        base if name == BASELINE else build_scenario(raw, file=file, sha256=sha256, variant=name)
+        build_scenario(raw, file=file, sha256=sha256, variant=name, overrides=overrides)
+        if overrides or name != BASELINE
+        else base
         for name in names
     ]
 
@@ -430,6 +438,7 @@ def compare(
     progress: bool | None = None,
     confidence: float = CONFIDENCE,
     window: tuple[dt.date, dt.date] | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> Comparison:
     """Run two variants on common random numbers and measure their paired differences.
 
@@ -444,16 +453,18 @@ def compare(
         confidence: of the intervals.
         window: first and last date the metrics cover (default: the whole run); the
             daily table and the figures always cover the whole run.
+        overrides: with a file, dotted path → value, applied to both variants (after
+            each variant's own table), like ``--set``.
 
     Raises:
         ScenarioError: unknown variant, not two different variants, fewer than two
             replications, or variants that differ in structure.
     """
     if isinstance(scenario, str | Path):
-        pair = load_pair(scenario, variants)
+        pair = load_pair(scenario, variants, overrides)
     else:
-        if variants is not None:
-            raise TypeError("name variants only with a scenario file")
+        if variants is not None or overrides:
+            raise TypeError("name variants and overrides only with a scenario file")
         pair = list(scenario)
     file = pair[0].source.path if pair[0].source else "<scenario>"
     labels = parse_variants([_label(s) for s in pair], file)

@@ -131,6 +131,8 @@ def test_one_replication_is_refused_in_one_line_and_writes_nothing(tmp_path):
         (["--variants", "baseline,nope"], "variants: unknown variant 'nope' (known: "),
         (["--variants", "baseline"], "--variants: a comparison needs exactly two variants, "),
         (["--variants", "no_dprk,no_dprk"], "--variants: compare two different variants, "),
+        (["--set", "importers.dprk.dud_rate=2"], "importers.dprk.dud_rate: Input should be"),
+        (["--set", "dud_rate"], "--set: expected PATH=VALUE"),
     ],
 )
 def test_bad_options_name_the_file_and_option(tmp_path, capsys, options, message):
@@ -152,3 +154,17 @@ def test_values_in_summary_are_whole_rounds_where_they_should_be(folder):
     summary = pd.read_csv(folder / "summary.csv")
     assert summary["fired_total"].dtype == np.int64
     assert set(summary["munition"]) == {"shell_152", "shell_122", "all"}
+
+
+def test_set_applies_to_both_variants_after_their_own_tables(tmp_path):
+    from sim.experiments.compare import compare
+
+    plain = compare(TUTORIAL, "baseline,no_dprk", reps=2, timeseries=False, progress=False)
+    result = compare(TUTORIAL, "baseline,no_dprk", reps=2, timeseries=False, progress=False,
+                     overrides={"producers.industry.capacity_scale": 0.5})  # fmt: skip
+    scenarios = result.tables.scenarios
+    assert [s.producers[0].capacity_scale for s in scenarios.values()] == [0.5, 0.5]
+    assert not scenarios["no_dprk"].importers[0].enabled  # the variant's own table stays
+    produced = result.tables.summary.groupby("variant")["produced_total"].sum()
+    before = plain.tables.summary.groupby("variant")["produced_total"].sum()
+    assert (produced < before).all()
