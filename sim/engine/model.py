@@ -185,10 +185,8 @@ class SupplyModel(mesa.Model):
                      np.int64).reshape(-1, 2),
             self._front_kept,
         )  # fmt: skip
-        self.payment_streams = payments.stream_ids(base)
-        self.payment_pairs = [
-            (i.side, f"{i.id}.{p.id}") for i in base.importers for p in i.payments
-        ]
+        self.payment_pairs = payments.stream_pairs(base)
+        self.payment_streams = [stream for _, stream in self.payment_pairs]
         self.payment_books = open_books(
             PAYMENTS, self.n_members, len(self.sides), len(self.payment_streams), self.days,
             np.array([[self.sides.index(s), j] for j, (s, _) in enumerate(self.payment_pairs)],

@@ -148,13 +148,7 @@ def run_variants(
             model.front_record, model.front_pairs, labels, reps, base, FRONT_COLUMNS
         )
     outcomes = outcomes_table(Records.of(model), model.sides, list(labels))
-    payments = suppliers = None
-    if timeseries and model.payment_pairs:
-        payments = daily_table(
-            model.payment_record, model.payment_pairs, labels, reps, base, PAYMENT_COLUMNS
-        )
-    if timeseries and model.importer_record:
-        suppliers = suppliers_table(model.importer_record, labels, reps, base)
+    payments, suppliers = supplier_tables(model, labels, reps, base) if timeseries else (None, None)
     return RunTables(
         payments=payments,
         payment_record=model.payment_record,
@@ -252,6 +246,21 @@ def guns_table(
 ) -> pd.DataFrame:
     """The guns' books: one row per replication × variant × day × side × tube type."""
     return daily_table(record, pairs, labels, reps, scenario, GUN_COLUMNS)
+
+
+def supplier_tables(
+    model: SupplyModel, labels: Sequence[str], reps: int, scenario: Scenario
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The payments' daily books and the suppliers' own records (None where there are no
+    payments, or no suppliers)."""
+    payments = suppliers = None
+    if model.payment_pairs:
+        payments = daily_table(
+            model.payment_record, model.payment_pairs, labels, reps, scenario, PAYMENT_COLUMNS
+        )
+    if model.importer_record:
+        suppliers = suppliers_table(model.importer_record, labels, reps, scenario)
+    return payments, suppliers
 
 
 def suppliers_table(

@@ -28,13 +28,11 @@ import pandas as pd
 from sim.engine.agents.exchange import HECTARES_PER_KM2
 from sim.engine.structure import front_pairs_of
 from sim.experiments.runner import (
-    PAYMENT_COLUMNS,
     RunTables,
-    daily_table,
     replication_seeds,
     simulate,
     summary_table,
-    suppliers_table,
+    supplier_tables,
 )
 from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Checkpoint, Scenario
@@ -240,18 +238,12 @@ def check(
         (model.payment_record, model.payment_pairs),
     )
     label = scenario.source.variant if scenario.source is not None else "baseline"
-    payments = None
-    if model.payment_pairs:
-        payments = daily_table(
-            model.payment_record, model.payment_pairs, [label], reps, scenario, PAYMENT_COLUMNS
-        )
+    payments, suppliers = supplier_tables(model, [label], reps, scenario)
     tables = RunTables(
         summary=summary_table(model.record, model.pairs, [label], reps),
         timeseries=None,
         payments=payments,
-        suppliers=suppliers_table(model.importer_record, [label], reps, scenario)
-        if model.importer_record
-        else None,
+        suppliers=suppliers,
         seeds=seeds,
         scenarios={label: scenario},
         master_seed=master,

@@ -82,3 +82,26 @@ def write(folder: Path, text: str, name: str = "experiment.toml") -> Path:
     path = folder / name
     path.write_text(text)
     return path
+
+
+# 2 grid samples x 1 replication, 240 days: what the tutorial's export controls of
+# 2023-06-01 set (sanctions.pressure itself the event overwrites)
+EVENT_GRID = f"""
+[experiment]
+scenario = "{TUTORIAL}"
+sampler = "grid"
+levels = 2
+reps = 1
+seed = 3
+set = {{ "scenario.days" = 240 }}
+
+[[parameters]]
+path = "events.new_export_controls.set.sanctions.pressure"
+levels = [0.0, 0.9]
+
+[[outputs]]
+name = "produced_after"
+metric = "produced_total"
+side = "RU"
+start_date = 2023-06-01
+"""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sweep_support import GRID, ROOT, TUTORIAL, write
+from sweep_support import EVENT_GRID, GRID, ROOT, write
 
 import sim
 from sim.experiments.experiment import load_experiment
@@ -117,26 +117,8 @@ def test_killed_while_moving_into_place_a_resume_only_finishes(tmp_path, monkeyp
 def test_a_sweep_over_what_an_event_sets_changes_the_results(tmp_path):
     # the tutorial's export controls of 2023-06-01 set the pressure; sweeping the event's
     # own value (not sanctions.pressure, which the event overwrites) moves production
-    text = f"""
-[experiment]
-scenario = "{TUTORIAL}"
-sampler = "grid"
-levels = 2
-reps = 1
-seed = 3
-set = {{ "scenario.days" = 240 }}
-
-[[parameters]]
-path = "events.new_export_controls.set.sanctions.pressure"
-levels = [0.0, 0.9]
-
-[[outputs]]
-name = "produced_after"
-metric = "produced_total"
-side = "RU"
-start_date = 2023-06-01
-"""
-    done = sim.sweep(write(tmp_path, text), out=tmp_path / "runs", workers=1, progress=False)
+    done = sim.sweep(write(tmp_path, EVENT_GRID), out=tmp_path / "runs", workers=1,
+                     progress=False)  # fmt: skip
     results = done.results.set_index("events.new_export_controls.set.sanctions.pressure")
     produced = results["produced_after"]
     assert produced[0.0] > produced[0.9] > 0

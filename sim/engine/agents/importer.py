@@ -158,9 +158,7 @@ class Importer(SupplyAgent):
                                              imported=True, rework=plant)  # fmt: skip
                 rework_lines.append(rework)
                 keys.append(model.stream_keys(f"{key}.shipments"))
-                rework_keys.append(
-                    model.stream_keys(f"{key}.rework") if rework >= 0 else np.zeros(n, np.uint64)
-                )
+                rework_keys.append(model.stream_keys(f"{key}.rework"))
                 index += 1
             route_start.append(index)
         ramp_days, ramp_rates = ramp_arrays(

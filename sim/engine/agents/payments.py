@@ -94,9 +94,10 @@ def build(model: SupplyModel) -> PaymentArrays:
     )
 
 
-def stream_ids(model_base: Scenario) -> list[str]:
-    """Each payment stream's item id in the payments' books: ``supplier.kind``."""
-    return [f"{i.id}.{p.id}" for i in model_base.importers for p in i.payments]
+def stream_pairs(scenario: Scenario) -> list[tuple[str, str]]:
+    """Each payment stream's (paying side, item id in the payments' books:
+    ``supplier.kind``), in the order of the streams."""
+    return [(i.side, f"{i.id}.{p.id}") for i in scenario.importers for p in i.payments]
 
 
 def days_until_unpaid(credit: float, owed_per_day: float) -> int:

@@ -91,19 +91,10 @@ class Stockpile(SupplyAgent):
             keys=stack_keys(agents, "refurbishment", model.n_members),
             queue=np.zeros_like(table["stock_rounds"]),
             rework_line=positions(lines),
-            rework_keys=_rework_keys(agents, reworking, model.n_members),
+            rework_keys=stack_keys(agents, "rework", model.n_members),
             **table.columns(StockpileArrays),
         )
         return (arrays,)
-
-
-def _rework_keys(agents: list[Stockpile], reworking: set[str | None], n: int) -> np.ndarray:
-    """Each line's "rework" stream keys, ``[M, X]`` (zeros where it reworks nothing)."""
-    keys = np.zeros((n, len(agents)), np.uint64)
-    for column, agent in enumerate(agents):
-        if agent.spec_id in reworking:
-            keys[:, column] = agent.stream("rework")
-    return keys
 
 
 @kernel
