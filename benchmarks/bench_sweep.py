@@ -91,7 +91,7 @@ def throughput(samples: int, workers: int, folder: Path) -> float:
     experiment = load_experiment(experiment_file(folder, samples, batch_size=128))
     plan = make_plan(experiment)
     jobs = [plan.job(i) for i in range(plan.n_batches)]
-    context = SweepContext(experiment.scenario, experiment.parameters, experiment.outputs)
+    context = SweepContext.of(experiment)
     started = time.perf_counter()
     rows = sum(table.num_rows for _, table in LocalBackend(workers).run(context, jobs))
     return rows / (time.perf_counter() - started)

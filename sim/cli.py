@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import warnings
 from collections.abc import Sequence
@@ -124,17 +125,33 @@ def cmd_compare(args: argparse.Namespace) -> str:
         write_comparison,
     )
 
-    variants = parse_variants(args.variants, args.scenario, "--variants") if args.variants else None
+    several = args.uncertainty is not None
+    variants = (
+        parse_variants(args.variants, args.scenario, "--variants", several=several)
+        if args.variants
+        else None
+    )
     reps = whole_number(args.scenario, "--reps", args.reps, 1)
     require_replications(reps, args.scenario, "--reps")
     seed = None if args.seed is None else whole_number(args.scenario, "--seed", args.seed, 0)
     started = utc_now()
     window = parse_window(args.window, args.scenario) if args.window else None
     overrides = _overrides(args.scenario, args.set or [])
+    across: dict[str, Any] = {}
+    if args.uncertainty is not None:
+        across = _across_options(args)
+    elif args.sample_reps or args.case or args.workers or args.scheduler:
+        raise ScenarioError(
+            args.scenario, "--uncertainty", "--sample-reps, --case, --workers and "
+            "--scheduler are options of the samples: give --uncertainty N",
+        )  # fmt: skip
     result = compare(
-        args.scenario, variants, reps=reps, seed=seed, window=window, overrides=overrides
-    )
+        args.scenario, variants, reps=reps, seed=seed, window=window, overrides=overrides,
+        log=lambda message: sys.stderr.write(message + "\n"), **across,
+    )  # fmt: skip
     folder = write_comparison(result, args.out, started=started, finished=utc_now())
+    if "work" in across:
+        shutil.rmtree(across["work"], ignore_errors=True)
     for sentence in comparison_headline(result):
         print(sentence)
     totals = result.paired[result.paired["munition"] == ALL_MUNITIONS]
@@ -151,6 +168,31 @@ def cmd_compare(args: argparse.Namespace) -> str:
     _print_bargain(Path(folder), [result.variant_a, result.variant_b])
     print(f"report: {folder / 'report.html'}")
     return str(folder)
+
+
+def _across_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``compare``'s options of the samples; their finished batches are kept in a folder
+    under ``--out`` named by the command, so a killed comparison run again resumes."""
+    import hashlib
+
+    file = args.scenario
+    samples = whole_number(file, "--uncertainty", args.uncertainty, 2)
+    found: dict[str, Any] = {"uncertainty": samples, "sampler": args.sampler, "case": args.case}
+    if args.sample_reps is not None:
+        found["sample_reps"] = whole_number(file, "--sample-reps", args.sample_reps, 1)
+    if args.workers is not None:
+        found["workers"] = whole_number(file, "--workers", args.workers, 1)
+    found["scheduler"] = args.scheduler
+    try:
+        content = Path(file).read_bytes()
+    except OSError:
+        content = b""  # compare reports the missing file
+    asked = {
+        k: v for k, v in vars(args).items() if k not in ("func", "workers", "scheduler", "case")
+    }
+    key = hashlib.sha256(content + repr(sorted(asked.items())).encode())
+    found["work"] = Path(args.out) / f".{Path(file).stem}-uncertainty-{key.hexdigest()[:16]}"
+    return found
 
 
 def cmd_plot(args: argparse.Namespace) -> str:
@@ -215,10 +257,10 @@ def cmd_sweep(args: argparse.Namespace) -> str:
 
 def _print_ranking(done) -> None:
     from sim.experiments.sensitivity import ranking
-    from sim.outputs.sweep_report import number
+    from sim.outputs.sweep_report import analysed, number
 
     index = done.manifest["analysis"]["headline_index"]
-    for output in done.manifest["outputs"]:
+    for output in analysed(done.manifest):
         top = ranking(done.sensitivity, output["name"], index).head(5)
         if not top.empty:
             print(f"{output['name']} — {index} by parameter:")
@@ -281,6 +323,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--set", action="append", metavar="PATH=VALUE",
         help="override a parameter in both variants (after each variant's own table)",
     )  # fmt: skip
+    p.add_argument(
+        "--uncertainty",
+        default=None,
+        metavar="N",
+        help="also compare the variants at N samples of the scenario's [[uncertainties]]",
+    )
+    p.add_argument(
+        "--sample-reps",
+        default=None,
+        metavar="R",
+        help="replications of each sample (default: 5)",
+    )
+    p.add_argument("--sampler", default="lhs", help="of the samples: lhs (default) or sobol")
+    p.add_argument(
+        "--case",
+        default=None,
+        metavar="OUTPUT>VALUE",
+        help="a case of interest for PRIM, e.g. 'diff.fire_per_day.RU>3000'",
+    )
+    p.add_argument("--workers", default=None, help="local worker processes for the samples")
+    p.add_argument("--scheduler", default=None, help="a Dask scheduler for the samples")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_compare)
 

@@ -9,7 +9,7 @@ Example:
     >>> from sim.experiments.experiment import load_experiment
     >>> from sim.experiments.plan import make_plan
     >>> exp = load_experiment("scenarios/experiments/tutorial_morris.toml")
-    >>> context = SweepContext(exp.scenario, exp.parameters, exp.outputs)
+    >>> context = SweepContext.of(exp)
     >>> table = run_batch(context, make_plan(exp).job(0))
     >>> table.num_rows, table.column_names[:3], table.column_names[-1]
     (32, ['sample', 'replication', 'seed'], 'error')
@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from sim.engine.metrics import summarise
 from sim.engine.model import SupplyModel
-from sim.experiments.experiment import Output, Parameter
+from sim.experiments.experiment import DIFFERENCE, Experiment, Output, Parameter
 from sim.experiments.outcomes import OUTCOMES, Records, side_outcomes
 from sim.experiments.plan import BatchJob
 from sim.scenario.errors import ScenarioError
@@ -40,11 +40,28 @@ CHECK_DAYS = 30
 
 @dataclass(frozen=True)
 class SweepContext:
-    """What every batch of a sweep shares: the resolved scenario and the specs."""
+    """What every batch of a sweep shares: the resolved scenario (and the variants
+    compared), and the specs."""
 
     scenario: Scenario
     parameters: tuple[Parameter, ...]
     outputs: tuple[Output, ...]
+    variants: tuple[Scenario, ...] = ()
+    kept: tuple[tuple[bool, ...], ...] = ()  # per variant, per parameter
+
+    @classmethod
+    def of(cls, experiment: Experiment) -> SweepContext:
+        return cls(
+            experiment.scenario,
+            experiment.parameters,
+            experiment.outputs,
+            experiment.variants,
+            experiment.kept,
+        )
+
+    @property
+    def variant_names(self) -> list[str]:
+        return [s.source.variant for s in self.variants]
 
 
 def _arrow_type(parameter: Parameter) -> pa.DataType:
@@ -66,13 +83,24 @@ def _arrow_type(parameter: Parameter) -> pa.DataType:
     return pa.string()
 
 
-def results_schema(parameters: tuple[Parameter, ...], outputs: tuple[Output, ...]) -> pa.Schema:
-    """Columns of a shard and of ``results.parquet``: keys, parameters, outputs, error."""
+def results_schema(
+    parameters: tuple[Parameter, ...], outputs: tuple[Output, ...], variants: bool = False
+) -> pa.Schema:
+    """Columns of a shard and of ``results.parquet``: keys (and the variant), parameters,
+    outputs (and their paired differences, ``diff.NAME``), error."""
     fields = [pa.field(name, pa.int64()) for name in KEY_COLUMNS]
+    if variants:
+        fields.append(pa.field("variant", pa.string()))
     fields += [pa.field(p.path, _arrow_type(p)) for p in parameters]
     fields += [pa.field(o.name, pa.float64()) for o in outputs]
+    if variants:
+        fields += [pa.field(DIFFERENCE + o.name, pa.float64()) for o in outputs]
     fields.append(pa.field("error", pa.string()))
     return pa.schema(fields)
+
+
+def context_schema(context: SweepContext) -> pa.Schema:
+    return results_schema(context.parameters, context.outputs, bool(context.variants))
 
 
 def output_values(records: Records, outputs: tuple[Output, ...]) -> list[np.ndarray]:
@@ -108,17 +136,22 @@ def run_batch(
     """
     size = len(job.samples)
     errors: list[str | None] = [None] * size
-    scenarios: dict[int, Scenario | str] = {}
+    scenarios: dict[tuple[int, int], Scenario | str] = {}
     members: list[Scenario] = []
     ran: list[int] = []
     for i, sample in enumerate(job.samples):
-        if sample not in scenarios:
-            overrides = {p.path: job.values[j][i] for j, p in enumerate(context.parameters)}
+        variant = job.variants[i] if job.variants else -1
+        if (variant, sample) not in scenarios:
+            base = context.variants[variant] if variant >= 0 else context.scenario
+            kept = context.kept[variant] if variant >= 0 else (True,) * len(context.parameters)
+            overrides = {
+                p.path: job.values[j][i] for j, p in enumerate(context.parameters) if kept[j]
+            }
             try:
-                scenarios[sample] = with_overrides(context.scenario, overrides)
+                scenarios[(variant, sample)] = with_overrides(base, overrides)
             except ScenarioError as exc:
-                scenarios[sample] = f"{exc.key_path}: {exc.message}"
-        found = scenarios[sample]
+                scenarios[(variant, sample)] = f"{exc.key_path}: {exc.message}"
+        found = scenarios[(variant, sample)]
         if isinstance(found, str):
             errors[i] = found
         else:
@@ -135,10 +168,22 @@ def run_batch(
             outputs, output_values(Records.of(model), context.outputs), strict=True
         ):
             column[ran] = values
+    schema = context_schema(context)
     failed = np.array([error is not None for error in errors])
-    schema = results_schema(context.parameters, context.outputs)
-    columns: list[Any] = [job.samples, job.replications, job.seeds, *job.values]
+    masks = [failed] * len(outputs)
+    columns: list[Any] = [job.samples, job.replications, job.seeds]
+    if context.variants:
+        names = context.variant_names
+        columns.append([names[v] for v in job.variants])
+        # the batch holds whole pairs: member i's first variant is member i - variant
+        first = np.arange(size) - np.asarray(job.variants)
+        outputs += [column[first] - column for column in outputs]
+        masks += [failed | failed[first]] * len(context.outputs)
+    columns += job.values
     arrays = [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=False)]
-    arrays += [pa.array(values, type=pa.float64(), mask=failed) for values in outputs]
+    arrays += [
+        pa.array(values, type=pa.float64(), mask=mask)
+        for values, mask in zip(outputs, masks, strict=True)
+    ]
     arrays.append(pa.array(errors, type=pa.string()))
     return pa.Table.from_arrays(arrays, schema=schema)

@@ -64,6 +64,7 @@ class Comparison:
     decomposition: pd.DataFrame | None = None  # where the difference went (``DECOMPOSITION``)
     outcomes: pd.DataFrame | None = None  # per replication, variant and side (``OUTCOMES``)
     consequences: pd.DataFrame | None = None  # the outcomes' paired differences
+    across: Any = None  # across the uncertainty (``sim.experiments.uncertainty.Across``)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -327,10 +328,17 @@ def require_replications(reps: int, file: str, key: str = "reps") -> None:
         )
 
 
-def parse_variants(text: str | Sequence[str], file: str, key: str = "variants") -> list[str]:
-    """``"A,B"`` (or a list) → two different variant names."""
+def parse_variants(
+    text: str | Sequence[str], file: str, key: str = "variants", *, several: bool = False
+) -> list[str]:
+    """``"A,B"`` (or a list) → two different variant names (``several``: two or more)."""
     names = text.split(",") if isinstance(text, str) else list(text)
     names = [name.strip() for name in names if name.strip()]
+    if several and len(names) >= 2:
+        repeated = [name for i, name in enumerate(names) if name in names[:i]]
+        if repeated:
+            raise ScenarioError(file, key, f"variant {repeated[0]!r} is named twice")
+        return names
     if len(names) != 2:
         shown = ", ".join(names) or "none"
         raise ScenarioError(
@@ -439,6 +447,14 @@ def compare(
     confidence: float = CONFIDENCE,
     window: tuple[dt.date, dt.date] | None = None,
     overrides: dict[str, Any] | None = None,
+    uncertainty: int | None = None,
+    sample_reps: int | None = None,
+    sampler: str = "lhs",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    work: str | Path | None = None,
+    case: str | None = None,
+    log: Any = None,
 ) -> Comparison:
     """Run two variants on common random numbers and measure their paired differences.
 
@@ -455,11 +471,30 @@ def compare(
             daily table and the figures always cover the whole run.
         overrides: with a file, dotted path → value, applied to both variants (after
             each variant's own table), like ``--set``.
+        uncertainty: also run every variant (two or more, each compared with the first)
+            at this many samples of the scenario's ``[[uncertainties]]``, paired by
+            sample and seed (``sim.experiments.uncertainty``); the rest of the
+            comparison is at the scenario's own values, of the first two variants.
+        sample_reps: replications of each sample (default 5).
+        sampler: of the samples: ``lhs`` (N points) or ``sobol`` (Saltelli's design on
+            base N, a power of 2).
+        workers, scheduler: where the samples run (local workers, or a Dask scheduler).
+        work: where the samples' finished batches are kept until the comparison is
+            written (default: a temporary folder); a killed comparison given the same
+            folder runs only the batches not yet there.
+        case: a case of interest (``"diff.fire_per_day.RU>3000"``) for PRIM to find.
+        log: where one-line messages go (the samples' progress).
 
     Raises:
         ScenarioError: unknown variant, not two different variants, fewer than two
             replications, or variants that differ in structure.
     """
+    names: list[str] | None = None
+    if uncertainty is not None and variants is not None:
+        if not isinstance(scenario, str | Path):
+            raise TypeError("sample the uncertainty only with a scenario file")
+        names = parse_variants(variants, str(scenario), several=True)
+        variants = names[:2]
     if isinstance(scenario, str | Path):
         pair = load_pair(scenario, variants, overrides)
     else:
@@ -508,11 +543,23 @@ def compare(
             "confidence": confidence,
             "window": [d.isoformat() for d in window] if window else None,
             "settings": {
-                label: dict(s.variants.get(label, {}))
+                label: {
+                    path: [e.model_dump(mode="json") for e in value]
+                    if isinstance(value, list)
+                    else value
+                    for path, value in s.variants.get(label, {}).items()
+                }
                 for label, s in zip(labels, pair, strict=True)
             },
         }
     }
+    across = None
+    if uncertainty is not None:
+        across = _across(
+            str(scenario), names or labels, uncertainty, sample_reps, master, sampler,
+            overrides, window, work, workers, scheduler, progress, case, log,
+        )  # fmt: skip
+        tables.extra["comparison"]["uncertainty"] = across.run.settings
     return Comparison(
         tables=tables,
         paired=paired,
@@ -521,4 +568,35 @@ def compare(
         decomposition=parts,
         outcomes=outcomes,
         consequences=consequences,
+        across=across,
     )
+
+
+def _across(file, names, samples, reps, seed, sampler, overrides, window, work, workers,
+            scheduler, progress, case, log) -> Any:  # fmt: skip
+    """The comparison across the uncertainty, its batches kept in ``work`` (default: a
+    temporary folder, removed after)."""
+    import shutil
+    import tempfile
+
+    from sim.experiments.uncertainty import SAMPLE_REPS, across_uncertainty
+
+    if samples < 2:
+        raise ScenarioError(file, "--uncertainty", f"needs at least 2 samples, got {samples}")
+    reps = SAMPLE_REPS if reps is None else reps
+    if reps < 1:
+        raise ScenarioError(file, "--sample-reps", f"must be at least 1, got {reps}")
+    if sampler not in ("lhs", "sobol"):
+        raise ScenarioError(file, "--sampler", f"lhs or sobol, got {sampler!r}")
+    if sampler == "sobol" and samples & (samples - 1):
+        raise ScenarioError(file, "--uncertainty", f"sobol needs a power of 2, got {samples}")
+    folder = Path(work) if work is not None else Path(tempfile.mkdtemp(prefix="munsim-"))
+    try:
+        return across_uncertainty(
+            file, names, samples, reps=reps, seed=seed, sampler=sampler, overrides=overrides,
+            window=window, work=folder, workers=workers, scheduler=scheduler,
+            progress=progress, say=log, case=case,
+        )  # fmt: skip
+    finally:
+        if work is None:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -32,13 +32,12 @@ Example:
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -50,11 +49,20 @@ from sim.engine.structure import side_munition_pairs
 from sim.engine.structure import structure as structure_of
 from sim.experiments.outcomes import OUTCOMES
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import input_error, load_scenario, read_raw, with_overrides
-from sim.scenario.paths import PathError, event_setting, set_path, split_path
+from sim.scenario.loader import (
+    apply_overrides,
+    input_error,
+    load_scenario,
+    read_raw,
+    relative,
+    with_overrides,
+)
+from sim.scenario.paths import PathError, event_setting, split_path
 from sim.scenario.schema import Identifier, Scalar, Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
+DIFFERENCE = "diff."  # a paired difference's column: diff.OUTPUT = first variant − this one
+UNANALYSED = "month."  # outputs for fan charts, left out of the sensitivity analysis
 ALL = "all"
 MORRIS_LEVELS = 4
 GRID_LEVELS = 3
@@ -76,6 +84,15 @@ class ExperimentInfo(_Strict):
     name: Identifier | None = Field(default=None, description="Default: the file's stem.")
     description: str = ""
     variant: Identifier | None = Field(default=None, description="Variant to sweep around.")
+    variants: list[Identifier] = Field(
+        default_factory=list,
+        description="Run every sample in each of these variants, on the same seeds; outputs "
+        "then also hold the paired difference, the first variant less each (diff.NAME).",
+    )
+    uncertainties: bool = Field(
+        default=False,
+        description="Also sample the scenario's [[uncertainties]] (lhs or sobol sampler).",
+    )
     set: dict[str, Scalar] = Field(
         default_factory=dict,
         description="Fixed overrides for every member (dotted paths), e.g. scenario.days.",
@@ -122,6 +139,13 @@ class ExperimentInfo(_Strict):
             raise ValueError(f"levels: morris needs an even number of levels, got {self.levels}")
         if self.sampler in ("lhs", "sobol") and self.levels is not None:
             raise ValueError(f"levels: not used by the {self.sampler} sampler")
+        if self.variants:
+            if self.variant is not None:
+                raise ValueError("variants: give variant (one) or variants (compared), not both")
+            if len(self.variants) < 2 or len(set(self.variants)) != len(self.variants):
+                raise ValueError("variants: name at least two different variants")
+        if self.uncertainties and self.sampler not in ("lhs", "sobol"):
+            raise ValueError(f"uncertainties: sampled by lhs or sobol, not {self.sampler}")
         return self
 
 
@@ -189,8 +213,14 @@ class ExperimentFile(_Strict):
     """A whole experiment file."""
 
     experiment: ExperimentInfo
-    parameters: list[ParameterSpec] = Field(min_length=1)
+    parameters: list[ParameterSpec] = Field(default_factory=list)
     outputs: list[OutputSpec] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _something_varies(self) -> ExperimentFile:
+        if not self.parameters and not self.experiment.uncertainties:
+            raise ValueError("parameters: name at least one, or set uncertainties = true")
+        return self
 
 
 # -- resolved experiment --------------------------------------------------------------
@@ -213,6 +243,8 @@ class Parameter:
     high: float
     origin: dt.date | None = None
     levels: tuple[Any, ...] = ()
+    law: tuple[str, float, float, float | None] | None = None  # an uncertainty's, on 0..1
+    factor: int | None = None  # the sampler's column it reads (default: its own)
 
     @classmethod
     def whole(cls, path: str, kind: str, first: int, last: int, origin: dt.date | None = None):
@@ -229,6 +261,8 @@ class Parameter:
 
     def decode(self, x: float) -> Any:
         """The scenario value for the sampler value ``x``."""
+        if self.law is not None:
+            return self._drawn(x)
         if self.kind == "float":
             return float(x)
         if self.kind == "levels":
@@ -238,6 +272,28 @@ class Parameter:
             return whole
         assert self.origin is not None  # a date parameter counts days from its origin
         return self.origin + dt.timedelta(days=whole)
+
+    def _drawn(self, u: float) -> Any:
+        """An uncertainty's value at quantile ``u``: its distribution's inverse CDF."""
+        assert self.law is not None
+        name, low, high, mode = self.law
+        u = min(max(float(u), 0.0), 1.0)
+        if name == "choice":
+            return self.levels[min(int(u * len(self.levels)), len(self.levels) - 1)]
+        if name == "uniform":
+            value = low + u * (high - low)
+        elif name == "loguniform":
+            value = float(np.exp(np.log(low) + u * (np.log(high) - np.log(low))))
+        else:  # triangular
+            assert mode is not None
+            c = (mode - low) / (high - low)
+            value = (
+                low + np.sqrt(u * (high - low) * (mode - low))
+                if u < c
+                else high - np.sqrt((1 - u) * (high - low) * (high - mode))
+            )
+            value = float(value)
+        return int(round(value)) if self.kind == "int" else value
 
     def grid(self, count: int) -> list[float]:
         """Sampler values of ``count`` evenly spaced points (fewer if rounding merges some)."""
@@ -272,6 +328,19 @@ class Experiment:
     scenario: Scenario
     parameters: tuple[Parameter, ...]
     outputs: tuple[Output, ...]
+    factors: tuple[Parameter, ...] = ()  # the sampler's columns (default: the parameters)
+    variants: tuple[Scenario, ...] = ()  # each sample runs in each, when variants are compared
+    kept: tuple[tuple[bool, ...], ...] = ()  # per variant, per parameter: not the variant's own
+
+    @property
+    def columns(self) -> tuple[Parameter, ...]:
+        """What the sampler draws, one column each: the parameters, and one column per
+        group of uncertainties that move together."""
+        return self.factors or self.parameters
+
+    @property
+    def variant_names(self) -> list[str]:
+        return [s.source.variant for s in self.variants]
 
     @property
     def info(self) -> ExperimentInfo:
@@ -319,6 +388,8 @@ def _unwrap(annotation: Any) -> Any:
 def value_type(path: str) -> Any:
     """The schema's type at a dotted path (``int``, ``float``, ``dt.date``…), or None;
     an event's value (``events.ID.set.PATH``) has the type of the path it sets."""
+    if relative(path) is not None:
+        return float  # a factor
     setting = event_setting(path)
     if setting is not None:
         return value_type(setting[1])
@@ -350,9 +421,9 @@ def _bad(file: str, where: str, exc: ScenarioError | PathError) -> ScenarioError
 def _resolve_parameter(file: str, index: int, spec: ParameterSpec, base: Scenario) -> Parameter:
     where = f"parameters.{index}"
     try:
-        set_path(copy.deepcopy(base.source.raw), spec.path, 0)  # do its entries exist?
-    except PathError as exc:
-        raise ScenarioError(file, f"{where}.path", str(exc)) from None
+        apply_overrides(base.source.raw, {spec.path: 1}, file)  # do its entries exist?
+    except ScenarioError as exc:
+        raise ScenarioError(file, f"{where}.path", exc.message) from None
     kind_of = value_type(spec.path)
     if kind_of is None:
         raise ScenarioError(
@@ -467,6 +538,43 @@ def load_experiment(path: str | Path) -> Experiment:
     """
     file = str(path)
     raw, sha256 = read_raw(path)
+    return resolve_experiment(raw, file, sha256)
+
+
+def _variant(scenario_file: Path, name: str | None, info: ExperimentInfo, file: str) -> Scenario:
+    """The scenario in variant ``name`` with the experiment's fixed overrides."""
+    found = load_scenario(scenario_file, variant=name)  # its own errors name it
+    if not info.set:
+        return found
+    try:
+        return load_scenario(scenario_file, variant=name, overrides=dict(info.set))
+    except ScenarioError as exc:
+        where = f"experiment.set.{exc.key_path}" if exc.key_path else "experiment.set"
+        raise ScenarioError(file, where, exc.message) from None
+
+
+def _kept(scenario: Scenario, parameters: tuple[Parameter, ...]) -> tuple[bool, ...]:
+    """Per parameter: whether a member in this variant takes its sampled value. A value
+    the variant sets itself (its counterfactual) stays the variant's."""
+    table = scenario.variants.get(scenario.source.variant, {})
+    own = [path for path in table if path != "events"]
+
+    def plain(path: str) -> str:
+        found = relative(path)
+        return found[0] if found else path
+
+    return tuple(
+        not any(plain(p.path) == plain(mine) or plain(mine).startswith(plain(p.path) + ".")
+                for mine in own)
+        for p in parameters
+    )  # fmt: skip
+
+
+def resolve_experiment(raw: dict[str, Any], file: str, sha256: str = "") -> Experiment:
+    """Validate and resolve an experiment's content (``file`` names it in errors, and
+    the scenario is found relative to it)."""
+    from sim.experiments.uncertainty import uncertain_parameters
+
     spec = _validate(raw, file)
     info = spec.experiment
     if spec.experiment.sampler != "grid":
@@ -477,24 +585,48 @@ def load_experiment(path: str | Path) -> Experiment:
                     f"parameters.{i}.levels",
                     f"levels need the grid sampler, not {info.sampler}",
                 )
-    scenario_file = Path(path).parent / info.scenario
+    scenario_file = Path(file).parent / info.scenario
     if not scenario_file.is_file():
         raise ScenarioError(file, "experiment.scenario", f"no such file: {scenario_file}")
-    base = load_scenario(scenario_file, variant=info.variant)  # its own errors name it
-    if info.set:
-        try:
-            base = load_scenario(scenario_file, variant=info.variant, overrides=dict(info.set))
-        except ScenarioError as exc:
-            where = f"experiment.set.{exc.key_path}" if exc.key_path else "experiment.set"
-            raise ScenarioError(file, where, exc.message) from None
+    first = info.variants[0] if info.variants else info.variant
+    base = _variant(scenario_file, first, info, file)
     paths = [p.path for p in spec.parameters]
     for i, swept in enumerate(paths):
         if swept in paths[:i]:
             raise ScenarioError(file, f"parameters.{i}.path", f"{swept} is swept twice")
     parameters = tuple(_resolve_parameter(file, i, p, base) for i, p in enumerate(spec.parameters))
+    factors: tuple[Parameter, ...] = ()
+    if info.uncertainties:
+        if not base.uncertainties:
+            raise ScenarioError(
+                file, "experiment.uncertainties", f"{scenario_file} declares no [[uncertainties]]"
+            )
+        columns, drawn = uncertain_parameters(base, base.source.path)
+        offset = len(parameters)
+        own = tuple(replace(p, factor=i) for i, p in enumerate(parameters))
+        drawn = tuple(replace(p, factor=offset + (p.factor or 0)) for p in drawn)
+        for p in drawn:
+            if p.path in paths:
+                raise ScenarioError(
+                    file, "parameters", f"{p.path} is also one of the scenario's uncertainties"
+                )
+        factors, parameters = own + columns, own + drawn
+    variants = tuple(_variant(scenario_file, name, info, file) for name in info.variants)
+    if variants:
+        shape = structure_of(variants[0])
+        for name, other in zip(info.variants[1:], variants[1:], strict=True):
+            if structure_of(other) != shape:
+                raise ScenarioError(
+                    file,
+                    "experiment.variants",
+                    f"{name} changes the structure of {info.variants[0]} (ids, links, dates); "
+                    "variants compared need the same structure with other numbers",
+                )
+    kept = tuple(_kept(v, parameters) for v in variants)
     outputs = tuple(_resolve_output(file, i, o, base) for i, o in enumerate(spec.outputs))
     names = [o.name for o in outputs]
+    taken = {"sample", "replication", "seed", "variant", "error", *[p.path for p in parameters]}
     for i, name in enumerate(names):
-        if name in names[:i] or name in paths or name in ("sample", "replication", "seed", "error"):
+        if name in names[:i] or name in taken or name.startswith(DIFFERENCE):
             raise ScenarioError(file, f"outputs.{i}", f"output name {name!r} is already taken")
-    return Experiment(file, sha256, spec, base, parameters, outputs)
+    return Experiment(file, sha256, spec, base, parameters, outputs, factors, variants, kept)

@@ -1,10 +1,11 @@
 """A sweep's plan: samples × replications → members → batches, each with its shard key.
 
-Member ``m`` is sample ``m // reps``, replication ``m % reps``. With common random
-numbers (the default) replication ``r`` of every sample gets ``member_seed(seed, r)``:
-samples differ only in their parameters, not in their luck, which sharpens the
-comparisons sensitivity analysis makes between samples. Without them, member ``m``
-gets ``member_seed(seed, m)``.
+Member ``m`` is sample ``m // reps``, replication ``m % reps``; where variants are
+compared, each of those runs in every variant, the variant counting fastest, and
+shares its seed. With common random numbers (the default) replication ``r`` of every
+sample gets ``member_seed(seed, r)``: samples differ only in their parameters, not in
+their luck, which sharpens the comparisons sensitivity analysis makes between samples.
+Without them, run ``k`` (sample × replication) gets ``member_seed(seed, k)``.
 
 Batches are consecutive runs of members whose size depends only on the experiment,
 never on the worker count or backend, so a batch (and the shard holding its results)
@@ -53,6 +54,7 @@ class BatchJob:
     replications: tuple[int, ...]
     seeds: tuple[int, ...]
     values: tuple[tuple[Any, ...], ...]  # per parameter, per member: scenario values
+    variants: tuple[int, ...] = ()  # per member, where variants are compared
 
 
 @dataclass(frozen=True)
@@ -60,8 +62,12 @@ class Plan:
     """Every member of a sweep, by sample and replication, grouped into batches."""
 
     experiment: Experiment
-    matrix: np.ndarray  # [samples, parameters] sampler values
+    matrix: np.ndarray  # [samples, columns] sampler values (``Experiment.columns``)
     batch_size: int
+
+    @property
+    def n_variants(self) -> int:
+        return max(1, len(self.experiment.variants))
 
     @property
     def n_samples(self) -> int:
@@ -73,7 +79,7 @@ class Plan:
 
     @property
     def members(self) -> int:
-        return self.n_samples * self.reps
+        return self.n_samples * self.reps * self.n_variants
 
     @property
     def n_batches(self) -> int:
@@ -82,7 +88,8 @@ class Plan:
     def seed_of(self, member: int) -> int:
         """The seed of member ``member``."""
         info = self.experiment.info
-        replication = member % self.reps if info.common_random_numbers else member
+        run = member // self.n_variants  # a sample's replication, in every variant
+        replication = run % self.reps if info.common_random_numbers else run
         return member_seed(self.experiment.seed, replication)
 
     def replication_seeds(self) -> list[int]:
@@ -93,13 +100,15 @@ class Plan:
         """Batch ``index``: its members, their seeds and parameter values, and its key."""
         start = index * self.batch_size
         members = range(start, min(start + self.batch_size, self.members))
-        samples = tuple(m // self.reps for m in members)
+        runs = [m // self.n_variants for m in members]
+        samples = tuple(run // self.reps for run in runs)
         values = tuple(
-            tuple(parameter.decode(self.matrix[s, j]) for s in samples)
+            tuple(parameter.decode(self.matrix[s, _column(parameter, j)]) for s in samples)
             for j, parameter in enumerate(self.experiment.parameters)
         )
-        replications = tuple(m % self.reps for m in members)
+        replications = tuple(run % self.reps for run in runs)
         seeds = tuple(self.seed_of(m) for m in members)
+        variants = tuple(m % self.n_variants for m in members) if self.experiment.variants else ()
         content = {
             "experiment": self.experiment.identity,
             "samples": samples,
@@ -107,9 +116,16 @@ class Plan:
             "seeds": seeds,
             "values": values,
         }
+        if variants:
+            content["variants"] = variants
         text = json.dumps(content, default=_json_value, sort_keys=True)
         key = hashlib.sha256(text.encode()).hexdigest()
-        return BatchJob(index, key, samples, replications, seeds, values)
+        return BatchJob(index, key, samples, replications, seeds, values, variants)
+
+
+def _column(parameter: Any, position: int) -> int:
+    """The sampler's column a parameter reads."""
+    return position if parameter.factor is None else parameter.factor
 
 
 def _json_value(value: Any) -> Any:
@@ -139,11 +155,13 @@ def make_plan(experiment: Experiment) -> Plan:
     info = experiment.info
     matrix = sample_matrix(
         info.sampler,
-        experiment.parameters,
+        experiment.columns,
         samples=info.samples,
         levels=info.levels,
         seed=derived_seed(experiment.seed, "sampler"),
     )
-    members = matrix.shape[0] * info.reps
+    variants = max(1, len(experiment.variants))
+    members = matrix.shape[0] * info.reps * variants
     size = info.batch_size or default_batch_size(experiment, members)
+    size = -(-size // variants) * variants  # a batch holds whole pairs, to difference them
     return Plan(experiment, matrix, size)

@@ -8,11 +8,20 @@ numbers, the replications of every sample share their seeds). Then:
   and ``sigma`` (spread of the effects: interactions or non-linearity);
 - sobol: SALib's Sobol analysis: first-order ``S1`` and total ``ST`` indices with
   bootstrap intervals;
-- lhs: SALib's RBD-FAST: first-order ``S1`` with a bootstrap interval;
+- lhs: SALib's RBD-FAST: first-order ``S1`` with a bootstrap interval, and Borgonovo's
+  moment-independent ``delta`` (SALib's delta method on the given samples, with a
+  bootstrap interval of ``DELTA_RESAMPLES``): how far fixing the parameter would move
+  the whole distribution of the output, not only its variance;
 - grid: the main-effect share, Var(E[Y | parameter]) / Var(Y), exact on a full
   factorial (no interval).
 
-Morris and Sobol need every sample: an output missing in any (its members failed, or
+Where variants are compared, what is analysed is the effect: each output's paired
+difference, the first variant less each other (``diff.NAME``; ``diff.NAME:VARIANT``
+with more than two variants). The columns analysed are the sampler's: a group of
+uncertainties that move together is one column, named by its group.
+
+Outputs named ``month.*`` (a comparison's fan charts) are not analysed. Morris and
+Sobol need every sample: an output missing in any (its members failed, or
 the metric is undefined there) is not analysed. Grid and LHS leave such samples out.
 
 ``conf`` is the half-width of the 95 % interval: the index lies in ``value ± conf``.
@@ -25,22 +34,26 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 
 import numpy as np
 import pandas as pd
+from SALib.analyze import delta as salib_delta
 from SALib.analyze import morris as salib_morris
 from SALib.analyze import rbd_fast as salib_rbd_fast
 from SALib.analyze import sobol as salib_sobol
 
-from sim.experiments.experiment import MORRIS_LEVELS
+from sim.experiments.experiment import DIFFERENCE, MORRIS_LEVELS, UNANALYSED
 from sim.experiments.plan import Plan
 from sim.experiments.samplers import derived_seed, problem
 
 COLUMNS = ("parameter", "output", "method", "index", "value", "conf")
 NUM_RESAMPLES = 1000
+DELTA_RESAMPLES = 100  # delta's bootstrap is slow (a kernel density per resample and input)
 CONF_LEVEL = 0.95
-HEADLINE = {"morris": "mu_star", "sobol": "ST", "lhs": "S1", "grid": "main_effect"}
+HEADLINE = {"morris": "mu_star", "sobol": "ST", "lhs": "delta", "grid": "main_effect"}
 MIN_LHS_SAMPLES = 16
 
 
@@ -67,7 +80,7 @@ def analysis_settings(plan: Plan) -> dict:
         "num_resamples": NUM_RESAMPLES,
         "conf_level": CONF_LEVEL,
         "seed": derived_seed(plan.experiment.seed, "analysis"),
-        "problem": problem(plan.experiment.parameters),
+        "problem": problem(plan.experiment.columns),
     }
     if info.sampler == "morris":
         settings["num_levels"] = info.levels or MORRIS_LEVELS
@@ -75,7 +88,28 @@ def analysis_settings(plan: Plan) -> dict:
         settings["calc_second_order"] = False
     if info.sampler == "lhs":
         settings["M"] = rbd_fast_harmonics(plan.n_samples)
+    by_name = {o.name: o for o in plan.experiment.outputs}
+    settings["outputs"] = [
+        {"name": label, "column": column, "variant": variant,
+         "metric": by_name[column.removeprefix(DIFFERENCE)].metric}
+        for label, variant, column in _labels(plan)
+        if not column.removeprefix(DIFFERENCE).startswith(UNANALYSED)
+    ]  # fmt: skip
     return settings
+
+
+def _labels(plan: Plan) -> list[tuple[str, str | None, str]]:
+    """``(label, variant or None, column)`` of each output analysed."""
+    experiment = plan.experiment
+    if not experiment.variants:
+        return [(o.name, None, o.name) for o in experiment.outputs]
+    names = experiment.variant_names
+    return [
+        (f"{DIFFERENCE}{o.name}" + (f":{variant}" if len(names) > 2 else ""), variant,
+         f"{DIFFERENCE}{o.name}")
+        for variant in names[1:]
+        for o in experiment.outputs
+    ]  # fmt: skip
 
 
 def _indices(
@@ -103,8 +137,29 @@ def _indices(
         }
     if sampler == "lhs":
         found = salib_rbd_fast.analyze(spec, plan.matrix[kept], y, M=settings["M"], **common)
-        return {"S1": (np.asarray(found["S1"]), np.asarray(found["S1_conf"]))}
+        indices = {"S1": (np.asarray(found["S1"]), np.asarray(found["S1_conf"]))}
+        try:
+            moved = _delta(spec, plan.matrix[kept], y, settings["seed"])
+        except (ValueError, np.linalg.LinAlgError):  # too few distinct values to estimate it
+            return indices
+        indices["delta"] = (np.asarray(moved["delta_raw"]), np.asarray(moved["delta_raw_conf"]))
+        return indices
     return {"main_effect": (main_effects(plan.matrix[kept], y), nan)}
+
+
+def _delta(spec: dict, x: np.ndarray, y: np.ndarray, seed: int) -> dict:
+    """SALib's delta on given data, quietly (it prints notes), leaving numpy's global
+    random state as it was (it seeds it)."""
+    state = np.random.get_state()
+    try:
+        # it sets its own warning filter: record its warnings, so none is shown
+        with warnings.catch_warnings(record=True), contextlib.redirect_stdout(io.StringIO()):
+            return salib_delta.analyze(
+                spec, x, y, num_resamples=DELTA_RESAMPLES, conf_level=CONF_LEVEL, seed=seed,
+                method="delta",
+            )  # fmt: skip
+    finally:
+        np.random.set_state(state)
 
 
 def main_effects(matrix: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -123,28 +178,31 @@ def analyse(plan: Plan, results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]
     settings = analysis_settings(plan)
     rows: list[dict] = []
     notes: list[str] = []
-    names = [p.path for p in plan.experiment.parameters]
-    for output in plan.experiment.outputs:
-        y = sample_means(results, output.name, plan.n_samples)
+    names = [p.path for p in plan.experiment.columns]
+    for label, variant, column in _labels(plan):
+        if column.removeprefix(DIFFERENCE).startswith(UNANALYSED):
+            continue
+        chosen = results if variant is None else results[results["variant"] == variant]
+        y = sample_means(chosen, column, plan.n_samples)
         kept = ~np.isnan(y)
         missing = plan.n_samples - int(kept.sum())
         sampler = plan.experiment.info.sampler
         if missing and (sampler in ("morris", "sobol") or not kept.any()):
             notes.append(
-                f"{output.name}: not analysed, {missing} of {plan.n_samples} samples have no "
+                f"{label}: not analysed, {missing} of {plan.n_samples} samples have no "
                 f"value (failed members, or a metric undefined there); {sampler} needs them all"
             )
             continue
         if missing:
             notes.append(
-                f"{output.name}: {missing} of {plan.n_samples} samples have no value (failed "
+                f"{label}: {missing} of {plan.n_samples} samples have no value (failed "
                 "members, or a metric undefined there) and were left out"
             )
         if np.ptp(y[kept]) == 0:
-            notes.append(f"{output.name}: not analysed, it is the same in every sample")
+            notes.append(f"{label}: not analysed, it is the same in every sample")
             continue
         if sampler == "lhs" and kept.sum() < MIN_LHS_SAMPLES:
-            notes.append(f"{output.name}: not analysed, RBD-FAST needs {MIN_LHS_SAMPLES}+ samples")
+            notes.append(f"{label}: not analysed, RBD-FAST needs {MIN_LHS_SAMPLES}+ samples")
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -154,8 +212,8 @@ def analyse(plan: Plan, results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]
                 rows.append(
                     {
                         "parameter": name,
-                        "output": output.name,
-                        "method": settings["method"],
+                        "output": label,
+                        "method": "delta" if index == "delta" else settings["method"],
                         "index": index,
                         "value": float(values[j]),
                         "conf": float(conf[j]),

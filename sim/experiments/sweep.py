@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from sim.experiments.backends import Backend
-from sim.experiments.batch import SweepContext, results_schema
+from sim.experiments.batch import SweepContext, context_schema
 from sim.experiments.plan import BatchJob, Plan
 from sim.experiments.shards import (
     clear_temporaries,
@@ -52,7 +52,7 @@ def pending_jobs(plan: Plan, shards: Path) -> tuple[list[BatchJob], int]:
 
 def assemble(plan: Plan, shards: Path, path: Path) -> None:
     """Concatenate the shards in plan order into ``results.parquet`` (one batch at a time)."""
-    schema = results_schema(plan.experiment.parameters, plan.experiment.outputs)
+    schema = context_schema(SweepContext.of(plan.experiment))
     with pq.ParquetWriter(path, schema) as writer:
         for index in range(plan.n_batches):
             job = plan.job(index)
@@ -68,21 +68,26 @@ def run_pending(
     progress: bool | None,
     say: Callable[[str], None],
     where: Path,
+    resume: str | None = None,
+    label: str = "sweep",
 ) -> None:
     """Run every batch without a whole shard, writing each shard as it comes in.
 
-    ``where`` is the folder the sweep works in (to say how to resume it).
+    ``where`` is the folder the sweep works in; ``resume``, how to finish it after an
+    interruption (default: ``munsim sweep EXPERIMENT --resume WHERE``).
     """
     experiment = plan.experiment
     pending, done = pending_jobs(plan, shards)
+    compared = f" × {plan.n_variants} variants" if experiment.variants else ""
     say(
-        f"sweep: {plan.n_samples} samples × {plan.reps} reps = {plan.members} members in "
+        f"{label}: {plan.n_samples} samples × {plan.reps} reps{compared} = {plan.members} "
+        f"members in "
         f"{plan.n_batches} batches ({plan.members - done} to run); working in {where}"
     )
-    context = SweepContext(experiment.scenario, experiment.parameters, experiment.outputs)
+    context = SweepContext.of(experiment)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(
-        total=plan.members, initial=done, unit="member", disable=not show, desc="sweep",
+        total=plan.members, initial=done, unit="member", disable=not show, desc=label,
         smoothing=0.05,
     )  # fmt: skip
     try:
@@ -91,6 +96,6 @@ def run_pending(
                 write_shard(table, shard_path(shards, job), job.key)
                 bar.update(len(job.samples))
     except KeyboardInterrupt:
-        resume = f"munsim sweep {experiment.file} --resume {where}"
-        say(f"interrupted; finish it with: {resume}")
+        hint = resume or f"munsim sweep {experiment.file} --resume {where}"
+        say(f"interrupted; finish it with: {hint}")
         raise

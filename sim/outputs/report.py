@@ -44,6 +44,8 @@ from sim.outputs.plotting import (
     plot_stocks_by_tier,
 )
 from sim.outputs.results import manifest, read_run, write_run
+from sim.outputs.uncertainty_report import across_headline, across_html, write_across
+from sim.outputs.uncertainty_report import figure_plan as across_figures
 from sim.scenario.errors import ScenarioError
 
 HEADLINE_METRIC = "mean_daily_fire"
@@ -90,11 +92,22 @@ def metric_dates(info: dict[str, Any]) -> tuple[dt.date, int]:
 
 
 def comparison_headline(comparison: Comparison) -> list[str]:
-    """``headline`` of a comparison in memory."""
+    """``headline`` of a comparison in memory (across the uncertainty first, if sampled)."""
     scenario = next(iter(comparison.tables.scenarios.values())).scenario
     window = comparison.tables.extra["comparison"].get("window")
     info = {"comparison": {"window": window}} if window else None
     start, days = metric_dates(info) if info else (scenario.start_date, scenario.days)
+    first: list[str] = []
+    if comparison.across is not None:
+        first = across_headline(
+            {
+                "manifest": {"comparison": comparison.tables.extra["comparison"]},
+                "uncertainty": comparison.across.effects,
+                "drivers": comparison.across.drivers,
+            }
+        )
+        start_sentence = "At the scenario's own values: "
+        return first + [start_sentence + s for s in headline(comparison.paired, start, days)]
     return headline(comparison.paired, start, days)
 
 
@@ -274,6 +287,7 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Fig
             "that crosses the dotted zero line means no clear difference.",
             lambda: plot_forest(paired),
         )
+    plan |= across_figures(tables)
     if series is None:
         return plan
     front = tables.get("front")
@@ -434,6 +448,10 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
     body = [f"<h1>{_e(title)}</h1>", "<h2>What was compared</h2>", _compared(tables)]
     if comparison and paired is not None and not paired.empty:
         body.append("<h2>The answer</h2>")
+        across = across_html(tables)
+        if across:
+            body.append(across)
+            body.append("<h3>At the scenario's own values</h3>")
         body += [f'<p class="headline">{_e(s)}</p>' for s in headline(paired, *metric_dates(info))]
         body.append(
             "<h2>Paired differences, headline metrics</h2>"
@@ -443,7 +461,8 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
             "<p>The intervals measure run-to-run randomness only (strikes, demand, "
             "production noise, seizures, drawn alike in both variants). They do not cover "
             "uncertainty in the scenario's parameters, such as rounds per container or dud "
-            "rates: for that, sweep those parameters (<code>munsim sweep</code>).</p>"
+            "rates: for that, <code>munsim compare --uncertainty N</code> samples the "
+            "scenario's <code>[[uncertainties]]</code>.</p>"
         )
     parts = tables.get("decomposition")
     if comparison and parts is not None and not parts.empty:
@@ -548,6 +567,8 @@ def write_comparison(
         if comparison.consequences is not None:
             comparison.consequences.to_csv(folder / "consequences.csv", index=False)
             contents["consequences"] = comparison.consequences
+        if comparison.across is not None:
+            contents |= write_across(folder, comparison.across)
         draw_run(folder, contents, progress)
 
     return write_run(

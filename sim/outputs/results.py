@@ -178,13 +178,14 @@ def read_run(path: str | Path) -> dict[str, Any]:
     Keys: ``manifest``, ``summary``, and where present ``timeseries``, ``guns``,
     ``front``, ``payments``, ``suppliers``, ``paired``, ``decomposition``, ``outcomes``,
     ``consequences``, ``bargain``,
-    ``results``, ``sensitivity``, ``check``.
+    ``results``, ``sensitivity``, ``check``, and across the uncertainty ``samples``,
+    ``uncertainty``, ``drivers``, ``fan``, ``robustness``, ``discovery``.
     """
     folder = Path(path)
     if not (folder / "manifest.json").is_file():
         raise FileNotFoundError(f"{folder}: not a run folder (no manifest.json)")
     out: dict[str, Any] = {"manifest": json.loads((folder / "manifest.json").read_text())}
-    for name in ("timeseries", "guns", "front", "payments", "suppliers", "results"):
+    for name in ("timeseries", "guns", "front", "payments", "suppliers", "results", "samples"):
         file = folder / f"{name}.parquet"
         if file.is_file():
             frame = pd.read_parquet(file)
@@ -192,7 +193,8 @@ def read_run(path: str | Path) -> dict[str, Any]:
                 frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
             out[name] = frame
     for name in ("summary", "paired", "decomposition", "outcomes", "consequences", "bargain",
-                 "sensitivity", "check"):  # fmt: skip
+                 "sensitivity", "check", "uncertainty", "drivers", "fan", "robustness",
+                 "discovery"):  # fmt: skip
         file = folder / f"{name}.csv"
         if file.is_file():
             out[name] = pd.read_csv(file)

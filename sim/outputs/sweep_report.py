@@ -40,6 +40,7 @@ _LABELS = {
     "S1": "S1 (first order)",
     "ST": "ST (total)",
     "main_effect": "main-effect share",
+    "delta": "δ (moment-independent)",
 }
 
 
@@ -180,7 +181,8 @@ def draw_figures(
     analysis = manifest["analysis"]
     ok = results[results["error"].isna()] if "error" in results else results
     paths = []
-    for spec in manifest["outputs"]:
+    columns = manifest.get("columns", {})  # a sampler column → the paths that read it
+    for spec in analysed(manifest):
         output = spec["name"]
         if not (sensitivity["output"] == output).any():
             continue
@@ -191,9 +193,21 @@ def draw_figures(
         _index_chart(sensitivity, output, analysis["method"], chart, unit)
         scatter = folder / f"scatter_{stem}.png"
         top = top_parameters(sensitivity, output, analysis["headline_index"])
-        _scatter(ok, output, top, scatter, unit)
+        rows = ok if spec.get("variant") is None else ok[ok["variant"] == spec["variant"]]
+        shown = rows.rename(columns={spec["column"]: output})
+        drawn = [columns.get(name, [name])[0] for name in top]
+        _scatter(shown, output, drawn, scatter, unit)
         paths += [chart, scatter]
     return paths
+
+
+def analysed(manifest: dict) -> list[dict]:
+    """The outputs the sensitivity analysis covers: each output, or its paired difference
+    against each variant where variants are compared (``name``, ``column``, ``variant``)."""
+    found = manifest["analysis"].get("outputs")
+    if found is not None:
+        return list(found)
+    return [{**o, "column": o["name"], "variant": None} for o in manifest["outputs"]]
 
 
 def number(value: float) -> str:
@@ -240,7 +254,7 @@ def write_report(
         f"{manifest['failed_members']} members failed.</p>",
         "<h2>What matters most</h2><ul>",
     ]
-    for output in [o["name"] for o in manifest["outputs"]]:
+    for output in [o["name"] for o in analysed(manifest)]:
         top = ranking(sensitivity, output, index).head(TOP)
         if top.empty:
             continue

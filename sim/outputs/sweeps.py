@@ -242,6 +242,15 @@ def _manifest(
             for o in experiment.outputs
         ],
         "analysis": analysis,
+        "variants": experiment.variant_names or None,
+        "columns": {
+            column.path: [
+                p.path
+                for j, p in enumerate(experiment.parameters)
+                if (p.factor if p.factor is not None else j) == i
+            ]
+            for i, column in enumerate(experiment.columns)
+        },
         "resolved_parameters": scenario.model_dump(
             mode="json", by_alias=True, exclude={"variants"}
         ),

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import tomllib
@@ -24,9 +25,9 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.scenario.errors import ScenarioError
-from sim.scenario.paths import PathError, event_setting, set_path, split_path
+from sim.scenario.paths import PathError, get_path, set_path, split_path
 from sim.scenario.references import check_references
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import SCALED, Scenario
 
 BASELINE = "baseline"
 
@@ -128,10 +129,96 @@ def validate_raw(raw: dict[str, Any], file: str, checked: dict[str, Any] | None 
     return scenario
 
 
+def relative(path: str) -> tuple[str, dt.date | None] | None:
+    """``(PATH, from date or None)`` where ``path`` is relative (``PATH*`` or
+    ``PATH*@DATE``: a factor on PATH's schedule), else None."""
+    key, at, since = path.partition(f"{SCALED}@")
+    if at:
+        try:
+            return key, dt.date.fromisoformat(since)
+        except ValueError:
+            raise PathError(f"expected PATH*@YYYY-MM-DD, got {path!r}") from None
+    return (path[: -len(SCALED)], None) if path.endswith(SCALED) else None
+
+
+def _number(value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PathError(f"{path} holds {value!r}, not a number: a factor needs a number")
+    return value
+
+
+def _times(value: Any, factor: float, path: str) -> Any:
+    """``value × factor``, a whole number again where ``value`` was one."""
+    scaled = _number(value, path) * factor
+    return int(round(scaled)) if isinstance(value, int) else float(scaled)
+
+
+def _value_in_file(raw: dict[str, Any], path: str) -> Any:
+    """The value at ``path``: the file's, else the format's default."""
+    try:
+        return get_path(raw, path)
+    except PathError:
+        try:
+            dumped = Scenario.model_validate(raw).model_dump(by_alias=True)
+        except ValidationError:
+            raise PathError(f"{path} has no value to scale (the scenario is not valid)") from None
+        return get_path(dumped, path)
+
+
+def _absolute(raw: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """The plain overrides a relative override (``PATH*`` = factor, from a date or over
+    the whole run) stands for: PATH's value and every dated event's value for it,
+    multiplied. From a date, an event is added there (unless one already sets PATH that
+    day) to hold the scaled value of the day."""
+    found = relative(path)
+    if found is None:
+        return {path: value}
+    target, since = found
+    factor = _number(value, path)
+    if factor < 0:
+        raise PathError(f"a factor cannot be negative, got {factor:g}")
+    split_path(target)
+    start = (
+        raw.get("scenario", {}).get("start_date") if isinstance(raw.get("scenario"), dict) else None
+    )
+    base = _value_in_file(raw, target)
+    events = [
+        e for e in raw.get("events", []) if isinstance(e, dict) and isinstance(e.get("set"), dict)
+    ]
+    setting = sorted(
+        (e["date"], e["id"])
+        for e in events
+        if target in e["set"] and isinstance(e.get("date"), dt.date)
+    )
+    from_start = since is None or (isinstance(start, dt.date) and since <= start)
+    out: dict[str, Any] = {}
+    if from_start:
+        out[target] = _times(base, factor, target)
+    held_by = {
+        ident: next(e for e in events if e["id"] == ident)["set"][target] for _, ident in setting
+    }
+    for date, ident in setting:
+        if since is None or from_start or date >= since:
+            out[f"events.{ident}.set.{target}"] = _times(held_by[ident], factor, target)
+    if since is not None and not from_start and since not in {date for date, _ in setting}:
+        before = [ident for date, ident in setting if date < since]
+        held = held_by[before[-1]] if before else base
+        ident = "scaled_" + "".join(c if c.isalnum() else "_" for c in target)
+        added = {
+            "id": f"{ident}_from_{since:%Y%m%d}",
+            "date": since,
+            "description": f"{path} = {factor:g}",
+            "set": {target: _times(held, factor, target)},
+        }
+        out = {"events": [*raw.get("events", []), added], **out}  # added before scaling
+    return out
+
+
 def apply_overrides(
     raw: dict[str, Any], overrides: dict[str, Any], file: str, where: str = ""
 ) -> dict[str, Any]:
-    """A copy of ``raw`` with dotted-path overrides applied.
+    """A copy of ``raw`` with dotted-path overrides applied, in order; a relative one
+    (``PATH*``) scales PATH's value and its events' (see ``_absolute``).
 
     Only the tables and lists along each path are copied; the rest is shared with
     ``raw``, which is never changed (a sweep makes one copy a member).
@@ -139,10 +226,28 @@ def apply_overrides(
     out = dict(raw)
     for path, value in overrides.items():
         try:
-            set_path(out, path, value, copy=True)
+            for target, absolute in _absolute(out, path, value).items():
+                set_path(out, target, absolute, copy=True)
         except PathError as exc:
             raise ScenarioError(file, f"{where}{path}", str(exc)) from None
     return out
+
+
+def _changed_settings(old: dict[str, Any], new: dict[str, Any]) -> set[tuple[Any, str]]:
+    """The ``(event id, path)`` settings ``new`` adds or changes from ``old``."""
+    before = {
+        (e.get("id"), path): value
+        for e in old.get("events", [])
+        if isinstance(e, dict) and isinstance(e.get("set"), dict)
+        for path, value in e["set"].items()
+    }
+    return {
+        (e.get("id"), path)
+        for e in new.get("events", [])
+        if isinstance(e, dict) and isinstance(e.get("set"), dict)
+        for path, value in e["set"].items()
+        if (e.get("id"), path) not in before or before[(e.get("id"), path)] != value
+    }
 
 
 def _check_events(raw: dict[str, Any], file: str, only: set[tuple[str, str]] | None = None) -> None:
@@ -212,6 +317,24 @@ def _warn_shadowed(scenario: Scenario, overrides: dict[str, Any], file: str, whe
         warnings.warn(f"{file}: {message}", ShadowedOverride, stacklevel=3)
 
 
+def _with_variant_events(raw: dict[str, Any], added: Any, file: str, name: str) -> dict[str, Any]:
+    """``raw`` with a variant's own ``[[variants.NAME.events]]`` after the file's."""
+    if added is None:
+        return raw
+    where = f"variants.{name}.events"
+    if not isinstance(added, list) or not all(isinstance(e, dict) for e in added):
+        raise ScenarioError(
+            file, where, "must be a list of event tables ([[variants.NAME.events]])"
+        )
+    existing = {e.get("id") for e in raw.get("events", []) if isinstance(e, dict)}
+    for event in added:
+        if event.get("id") in existing:
+            raise ScenarioError(
+                file, f"{where}.{event.get('id')}", "the scenario already has an event of this id"
+            )
+    return {**raw, "events": [*raw.get("events", []), *added]}
+
+
 def build_scenario(
     raw: dict[str, Any],
     *,
@@ -227,14 +350,17 @@ def build_scenario(
         known = ", ".join(variants) or "none defined"
         raise ScenarioError(file, "variants", f"unknown variant {variant!r} (known: {known})")
     resolved = raw
-    if isinstance(variants.get(name), dict):
-        resolved = apply_overrides(resolved, variants[name], file, f"variants.{name}.")
+    table = variants.get(name)
+    settings: dict[str, Any] = {}
+    if isinstance(table, dict):
+        settings = {path: value for path, value in table.items() if path != "events"}
+        resolved = _with_variant_events(resolved, table.get("events"), file, name)
+        resolved = apply_overrides(resolved, settings, file, f"variants.{name}.")
     if overrides:
         resolved = apply_overrides(resolved, overrides, file)
     scenario = validate_raw(resolved, file)
     _check_events(resolved, file)
-    if isinstance(variants.get(name), dict):
-        _warn_shadowed(scenario, variants[name], file, f"variants.{name}.")
+    _warn_shadowed(scenario, settings, file, f"variants.{name}.")
     _warn_shadowed(scenario, overrides or {}, file, "--set ")
     scenario._source = Source(file, sha256, name, dict(overrides or {}), resolved)
     return scenario
@@ -259,12 +385,11 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     source: Source = scenario.source
     merged = {**source.overrides, **overrides}
     resolved = apply_overrides(source.raw, overrides, source.path)
-    changed = {split_path(path)[0] for path in overrides}
     unchanged = {
-        name: getattr(scenario, name) for name in resolved if name not in changed
+        name: getattr(scenario, name) for name in resolved if resolved[name] is source.raw.get(name)
     }  # validated already: a sweep's member validates only the tables its sample sets
     out = validate_raw(resolved, source.path, unchanged)
-    settings = {found for path in overrides if (found := event_setting(path))}
+    settings = _changed_settings(source.raw, resolved)
     if settings:  # an event's new value must be valid where it is set
         _check_events(resolved, source.path, settings)
     _warn_shadowed(out, overrides, source.path, "")

@@ -742,6 +742,67 @@ class Event(Strict):
     set: dict[str, Scalar] = Field(min_length=1)
 
 
+Distribution = Literal["uniform", "triangular", "loguniform", "choice"]
+SCALED = "*"
+"""A path ending in ``*`` takes a factor: the value there, and every dated event's value
+for it, multiplied (``importers.dprk.supply_scale*``)."""
+
+
+class Uncertainty(Strict):
+    """``[[uncertainties]]``: an input whose sources disagree, and the range they give.
+
+    Every path of one entry takes the same sampled value; entries of one ``group`` move
+    together (they share one quantile). With ``scale``, the value is a factor on each
+    path's whole schedule: the value in the file and every dated event's value for it.
+    ``sim.experiments.uncertainty`` samples them.
+    """
+
+    id: Identifier
+    paths: list[str] = Field(min_length=1, description="Dotted paths, as in --set.")
+    distribution: Distribution
+    low: float | None = Field(default=None, description="Lower bound (not for choice).")
+    high: float | None = Field(default=None, description="Upper bound (not for choice).")
+    mode: float | None = Field(default=None, description="Most likely value (triangular).")
+    choices: list[Scalar] | None = Field(
+        default=None, min_length=2, description="The values a choice takes, equally likely."
+    )
+    scale: bool = Field(
+        default=False, description="The value is a factor on each path's value and its events'."
+    )
+    group: Identifier | None = Field(
+        default=None, description="Entries of one group move together (one shared quantile)."
+    )
+    source: str = Field(
+        min_length=1, description="Where the range comes from, or 'assumption: why'."
+    )
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Uncertainty:
+        if self.distribution == "choice":
+            if self.choices is None:
+                raise ValueError("choices: a choice needs its values")
+            if self.low is not None or self.high is not None or self.mode is not None:
+                raise ValueError("low: a choice takes choices, not low, high or mode")
+            if self.scale and not all(type(c) in (int, float) for c in self.choices):
+                raise ValueError("choices: a scale's choices are factors (numbers)")
+            return self
+        if self.choices is not None:
+            raise ValueError(f"choices: only for a choice, not {self.distribution}")
+        if self.low is None or self.high is None:
+            raise ValueError(f"high: a {self.distribution} distribution needs low and high")
+        if not self.low < self.high:
+            raise ValueError(f"high: must be above low ({self.low:g}), got {self.high:g}")
+        if (self.distribution == "triangular") != (self.mode is not None):
+            raise ValueError("mode: needed by a triangular distribution, and only by it")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(f"mode: must lie in [{self.low:g}, {self.high:g}]")
+        if self.distribution == "loguniform" and self.low <= 0:
+            raise ValueError("low: a log-uniform distribution needs low above 0")
+        if self.scale and self.low < 0:
+            raise ValueError("low: a factor cannot be negative")
+        return self
+
+
 CHECKPOINT_METRICS: dict[str, str] = {
     "fire_per_day": "rounds fired per day by `side`, mean over the window",
     "fired_total": "rounds fired by `side` over the window",
@@ -834,8 +895,9 @@ class Scenario(Strict):
     sanctions: Sanctions = Field(default_factory=Sanctions)
     strikes: list[StrikeCampaign] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
-    variants: dict[Identifier, dict[str, Scalar]] = Field(default_factory=dict)
+    variants: dict[Identifier, dict[str, Scalar | list[Event]]] = Field(default_factory=dict)
     checkpoints: list[Checkpoint] = Field(default_factory=list)
+    uncertainties: list[Uncertainty] = Field(default_factory=list)
 
     _source: Any = PrivateAttr(default=None)
 

@@ -84,7 +84,7 @@ def test_keys_change_with_what_determines_results(tmp_path, experiment):
 
 
 def _context(experiment):
-    return SweepContext(experiment.scenario, experiment.parameters, experiment.outputs)
+    return SweepContext.of(experiment)
 
 
 def _sub_job(job: BatchJob, rows: list[int]) -> BatchJob:

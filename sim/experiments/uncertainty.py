@@ -1,0 +1,442 @@
+"""A scenario's ``[[uncertainties]]`` as sampler columns and swept parameters.
+
+Each uncertainty is drawn on a quantile ``u`` in 0..1 and turned into its value by its
+distribution's inverse CDF (``Parameter.decode``); uncertainties of one ``group`` share
+their quantile, so they move together, and every path of one uncertainty takes the same
+value. A ``scale`` uncertainty's value is a factor on each path's whole schedule
+(``PATH*``: the file's value and every dated event's). The sampler draws one column per
+group (``Experiment.columns``); each path reads its group's column.
+
+Example:
+    >>> from sim import load_scenario
+    >>> scenario = load_scenario("scenarios/ukraine_war_2022_2025.toml")
+    >>> columns, parameters = uncertain_parameters(scenario, scenario.source.path)
+    >>> len(columns) <= len(parameters)
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.experiment import DIFFERENCE as DIFF
+from sim.experiments.experiment import UNANALYSED, Parameter, resolve_experiment, value_type
+from sim.scenario.errors import ScenarioError
+from sim.scenario.loader import relative, shadowed, with_overrides
+from sim.scenario.paths import PathError
+from sim.scenario.schema import SCALED, Scenario, Uncertainty
+
+
+def uncertainty_path(uncertainty: Uncertainty, path: str) -> str:
+    """The path an uncertainty's value is written to: ``PATH*`` for a factor."""
+    return f"{path}{SCALED}" if uncertainty.scale else path
+
+
+def group_of(uncertainty: Uncertainty) -> str:
+    """The name of the sampler column an uncertainty reads: its group, else its id."""
+    return uncertainty.group or uncertainty.id
+
+
+def _trials(uncertainty: Uncertainty) -> list[Any]:
+    if uncertainty.choices is not None:
+        return list(uncertainty.choices)
+    return [uncertainty.low, uncertainty.high]
+
+
+def uncertain_parameters(scenario: Scenario, file: str, *, check: bool = True) -> tuple[Any, Any]:
+    """``(columns, parameters)``: one sampler column per group of the scenario's
+    uncertainties, and one parameter per path, reading its group's column.
+
+    With ``check``, each uncertainty's extreme values (or each choice) must give a
+    valid scenario with the structure unchanged.
+
+    Raises:
+        ScenarioError: at ``uncertainties.ID.KEY``, an uncertainty that cannot be sampled.
+    """
+    from sim.engine.structure import structure as structure_of
+
+    groups: list[str] = []
+    parameters = []
+    shape = structure_of(scenario) if check else None
+    seen: dict[str, str] = {}
+    for uncertainty in scenario.uncertainties:
+        where = f"uncertainties.{uncertainty.id}"
+        name = group_of(uncertainty)
+        if name not in groups:
+            groups.append(name)
+        column = groups.index(name)
+        for path in uncertainty.paths:
+            target = uncertainty_path(uncertainty, path)
+            try:
+                plain = relative(target)
+            except PathError as exc:
+                raise ScenarioError(file, f"{where}.paths", str(exc)) from None
+            key = plain[0] if plain else target
+            if key in seen:
+                raise ScenarioError(
+                    file, f"{where}.paths", f"{key} is also sampled by uncertainty {seen[key]!r}"
+                )
+            seen[key] = uncertainty.id
+            kind_of = float if uncertainty.scale else value_type(path)
+            if kind_of is None:
+                raise ScenarioError(
+                    file, f"{where}.paths", f"{path} is not a key of the scenario format"
+                )
+            if uncertainty.distribution == "choice":
+                kind = "levels"
+            elif kind_of is int:
+                kind = "int"
+            elif kind_of is float:
+                kind = "float"
+            else:
+                raise ScenarioError(
+                    file, f"{where}.paths", f"{path} is not a number: give a choice instead"
+                )
+            law = (
+                uncertainty.distribution,
+                float(uncertainty.low or 0.0),
+                float(uncertainty.high or 0.0),
+                uncertainty.mode,
+            )
+            levels = tuple(uncertainty.choices or ())
+            parameters.append(Parameter(target, kind, 0.0, 1.0, None, levels, law, column))
+            if shape is None:
+                continue
+            found = shadowed(scenario, {target: 0}, "")
+            if found:
+                message = found[0].split("; to keep")[0]
+                raise ScenarioError(
+                    file, f"{where}.paths", f"{message}: sample it with scale = true"
+                )
+            for value in _trials(uncertainty):
+                try:
+                    trial = with_overrides(scenario, {target: value})
+                except ScenarioError as exc:
+                    message = f"{exc.key_path}: {exc.message}" if exc.key_path else exc.message
+                    raise ScenarioError(file, where, f"at {value!r}: {message}") from None
+                if structure_of(trial) != shape:
+                    raise ScenarioError(
+                        file,
+                        f"{where}.paths",
+                        f"{path} changes the scenario's structure (ids, links, horizon)",
+                    )
+    columns = tuple(Parameter(name, "float", 0.0, 1.0) for name in groups)
+    return columns, tuple(parameters)
+
+
+# -- comparisons across the uncertainty -------------------------------------------------
+
+MONTH = UNANALYSED  # a fan chart's output: month.METRIC.SIDE.YYYY-MM
+FAN_METRICS = ("mean_daily_fire", "mean_daily_effective_fire")
+SAMPLE_REPS = 5
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def default_outputs(scenario: Scenario, window: tuple[dt.date, dt.date] | None) -> list[dict]:
+    """What a comparison across the uncertainty measures, per side: fire and effective
+    fire per day, days short, ground and tubes lost over the window; and each month's
+    fire and effective fire per day (the fan charts)."""
+    first, last = window or (scenario.scenario.start_date, scenario.end_date)
+    span = {"start_date": first, "end_date": last}
+    front = bool(scenario.front_units) and any(u.faces for u in scenario.front_units)
+    outputs: list[dict] = []
+    for side in scenario.sides:
+        if not any(u.side == side.id for u in scenario.front_units):
+            continue
+        s = side.id
+        outputs += [
+            {"name": f"fire_per_day.{s}", "metric": "mean_daily_fire", "side": s, **span},
+            {"name": f"effective_fire_per_day.{s}", "metric": "mean_daily_effective_fire",
+             "side": s, **span},
+            {"name": f"days_below_3_dos.{s}", "metric": "days_below_3_dos", "side": s, **span},
+            {"name": f"tubes_lost.{s}", "metric": "tubes_lost", "side": s, **span},
+        ]  # fmt: skip
+        if front:
+            outputs.append(
+                {"name": f"ground_net_km2.{s}", "metric": "ground_net_km2", "side": s, **span}
+            )
+        for month_start, month_end in months(scenario):
+            for metric in FAN_METRICS:
+                name = f"{MONTH}{metric}.{s}.{month_start:%Y-%m}"
+                outputs.append(
+                    {"name": name, "metric": metric, "side": s,
+                     "start_date": month_start, "end_date": month_end}
+                )  # fmt: skip
+    return outputs
+
+
+def months(scenario: Scenario) -> list[tuple[dt.date, dt.date]]:
+    """The calendar months of the run (the first and last cut to the run's days)."""
+    start, end = scenario.scenario.start_date, scenario.end_date
+    found = []
+    first = start
+    while first <= end:
+        following = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        found.append((first, min(following - dt.timedelta(days=1), end)))
+        first = following
+    return found
+
+
+def uncertainty_experiment(
+    scenario_file: str | Path,
+    variants: list[str],
+    *,
+    samples: int,
+    reps: int = SAMPLE_REPS,
+    seed: int | None = None,
+    sampler: str = "lhs",
+    overrides: dict[str, Any] | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
+) -> Any:
+    """The experiment a comparison across the uncertainty runs: ``samples`` draws of the
+    scenario's uncertainties, each in every variant on the same ``reps`` seeds."""
+    from sim.scenario.loader import load_scenario
+
+    file = str(scenario_file)
+    base = load_scenario(file, variant=variants[0], overrides=overrides)
+    if not base.uncertainties:
+        raise ScenarioError(file, "uncertainties", "declares none; --uncertainty samples them")
+    raw = {
+        "experiment": {
+            "scenario": Path(file).name,
+            "name": base.scenario.name,
+            "sampler": sampler,
+            "samples": samples,
+            "reps": reps,
+            "seed": base.scenario.seed if seed is None else seed,
+            "variants": list(variants),
+            "uncertainties": True,
+            "set": dict(overrides or {}),
+        },
+        "outputs": default_outputs(base, window),
+    }
+    return resolve_experiment(raw, file)
+
+
+@dataclass
+class AcrossUncertainty:
+    """A comparison across the uncertainty: every sample × replication × variant, the
+    sensitivity of each effect to the inputs, and what the run was."""
+
+    samples: pd.DataFrame  # samples.parquet
+    drivers: pd.DataFrame  # sensitivity of the effects (SALib)
+    settings: dict[str, Any]  # for the manifest
+
+    @property
+    def variants(self) -> list[str]:
+        return list(self.settings["variants"])
+
+
+def run_across(
+    experiment: Any,
+    work: Path,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    say: Any = None,
+    resume_hint: str = "run the same command again",
+) -> AcrossUncertainty:
+    """Run the experiment's batches into shards under ``work`` (those already whole
+    there are kept: a killed run picks up where it stopped), then assemble them."""
+    from sim.experiments.backends import open_backend
+    from sim.experiments.plan import make_plan
+    from sim.experiments.samplers import derived_seed
+    from sim.experiments.sensitivity import analyse, analysis_settings
+    from sim.experiments.sweep import assemble, run_pending
+
+    plan = make_plan(experiment)
+    shards = work / "shards"
+    shards.mkdir(parents=True, exist_ok=True)
+    with open_backend(workers, scheduler, experiment.file) as backend:
+        run_pending(
+            plan, shards, backend, progress=progress, say=say or (lambda _: None),
+            where=work, resume=resume_hint, label="uncertainty",
+        )  # fmt: skip
+        described = backend.describe()
+    assemble(plan, shards, work / "samples.parquet")
+    samples = pd.read_parquet(work / "samples.parquet")
+    drivers, notes = analyse(plan, samples)
+    analysis = analysis_settings(plan)
+    analysis["notes"] = notes
+    by_column: dict[str, list[str]] = {}
+    for j, p in enumerate(experiment.parameters):
+        column = experiment.columns[p.factor if p.factor is not None else j].path
+        by_column.setdefault(column, []).append(p.path)
+    settings = {
+        "samples": plan.n_samples,
+        "reps": plan.reps,
+        "members": plan.members,
+        "variants": experiment.variant_names,
+        "sampler": experiment.info.sampler,
+        "sampler_seed": derived_seed(experiment.seed, "sampler"),
+        "master_seed": experiment.seed,
+        "replication_seeds": plan.replication_seeds(),
+        "batch_size": plan.batch_size,
+        "failed_members": int(samples["error"].notna().sum()),
+        "columns": by_column,
+        "uncertainties": [
+            u.model_dump(mode="json", exclude_none=True) for u in experiment.scenario.uncertainties
+        ],
+        "uncertainty_columns": {
+            u.id: uncertainty_path(u, u.paths[0]) for u in experiment.scenario.uncertainties
+        },
+        "analysis": analysis,
+        "backend": described,
+        "experiment_identity": experiment.identity,
+    }
+    return AcrossUncertainty(samples, drivers, settings)
+
+
+def effect_table(across: AcrossUncertainty) -> pd.DataFrame:
+    """``uncertainty.csv``: per variant after the first and per output (not the monthly
+    ones), the first variant's, this variant's and the paired difference's quantiles
+    over the samples (each sample's mean over its replications), and the typical seeds-only
+    95 % half-width within a sample."""
+    from sim.experiments.compare import _half_width
+
+    table = across.samples[across.samples["error"].isna()]
+    names = across.variants
+    outputs = [c for c in table.columns if c.startswith(DIFF)]
+    rows = []
+    first = table[table["variant"] == names[0]].groupby("sample")
+    for variant in names[1:]:
+        mine = table[table["variant"] == variant].groupby("sample")
+        for column in outputs:
+            output = column.removeprefix(DIFF)
+            if output.startswith(MONTH):
+                continue
+            effect = mine[column]
+            row: dict[str, Any] = {"variant_a": names[0], "variant_b": variant, "output": output}
+            for label, values in (
+                ("a", first[output].mean()),
+                ("b", mine[output].mean()),
+                ("diff", effect.mean()),
+            ):
+                for q in QUANTILES:
+                    row[f"{label}_p{round(q * 100):02d}"] = float(values.quantile(q))
+                row[f"{label}_mean"] = float(values.mean())
+            half = _half_width(effect.std().to_numpy(), effect.count().to_numpy(), 0.95)
+            row["seed_half_width_median"] = float(np.nanmedian(half))
+            row["samples"] = int(effect.mean().notna().sum())
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def fan_table(across: AcrossUncertainty) -> pd.DataFrame:
+    """Per month, side and metric: the quantiles over the samples of each variant's value
+    and of the paired difference to the first (the fan charts' bands)."""
+    table = across.samples[across.samples["error"].isna()]
+    rows = []
+    names = across.variants
+    months_of = [c for c in table.columns if c.startswith(MONTH)]
+    means = {v: table[table["variant"] == v].groupby("sample") for v in names}
+    for column in months_of:
+        metric, side, month = column.removeprefix(MONTH).rsplit(".", 2)
+        series = {v: means[v][column].mean() for v in names}
+        series |= {f"{DIFF}{v}": means[v][f"{DIFF}{column}"].mean() for v in names[1:]}
+        for label, values in series.items():
+            row = {"month": month, "metric": metric, "side": side, "series": label}
+            row |= {f"p{round(q * 100):02d}": float(values.quantile(q)) for q in QUANTILES}
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Across:
+    """Everything a comparison reports about the uncertainty."""
+
+    run: AcrossUncertainty
+    effects: pd.DataFrame  # uncertainty.csv
+    fan: pd.DataFrame  # fan.csv
+    robustness: pd.DataFrame  # robustness.csv
+    discovery: Any = None  # a sim.experiments.discovery.Discovery, for a named case
+
+    @property
+    def samples(self) -> pd.DataFrame:
+        return self.run.samples
+
+    @property
+    def drivers(self) -> pd.DataFrame:
+        return self.run.drivers
+
+
+def across_uncertainty(
+    scenario_file: str | Path,
+    variants: list[str],
+    samples: int,
+    *,
+    reps: int = SAMPLE_REPS,
+    seed: int | None = None,
+    sampler: str = "lhs",
+    overrides: dict[str, Any] | None = None,
+    window: tuple[dt.date, dt.date] | None = None,
+    work: Path,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    say: Any = None,
+    case: str | None = None,
+    resume_hint: str = "run the same command again",
+) -> Across:
+    """Every variant at ``samples`` draws of the scenario's uncertainties, paired by
+    sample and seed; the effects' spread, drivers, fan bands, robustness and (for a
+    ``case`` such as ``"diff.fire_per_day.RU>3000"``) PRIM's box."""
+    from sim.experiments.discovery import CaseError, discover, parse_case, robustness
+
+    file = str(scenario_file)
+    chosen = None
+    if case is not None:
+        try:
+            chosen = parse_case(case)
+        except CaseError as exc:
+            raise ScenarioError(file, "--case", str(exc)) from None
+    experiment = uncertainty_experiment(
+        file, variants, samples=samples, reps=reps, seed=seed, sampler=sampler,
+        overrides=overrides, window=window,
+    )  # fmt: skip
+    if chosen is not None:
+        known = [o.name for o in experiment.outputs if not o.name.startswith(MONTH)]
+        if chosen.column.removeprefix(DIFF) not in known:
+            raise ScenarioError(
+                file, "--case", f"no output {chosen.column!r} (known: {', '.join(known)}, "
+                "each also as diff.NAME)",
+            )  # fmt: skip
+    run = run_across(
+        experiment, work, workers=workers, scheduler=scheduler, progress=progress, say=say,
+        resume_hint=resume_hint,
+    )  # fmt: skip
+    sides = [o.name for o in experiment.outputs if o.name.startswith("fire_per_day.")]
+    robust = pd.concat(
+        [robustness(run.samples, name, maximise=True) for name in sides], ignore_index=True
+    )
+    found = None
+    if chosen is not None:
+        named = named_inputs(run)
+        try:
+            found = discover(named, chosen, list(run.settings["uncertainty_columns"]))
+        except CaseError as exc:  # the case never (or always) happens: say so
+            run.settings["analysis"]["notes"].append(f"--case: {exc}")
+            if say is not None:
+                say(f"note: --case: {exc}")
+        output = chosen.column.removeprefix(DIFF)
+        robust = robustness(
+            run.samples, output, maximise=chosen.above,
+            threshold=None if chosen.column.startswith(DIFF) else chosen.value,
+        )  # fmt: skip
+    return Across(run, effect_table(run), fan_table(run), robust, found)
+
+
+def named_inputs(run: AcrossUncertainty) -> pd.DataFrame:
+    """The samples table with one column per uncertainty, named by its id (its first
+    path's value), for reading in domain words."""
+    table = run.samples.copy()
+    for ident, path in run.settings["uncertainty_columns"].items():
+        table[ident] = table[path]
+    return table
