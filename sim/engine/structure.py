@@ -59,7 +59,6 @@ def structure(s: Scenario) -> tuple:
             (c.id, c.target_side, tuple(c.depots or ()), c.munition, c.from_depot)
             for c in s.strikes
         ),
-        ids(s.events),
         s.sanctions.target_side,
         s.scenario.days,
         s.scenario.start_date,

@@ -7,7 +7,9 @@ a day"): each sample's outputs are averaged over its replications, the case is t
 false per sample, and the box is the peeling step with the highest coverage among those
 dense enough (``density``, default 0.8), else the densest. It is reported with its
 coverage (the share of the case's samples inside it), density (the share of the box's
-samples in the case) and each restricted input's range against the range sampled.
+samples in the case) and each restricted input's range against the range sampled,
+strongest first, with its quasi-p-value (how likely a box without that restriction
+would be as dense by chance); above ``SIGNIFICANCE`` (0.05) it is said to be weak.
 
 ``robustness`` tabulates, per variant, an output's spread over the samples, its regret
 (how far short of the best variant of the same sample it falls) and the share of
@@ -30,6 +32,7 @@ import pandas as pd
 
 KEYS = ("sample", "replication", "seed", "variant", "error")
 DENSITY = 0.8
+SIGNIFICANCE = 0.05
 _CASE = re.compile(r"^\s*(?P<column>[^<>=\s]+)\s*(?P<op>[<>])\s*(?P<value>[-+0-9.eE_,]+)\s*$")
 
 
@@ -98,9 +101,13 @@ class Discovery:
         )
         lines = [first]
         for row in self.limits.itertuples():
+            weak = (
+                f"; weak, quasi-p {row.qp_value:.2g}" if row.qp_value > SIGNIFICANCE
+                else f"; quasi-p {row.qp_value:.2g}"
+            )  # fmt: skip
             lines.append(
-                f"  {row.input} from {row.low:,.4g} to {row.high:,.4g} "
-                f"(sampled {row.sampled_low:,.4g} to {row.sampled_high:,.4g})"
+                f"  {row.input} from {_readable(row.low)} to {_readable(row.high)} "
+                f"(sampled {_readable(row.sampled_low)} to {_readable(row.sampled_high)}{weak})"
             )
         if self.limits.empty:
             lines.append("  no input restricts it: the case is not confined to a region")
@@ -158,7 +165,9 @@ def discover(
         else trajectory["density"].idxmax()
     )
     box.select(pick)
-    stats, limits = box.inspect(style="data")[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        stats, limits = box.inspect(style="data")[0]
     limits.columns = ["low", "high", "qp_low", "qp_high"]
     restricted = limits[limits[["qp_low", "qp_high"]].notna().any(axis=1)]
     found = pd.DataFrame(
@@ -171,10 +180,15 @@ def discover(
             "qp_value": restricted[["qp_low", "qp_high"]].min(axis=1).to_numpy(),
         }
     )
+    found = found.sort_values("qp_value", kind="stable").reset_index(drop=True)
     return Discovery(
         chosen, variant, len(y), int(y.sum()), float(stats["coverage"]), float(stats["density"]),
         float(stats["mass"]), found, trajectory,
     )  # fmt: skip
+
+
+def _readable(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def input_columns(table: pd.DataFrame) -> list[str]:

@@ -153,7 +153,7 @@ def plot_fan(fan: pd.DataFrame, side: str, metric: str, variants: list[str]) -> 
     for axes, series in ((left, variants), (right, [f"diff.{v}" for v in variants[1:]])):
         for i, name in enumerate(series):
             band = rows[rows["series"] == name]
-            when = pd.to_datetime(band["month"])
+            when = pd.to_datetime(band["month"]) + pd.Timedelta(days=14)  # mid-month
             colour = colours[i % len(colours)] if axes is left else colours[(i + 1) % 4]
             axes.fill_between(when, band["p05"], band["p95"], color=colour, alpha=0.15, lw=0)
             axes.fill_between(when, band["p25"], band["p75"], color=colour, alpha=0.3, lw=0)
