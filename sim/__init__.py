@@ -7,6 +7,8 @@ The Python API::
     tables = sim.run(scenario, reps=20, seed=1)
     tables.summary.groupby(["side", "munition"])["fired_total"].mean()
     done = sim.sweep("scenarios/experiments/tutorial_morris.toml")  # a run folder + tables
+    result = sim.compare("scenarios/tutorial.toml", uncertainty=50)  # across [[uncertainties]]
+    sim.discover(result.across.samples, "diff.fire_per_day.RU>400")  # where does it happen?
 """
 
 from sim.engine.model import SupplyModel
@@ -22,8 +24,10 @@ __all__ = [
     "ScenarioError",
     "SupplyModel",
     "compare",
+    "discover",
     "load_scenario",
     "read_run",
+    "robustness",
     "run",
     "sweep",
     "write_run",
@@ -36,4 +40,8 @@ def __getattr__(name: str):
         from sim.outputs.sweeps import sweep
 
         return sweep
+    if name in ("discover", "robustness"):
+        from sim.experiments import discovery
+
+        return getattr(discovery, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

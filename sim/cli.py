@@ -60,6 +60,7 @@ def _overrides(file: str, assignments: Sequence[str]) -> dict[str, Any]:
 
 def cmd_validate(args: argparse.Namespace) -> str | None:
     from sim.engine.model import SupplyModel
+    from sim.experiments.uncertainty import uncertain_parameters
     from sim.scenario.loader import check_variants
     from sim.scenario.references import ENTITY_LISTS
 
@@ -76,6 +77,9 @@ def cmd_validate(args: argparse.Namespace) -> str | None:
     )
     print(f"  {counts}")
     print(f"  variants: {', '.join(s.source.variant for s in scenarios)}")
+    if base.uncertainties:
+        columns, _ = uncertain_parameters(base, args.scenario)  # each at its extremes
+        print(f"  uncertainties: {len(base.uncertainties)} ({len(columns)} drawn independently)")
     return None
 
 
@@ -267,6 +271,40 @@ def _print_ranking(done) -> None:
             print(top.to_string(index=False, float_format=number))
 
 
+def cmd_discover(args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from sim.experiments.discovery import CaseError, discover, input_columns
+
+    given = Path(args.table)
+    found = [given / "samples.parquet", given / "results.parquet"] if given.is_dir() else [given]
+    table_file = next((f for f in found if f.is_file()), None)
+    if table_file is None:
+        raise ScenarioError(
+            args.table, "", "no samples.parquet or results.parquet (a comparison across the "
+            "uncertainty, or a sweep)",
+        )  # fmt: skip
+    try:
+        table = pd.read_parquet(table_file)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(str(table_file), "", f"not a table munsim wrote: {exc}") from None
+    inputs = input_columns(table)
+    manifest = table_file.parent / "manifest.json"
+    if manifest.is_file():  # a comparison's: name each uncertainty by its id
+        settings = (json.loads(manifest.read_text()).get("comparison") or {}).get("uncertainty")
+        if settings:
+            for ident, path in settings["uncertainty_columns"].items():
+                table[ident] = table[path]
+            inputs = list(settings["uncertainty_columns"])
+    if args.variant is not None and args.variant not in set(table.get("variant", [])):
+        raise ScenarioError(str(table_file), "--variant", f"no rows of variant {args.variant!r}")
+    try:
+        box = discover(table, args.case, inputs, variant=args.variant)
+    except CaseError as exc:
+        raise ScenarioError(str(table_file), "case", str(exc)) from None
+    print("\n".join(box.sentences()))
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from sim.scenario.schema import Scenario
 
@@ -346,6 +384,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, help="a Dask scheduler for the samples")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "discover", help="PRIM: the inputs where a case of interest happens, in a table of samples"
+    )
+    p.add_argument("table", help="a run folder with samples.parquet or results.parquet, or one")
+    p.add_argument("case", help="OUTPUT>VALUE or OUTPUT<VALUE, e.g. 'diff.fire_per_day.RU>3000'")
+    p.add_argument("--variant", default=None, help="the variant's rows (default: as discover)")
+    p.set_defaults(func=cmd_discover)
 
     p = sub.add_parser("plot", help="draw a run folder's figures and report again from its tables")
     p.add_argument("run_dir")

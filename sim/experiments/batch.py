@@ -126,6 +126,14 @@ def output_values(records: Records, outputs: tuple[Output, ...]) -> list[np.ndar
     return values
 
 
+def _not_applied(context: SweepContext, job: BatchJob, j: int) -> np.ndarray | None:
+    """Members whose variant sets parameter ``j`` itself (its value is the variant's, so
+    the sampled one is left empty in their row)."""
+    if not context.variants:
+        return None
+    return np.array([not context.kept[v][j] for v in job.variants])
+
+
 def run_batch(
     context: SweepContext, job: BatchJob, should_stop: Callable[[], bool] | None = None
 ) -> pa.Table | None:
@@ -179,8 +187,12 @@ def run_batch(
         first = np.arange(size) - np.asarray(job.variants)
         outputs += [column[first] - column for column in outputs]
         masks += [failed | failed[first]] * len(context.outputs)
-    columns += job.values
-    arrays = [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=False)]
+    keys = [pa.array(column, type=f.type) for column, f in zip(columns, schema, strict=False)]
+    inputs = schema.names[len(keys) : len(keys) + len(context.parameters)]
+    arrays = keys + [
+        pa.array(values, type=schema.field(name).type, mask=_not_applied(context, job, j))
+        for j, (name, values) in enumerate(zip(inputs, job.values, strict=True))
+    ]
     arrays += [
         pa.array(values, type=pa.float64(), mask=mask)
         for values, mask in zip(outputs, masks, strict=True)

@@ -334,7 +334,11 @@ def parse_variants(
     """``"A,B"`` (or a list) → two different variant names (``several``: two or more)."""
     names = text.split(",") if isinstance(text, str) else list(text)
     names = [name.strip() for name in names if name.strip()]
-    if several and len(names) >= 2:
+    if several:
+        if len(names) < 2:
+            raise ScenarioError(
+                file, key, f"a comparison needs at least two variants, got {', '.join(names)}"
+            )
         repeated = [name for i, name in enumerate(names) if name in names[:i]]
         if repeated:
             raise ScenarioError(file, key, f"variant {repeated[0]!r} is named twice")

@@ -207,6 +207,14 @@ def analyse(plan: Plan, results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             found = _indices(plan, kept, y[kept], settings)
+        if "delta" in found and np.isnan(found["delta"][0]).any():
+            missing_delta = [
+                n for n, v in zip(names, found["delta"][0], strict=True) if np.isnan(v)
+            ]
+            notes.append(
+                f"{label}: δ could not be estimated for {', '.join(missing_delta)} from "
+                f"{int(kept.sum())} samples (its classes need about 10 samples each; take more)"
+            )
         for j, name in enumerate(names):
             for index, (values, conf) in found.items():
                 rows.append(

@@ -323,7 +323,9 @@ def effect_table(across: AcrossUncertainty) -> pd.DataFrame:
                     row[f"{label}_p{round(q * 100):02d}"] = float(values.quantile(q))
                 row[f"{label}_mean"] = float(values.mean())
             half = _half_width(effect.std().to_numpy(), effect.count().to_numpy(), 0.95)
-            row["seed_half_width_median"] = float(np.nanmedian(half))
+            row["seed_half_width_median"] = (
+                float(np.nanmedian(half)) if np.isfinite(half).any() else np.nan
+            )  # NaN with one replication a sample
             row["samples"] = int(effect.mean().notna().sum())
             rows.append(row)
     return pd.DataFrame(rows)

@@ -95,9 +95,13 @@ def across_headline(tables: dict[str, Any]) -> list[str]:
             f"inputs ({settings['reps']} replications each, paired by sample and seed), with "
             f"{row.variant_a} rather than {row.variant_b} {side} fires a median "
             f"{_n(abs(row.diff_p50))} {more} rounds a day; in 90 % of the samples the "
-            f"difference lies between {_n(row.diff_p05)} and {_n(row.diff_p95)} "
-            f"(run-to-run randomness alone moves it by ±{_n(row.seed_half_width_median)} "
-            "within a sample)."
+            f"difference lies between {_n(row.diff_p05)} and {_n(row.diff_p95)}"
+            + (
+                f" (run-to-run randomness alone moves it by ±{_n(row.seed_half_width_median)} "
+                "within a sample)."
+                if np.isfinite(row.seed_half_width_median)
+                else "."
+            )
         )
         if not effective.empty:
             e = effective.iloc[0]
