@@ -195,7 +195,8 @@ def _across_options(args: argparse.Namespace) -> dict[str, Any]:
         k: v for k, v in vars(args).items() if k not in ("func", "workers", "scheduler", "case")
     }
     key = hashlib.sha256(content + repr(sorted(asked.items())).encode())
-    found["work"] = Path(args.out) / f".{Path(file).stem}-uncertainty-{key.hexdigest()[:16]}"
+    name = f".{Path(file).stem}-uncertainty-{key.hexdigest()[:16]}.partial"
+    found["work"] = Path(args.out) / name
     return found
 
 

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from sim.outputs.plotting import new_figure
 
 TABLES = ("uncertainty", "drivers", "fan", "robustness", "discovery")
-DRIVER_INDEX = "delta"
+DRIVER_LABELS = {"delta": "δ", "ST": "ST"}  # lhs samples: delta; sobol (Saltelli): ST
 SHOWN_DRIVERS = 3
 HEADLINE_OUTPUTS = ("fire_per_day", "effective_fire_per_day")
 
@@ -59,9 +59,16 @@ def _n(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
-def top_drivers(drivers: pd.DataFrame, output: str, count: int = SHOWN_DRIVERS) -> pd.DataFrame:
-    """The inputs with the largest delta for ``output`` (parameter, value, conf)."""
-    rows = drivers[(drivers["output"] == output) & (drivers["index"] == DRIVER_INDEX)]
+def driver_index(settings: dict[str, Any]) -> str:
+    """The index the drivers are ranked by: delta (lhs samples) or ST (sobol)."""
+    return str(settings["analysis"]["headline_index"])
+
+
+def top_drivers(
+    drivers: pd.DataFrame, output: str, index: str, count: int = SHOWN_DRIVERS
+) -> pd.DataFrame:
+    """The inputs with the largest ``index`` for ``output`` (parameter, value, conf)."""
+    rows = drivers[(drivers["output"] == output) & (drivers["index"] == index)]
     return rows.sort_values("value", ascending=False, kind="stable").head(count)
 
 
@@ -85,9 +92,12 @@ def across_headline(tables: dict[str, Any]) -> list[str]:
             & (effects["variant_b"] == row.variant_b)
         ]
         label = f"diff.{row.output}" + (f":{row.variant_b}" if several else "")
-        top = top_drivers(drivers, label)
+        index = driver_index(settings)
+        top = top_drivers(drivers, label, index)
         named = ", ".join(
-            f"{d.parameter} (δ {d.value:.2f} ± {d.conf:.2f})" for d in top.itertuples()
+            f"{d.parameter} ({DRIVER_LABELS.get(index, index)} {d.value:.2f} ± {d.conf:.2f})"
+            for d in top.itertuples()
+            if np.isfinite(d.value)
         )
         more = "more" if row.diff_p50 >= 0 else "fewer"
         sentence = (
@@ -138,12 +148,17 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Any]]:
             several = len(variants) > 2
             label = f"diff.fire_per_day.{side}" + (f":{variants[1]}" if several else "")
             if (drivers["output"] == label).any():
+                index = driver_index(settings)
+                meaning = (
+                    "Borgonovo's moment-independent δ of each uncertain input (SALib; 0 = no "
+                    "influence on the effect's distribution)"
+                    if index == "delta"
+                    else "the total Sobol index ST of each uncertain input (SALib)"
+                )
                 plan[f"drivers_{side}"] = (
                     f"{side}: what drives the effect of {variants[0]} rather than {variants[1]} "
-                    "on fire per day: Borgonovo's moment-independent δ of each uncertain "
-                    "input (SALib; 0 = no influence on the effect's distribution), with its "
-                    "95 % bootstrap interval.",
-                    partial(plot_drivers, drivers, label),
+                    f"on fire per day: {meaning}, with its 95 % bootstrap interval.",
+                    partial(plot_drivers, drivers, label, index),
                 )
     return plan
 
@@ -174,16 +189,18 @@ def plot_fan(fan: pd.DataFrame, side: str, metric: str, variants: list[str]) -> 
     return figure
 
 
-def plot_drivers(drivers: pd.DataFrame, output: str) -> Figure:
-    """The inputs' δ for ``output``, largest on top, with intervals."""
-    rows = drivers[(drivers["output"] == output) & (drivers["index"] == DRIVER_INDEX)]
+def plot_drivers(drivers: pd.DataFrame, output: str, index: str) -> Figure:
+    """The inputs' ``index`` for ``output``, largest on top, with intervals."""
+    rows = drivers[(drivers["output"] == output) & (drivers["index"] == index)]
     rows = rows.sort_values("value", kind="stable")
     figure = new_figure(8, 0.3 * len(rows) + 1.2)
     axes = figure.subplots()
     place = np.arange(len(rows))
     axes.barh(place, rows["value"], xerr=rows["conf"], color="#1f3b73", alpha=0.8)
     axes.set_yticks(place, rows["parameter"], fontsize=8)
-    axes.set_xlabel("δ (moment-independent sensitivity)")
+    axes.set_xlabel(
+        "δ (moment-independent sensitivity)" if index == "delta" else "ST (total Sobol index)"
+    )
     axes.set_title(output, fontsize=10)
     axes.grid(axis="x", alpha=0.3)
     return figure

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
 import warnings
 
 import numpy as np
@@ -16,7 +21,7 @@ from sim.experiments.experiment import Parameter
 from sim.experiments.uncertainty import run_across, uncertainty_experiment
 from sim.outputs.report import write_comparison
 from sim.scenario.errors import ScenarioError
-from tests.support import TUTORIAL, munsim
+from tests.support import ROOT, TUTORIAL, munsim
 
 pytestmark = pytest.mark.slow
 CASE = "diff.fire_per_day.RU>250"
@@ -212,3 +217,30 @@ def test_a_scenario_without_uncertainties_says_so(tmp_path):
     with pytest.raises(ScenarioError) as caught:
         sim.compare(file, reps=2, uncertainty=4)
     assert caught.value.key_path == "uncertainties" and "declares none" in caught.value.message
+
+
+def test_a_killed_comparison_run_again_resumes_without_redoing_a_batch(tmp_path):
+    out = tmp_path / "runs"
+    options = ["--uncertainty", "64", "--sample-reps", "2", "--workers", "2", "--out", str(out)]
+    command = [sys.executable, "-m", "sim", "compare", str(TUTORIAL), "--reps", "2", *options]
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 300
+    while len(list(out.glob(".*.partial/shards/batch-*.parquet"))) < 2:
+        assert time.monotonic() < deadline and process.poll() is None, "no shards came"
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+    kept = len(list(out.glob(".*.partial/shards/batch-*.parquet")))
+    assert not [p for p in out.iterdir() if not p.name.startswith(".")]  # no run folder yet
+    done = munsim(*command[3:])
+    assert done.returncode == 0, done.stderr
+    members = 64 * 2 * 2
+    assert f"{members} members in 8 batches ({members - members // 8 * kept} to run)" in done.stderr
+    assert not list(out.glob(".*"))  # the working folder is gone
+    again = munsim(*command[3:-1], str(tmp_path / "again"))  # uninterrupted, from nothing
+    first = next(p for p in out.iterdir())
+    second = next(p for p in (tmp_path / "again").iterdir())
+    assert _sha(first / "samples.parquet") == _sha(second / "samples.parquet"), again.stderr
