@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SCENARIO ?= scenarios/ukraine_war_2022_2025.toml
 REPS ?= 20
+UNCERTAINTY ?= 200
 
 .PHONY: run test test-fast lint format bench env clean
 
@@ -21,7 +22,7 @@ $(STAMP): requirements.lock pyproject.toml
 # Compare the scenario's first two variants (with / without DPRK supply) and print the
 # path of the report last.
 run: $(STAMP)
-	@out=$$($(BIN)/munsim compare $(SCENARIO) --reps $(REPS)) && printf '%s\n' "$$out" && \
+	@out=$$($(BIN)/munsim compare $(SCENARIO) --reps $(REPS) --uncertainty $(UNCERTAINTY)) && printf '%s\n' "$$out" && \
 	  printf '%s/report.html\n' "$$(printf '%s\n' "$$out" | tail -n 1)"
 
 test: $(STAMP)

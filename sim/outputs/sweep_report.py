@@ -41,6 +41,7 @@ _LABELS = {
     "ST": "ST (total)",
     "main_effect": "main-effect share",
     "delta": "δ (moment-independent)",
+    "spearman": "ρ (Spearman)",
 }
 
 

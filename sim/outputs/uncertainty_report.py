@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.experiments.sensitivity import ranking
 from sim.outputs.plotting import new_figure
 
 TABLES = ("uncertainty", "drivers", "fan", "robustness", "discovery")
-DRIVER_LABELS = {"delta": "δ", "ST": "ST"}  # lhs samples: delta; sobol (Saltelli): ST
+DRIVER_LABELS = {"spearman": "ρ", "delta": "δ", "ST": "ST"}  # lhs: ρ (and δ); sobol: ST
 SHOWN_DRIVERS = 3
 HEADLINE_OUTPUTS = ("fire_per_day", "effective_fire_per_day")
 
@@ -68,8 +69,7 @@ def top_drivers(
     drivers: pd.DataFrame, output: str, index: str, count: int = SHOWN_DRIVERS
 ) -> pd.DataFrame:
     """The inputs with the largest ``index`` for ``output`` (parameter, value, conf)."""
-    rows = drivers[(drivers["output"] == output) & (drivers["index"] == index)]
-    return rows.sort_values("value", ascending=False, kind="stable").head(count)
+    return ranking(drivers, output, index).head(count)
 
 
 def across_headline(tables: dict[str, Any]) -> list[str]:
@@ -95,7 +95,7 @@ def across_headline(tables: dict[str, Any]) -> list[str]:
         index = driver_index(settings)
         top = top_drivers(drivers, label, index)
         named = ", ".join(
-            f"{d.parameter} ({DRIVER_LABELS.get(index, index)} {d.value:.2f} ± {d.conf:.2f})"
+            f"{d.parameter} ({DRIVER_LABELS.get(index, index)} {d.value:+.2f} ± {d.conf:.2f})"
             for d in top.itertuples()
             if np.isfinite(d.value)
         )
@@ -150,9 +150,10 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Any]]:
             if (drivers["output"] == label).any():
                 index = driver_index(settings)
                 meaning = (
-                    "Borgonovo's moment-independent δ of each uncertain input (SALib; 0 = no "
-                    "influence on the effect's distribution)"
-                    if index == "delta"
+                    "Spearman's rank correlation ρ of each uncertain input with the effect "
+                    "(above 0: the effect grows with the input; drivers.csv also has "
+                    "SALib's moment-independent δ)"
+                    if index == "spearman"
                     else "the total Sobol index ST of each uncertain input (SALib)"
                 )
                 plan[f"drivers_{side}"] = (
@@ -191,16 +192,20 @@ def plot_fan(fan: pd.DataFrame, side: str, metric: str, variants: list[str]) -> 
 
 def plot_drivers(drivers: pd.DataFrame, output: str, index: str) -> Figure:
     """The inputs' ``index`` for ``output``, largest on top, with intervals."""
-    rows = drivers[(drivers["output"] == output) & (drivers["index"] == index)]
-    rows = rows.sort_values("value", kind="stable")
+    rows = ranking(drivers, output, index).iloc[::-1]
     figure = new_figure(8, 0.3 * len(rows) + 1.2)
     axes = figure.subplots()
     place = np.arange(len(rows))
     axes.barh(place, rows["value"], xerr=rows["conf"], color="#1f3b73", alpha=0.8)
     axes.set_yticks(place, rows["parameter"], fontsize=8)
     axes.set_xlabel(
-        "δ (moment-independent sensitivity)" if index == "delta" else "ST (total Sobol index)"
+        {
+            "spearman": "Spearman's ρ with the effect (rank correlation)",
+            "delta": "δ (moment-independent sensitivity)",
+        }.get(index, "ST (total Sobol index)")
     )
+    if index == "spearman":
+        axes.axvline(0, color="black", lw=0.8)
     axes.set_title(output, fontsize=10)
     axes.grid(axis="x", alpha=0.3)
     return figure

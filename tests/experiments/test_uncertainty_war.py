@@ -7,16 +7,16 @@ import datetime as dt
 import pytest
 
 import sim
+from sim.experiments.sensitivity import ranking
 from tests.support import WAR
 
 pytestmark = pytest.mark.slow
 YEAR_2024 = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
 
-def _delta_ranking(result, output: str) -> list[str]:
-    drivers = result.across.drivers
-    rows = drivers[(drivers["output"] == f"diff.{output}") & (drivers["index"] == "delta")]
-    return rows.sort_values("value", ascending=False)["parameter"].tolist()
+def _ranking(result, output: str) -> list[str]:
+    """The inputs by the size of their rank correlation with the effect."""
+    return ranking(result.across.drivers, f"diff.{output}", "spearman")["parameter"].tolist()
 
 
 def test_the_dprk_effect_over_the_shipped_uncertainties_dwarfs_the_seed_interval():
@@ -27,10 +27,11 @@ def test_the_dprk_effect_over_the_shipped_uncertainties_dwarfs_the_seed_interval
     spread = effect["diff_p95"] - effect["diff_p05"]
     seeds = 2 * effect["seed_half_width_median"]
     assert effect["diff_p05"] > 0 and spread > 10 * seeds
-    # every group of inputs has its index (or a note saying why not)
+    # every group of inputs has its indices (δ, or a note saying why not)
     drivers = result.across.drivers
     delta = drivers[(drivers["output"] == "diff.fire_per_day.RU") & (drivers["index"] == "delta")]
     assert set(delta["parameter"]) == set(result.across.run.settings["columns"])
+    assert set(_ranking(result, "fire_per_day.RU")) == set(delta["parameter"])
     notes = result.across.run.settings["analysis"]["notes"]
     assert delta["value"].notna().all() or any("δ could not be estimated" in n for n in notes)
 
@@ -72,6 +73,6 @@ def test_the_conversion_of_containers_is_named_first_while_it_dominates(tmp_path
     result = sim.compare(
         file, reps=2, uncertainty=60, sample_reps=1, window=YEAR_2024, progress=False
     )
-    assert _delta_ranking(result, "fire_per_day.RU")[0] == "packing"
+    assert _ranking(result, "fire_per_day.RU")[0] == "packing"
     effect = result.across.effects.set_index("output").loc["fire_per_day.RU"]
     assert effect["diff_p95"] > 1.5 * effect["diff_p05"]

@@ -125,3 +125,32 @@ def test_a_variant_event_that_repeats_an_id_is_refused(tmp_path):
         sim.load_scenario(file, variant="late_controls")
     assert caught.value.key_path == "variants.late_controls.events.counteroffensive"
     assert "already has an event of this id" in caught.value.message
+
+
+@pytest.mark.slow
+def test_a_sweep_over_a_factor_on_an_event_controlled_input_changes_the_results(tmp_path):
+    file = tmp_path / "factor.toml"
+    file.write_text(f"""
+[experiment]
+scenario = "{TUTORIAL}"
+sampler = "grid"
+reps = 1
+seed = 1
+
+[[parameters]]
+path = "sanctions.pressure*"
+levels = [0.2, 1.0, 1.8]
+
+[[outputs]]
+metric = "produced_total"
+side = "RU"
+start_date = 2023-07-01
+""")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ShadowedOverride)
+        done = sim.sweep(file, out=tmp_path / "runs", workers=1, progress=False)
+    produced = done.results.set_index("sanctions.pressure*")[
+        "produced_total.RU.all.2023-07-01_2023-12-31"
+    ]
+    # after the export controls of June, more pressure means fewer rounds made
+    assert produced[0.2] > produced[1.0] > produced[1.8]
