@@ -276,6 +276,7 @@ def cmd_discover(args: argparse.Namespace) -> None:
     import pandas as pd
 
     from sim.experiments.discovery import CaseError, discover, input_columns
+    from sim.experiments.uncertainty import named_inputs
 
     given = Path(args.table)
     found = [given / "samples.parquet", given / "results.parquet"] if given.is_dir() else [given]
@@ -294,8 +295,7 @@ def cmd_discover(args: argparse.Namespace) -> None:
     if manifest.is_file():  # a comparison's: name each uncertainty by its id
         settings = (json.loads(manifest.read_text()).get("comparison") or {}).get("uncertainty")
         if settings:
-            for ident, path in settings["uncertainty_columns"].items():
-                table[ident] = table[path]
+            table = named_inputs(table, settings["uncertainty_columns"])
             inputs = list(settings["uncertainty_columns"])
     if args.variant is not None and args.variant not in set(table.get("variant", [])):
         raise ScenarioError(str(table_file), "--variant", f"no rows of variant {args.variant!r}")

@@ -420,9 +420,9 @@ def across_uncertainty(
     )
     found = None
     if chosen is not None:
-        named = named_inputs(run)
+        columns = run.settings["uncertainty_columns"]
         try:
-            found = discover(named, chosen, list(run.settings["uncertainty_columns"]))
+            found = discover(named_inputs(run.samples, columns), chosen, list(columns))
         except CaseError as exc:  # the case never (or always) happens: say so
             run.settings["analysis"]["notes"].append(f"--case: {exc}")
             if say is not None:
@@ -435,10 +435,7 @@ def across_uncertainty(
     return Across(run, effect_table(run), fan_table(run), robust, found)
 
 
-def named_inputs(run: AcrossUncertainty) -> pd.DataFrame:
-    """The samples table with one column per uncertainty, named by its id (its first
-    path's value), for reading in domain words."""
-    table = run.samples.copy()
-    for ident, path in run.settings["uncertainty_columns"].items():
-        table[ident] = table[path]
-    return table
+def named_inputs(samples: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The samples with one more column per uncertainty, named by its id (the value of
+    its first path, ``columns``: id → path), to be read in domain words."""
+    return samples.assign(**{ident: samples[path] for ident, path in columns.items()})
