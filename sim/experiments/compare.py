@@ -576,8 +576,22 @@ def compare(
     )
 
 
-def _across(file, names, samples, reps, seed, sampler, overrides, window, work, workers,
-            scheduler, progress, case, log) -> Any:  # fmt: skip
+def _across(
+    file: str,
+    names: list[str],
+    samples: int,
+    reps: int | None,
+    seed: int,
+    sampler: str,
+    overrides: dict[str, Any] | None,
+    window: tuple[dt.date, dt.date] | None,
+    work: str | Path | None,
+    workers: int | None,
+    scheduler: str | None,
+    progress: bool | None,
+    case: str | None,
+    log: Any,
+) -> Any:
     """The comparison across the uncertainty, its batches kept in ``work`` (default: a
     temporary folder, removed after)."""
     import shutil

@@ -62,7 +62,6 @@ from sim.scenario.schema import Identifier, Scalar, Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
 DIFFERENCE = "diff."  # a paired difference's column: diff.OUTPUT = first variant − this one
-UNANALYSED = "month."  # outputs for fan charts, left out of the sensitivity analysis
 ALL = "all"
 MORRIS_LEVELS = 4
 GRID_LEVELS = 3
@@ -194,6 +193,9 @@ class OutputSpec(_Strict):
     name: str | None = Field(
         default=None, min_length=1, description="Column name (default: metric.side.munition)."
     )
+    analyse: bool = Field(
+        default=True, description="Rank the parameters for this output (false: only record it)."
+    )
 
     @model_validator(mode="after")
     def _known(self) -> OutputSpec:
@@ -316,6 +318,7 @@ class Output:
     pairs: tuple[int, ...]
     first_day: int
     last_day: int
+    analysed: bool = True  # the sensitivity analysis ranks the parameters for it
 
 
 @dataclass(frozen=True)
@@ -520,7 +523,7 @@ def _resolve_output(file: str, index: int, spec: OutputSpec, base: Scenario) -> 
     name = spec.name or f"{spec.metric}.{spec.side}.{spec.munition}"
     if spec.name is None and (spec.start_date or spec.end_date):
         name += f".{start + dt.timedelta(days=first)}_{start + dt.timedelta(days=last)}"
-    return Output(name, spec.metric, spec.side, spec.munition, chosen, first, last)
+    return Output(name, spec.metric, spec.side, spec.munition, chosen, first, last, spec.analyse)
 
 
 def _validate(raw: dict[str, Any], file: str) -> ExperimentFile:
@@ -604,11 +607,11 @@ def resolve_experiment(raw: dict[str, Any], file: str, sha256: str = "") -> Expe
         columns, drawn = uncertain_parameters(base, base.source.path)
         offset = len(parameters)
         own = tuple(replace(p, factor=i) for i, p in enumerate(parameters))
-        drawn = tuple(replace(p, factor=offset + (p.factor or 0)) for p in drawn)
-        for p in drawn:
-            if p.path in paths:
+        drawn = tuple(replace(d, factor=offset + (d.factor or 0)) for d in drawn)
+        for d in drawn:
+            if d.path in paths:
                 raise ScenarioError(
-                    file, "parameters", f"{p.path} is also one of the scenario's uncertainties"
+                    file, "parameters", f"{d.path} is also one of the scenario's uncertainties"
                 )
         factors, parameters = own + columns, own + drawn
     variants = tuple(_variant(scenario_file, name, info, file) for name in info.variants)

@@ -24,8 +24,8 @@ difference, the first variant less each other (``diff.NAME``; ``diff.NAME:VARIAN
 with more than two variants). The columns analysed are the sampler's: a group of
 uncertainties that move together is one column, named by its group.
 
-Outputs named ``month.*`` (a comparison's fan charts) are not analysed. Morris and
-Sobol need every sample: an output missing in any (its members failed, or
+An output with ``analyse = false`` is recorded, not analysed. Morris and Sobol need
+every sample: an output missing in any (its members failed, or
 the metric is undefined there) is not analysed. Grid and LHS leave such samples out.
 
 ``conf`` is the half-width of the 95 % interval: the index lies in ``value ± conf``.
@@ -49,7 +49,7 @@ from SALib.analyze import morris as salib_morris
 from SALib.analyze import rbd_fast as salib_rbd_fast
 from SALib.analyze import sobol as salib_sobol
 
-from sim.experiments.experiment import DIFFERENCE, MORRIS_LEVELS, UNANALYSED
+from sim.experiments.experiment import DIFFERENCE, MORRIS_LEVELS
 from sim.experiments.plan import Plan
 from sim.experiments.samplers import derived_seed, problem
 
@@ -98,7 +98,6 @@ def analysis_settings(plan: Plan) -> dict:
         {"name": label, "column": column, "variant": variant,
          "metric": by_name[column.removeprefix(DIFFERENCE)].metric}
         for label, variant, column in _labels(plan)
-        if not column.removeprefix(DIFFERENCE).startswith(UNANALYSED)
     ]  # fmt: skip
     return settings
 
@@ -106,14 +105,15 @@ def analysis_settings(plan: Plan) -> dict:
 def _labels(plan: Plan) -> list[tuple[str, str | None, str]]:
     """``(label, variant or None, column)`` of each output analysed."""
     experiment = plan.experiment
+    analysed = [o for o in experiment.outputs if o.analysed]
     if not experiment.variants:
-        return [(o.name, None, o.name) for o in experiment.outputs]
+        return [(o.name, None, o.name) for o in analysed]
     names = experiment.variant_names
     return [
         (f"{DIFFERENCE}{o.name}" + (f":{variant}" if len(names) > 2 else ""), variant,
          f"{DIFFERENCE}{o.name}")
         for variant in names[1:]
-        for o in experiment.outputs
+        for o in analysed
     ]  # fmt: skip
 
 
@@ -209,8 +209,6 @@ def analyse(plan: Plan, results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]
     notes: list[str] = []
     names = [p.path for p in plan.experiment.columns]
     for label, variant, column in _labels(plan):
-        if column.removeprefix(DIFFERENCE).startswith(UNANALYSED):
-            continue
         chosen = results if variant is None else results[results["variant"] == variant]
         y = sample_means(chosen, column, plan.n_samples)
         kept = ~np.isnan(y)

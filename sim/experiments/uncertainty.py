@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,12 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.experiment import DIFFERENCE as DIFF
-from sim.experiments.experiment import UNANALYSED, Parameter, resolve_experiment, value_type
+from sim.experiments.experiment import (
+    Experiment,
+    Parameter,
+    resolve_experiment,
+    value_type,
+)
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import relative, shadowed, with_overrides
 from sim.scenario.paths import PathError
@@ -49,7 +55,9 @@ def _trials(uncertainty: Uncertainty) -> list[Any]:
     return [uncertainty.low, uncertainty.high]
 
 
-def uncertain_parameters(scenario: Scenario, file: str, *, check: bool = True) -> tuple[Any, Any]:
+def uncertain_parameters(
+    scenario: Scenario, file: str, *, check: bool = True
+) -> tuple[tuple[Parameter, ...], tuple[Parameter, ...]]:
     """``(columns, parameters)``: one sampler column per group of the scenario's
     uncertainties, and one parameter per path, reading its group's column.
 
@@ -132,7 +140,7 @@ def uncertain_parameters(scenario: Scenario, file: str, *, check: bool = True) -
 
 # -- comparisons across the uncertainty -------------------------------------------------
 
-MONTH = UNANALYSED  # a fan chart's output: month.METRIC.SIDE.YYYY-MM
+MONTH = "month."  # a fan chart's output: month.METRIC.SIDE.YYYY-MM
 FAN_METRICS = ("mean_daily_fire", "mean_daily_effective_fire")
 SAMPLE_REPS = 5
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -140,8 +148,9 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 def default_outputs(scenario: Scenario, window: tuple[dt.date, dt.date] | None) -> list[dict]:
     """What a comparison across the uncertainty measures, per side: fire and effective
-    fire per day, days short, ground and tubes lost over the window; and each month's
-    fire and effective fire per day (the fan charts)."""
+    fire per day (the effects whose drivers are ranked), days short, ground and tubes
+    lost over the window; and each month's fire and effective fire per day (the fan
+    charts)."""
     first, last = window or (scenario.scenario.start_date, scenario.end_date)
     span = {"start_date": first, "end_date": last}
     front = bool(scenario.front_units) and any(u.faces for u in scenario.front_units)
@@ -154,18 +163,21 @@ def default_outputs(scenario: Scenario, window: tuple[dt.date, dt.date] | None) 
             {"name": f"fire_per_day.{s}", "metric": "mean_daily_fire", "side": s, **span},
             {"name": f"effective_fire_per_day.{s}", "metric": "mean_daily_effective_fire",
              "side": s, **span},
-            {"name": f"days_below_3_dos.{s}", "metric": "days_below_3_dos", "side": s, **span},
-            {"name": f"tubes_lost.{s}", "metric": "tubes_lost", "side": s, **span},
+            {"name": f"days_below_3_dos.{s}", "metric": "days_below_3_dos", "side": s,
+             "analyse": False, **span},
+            {"name": f"tubes_lost.{s}", "metric": "tubes_lost", "side": s, "analyse": False,
+             **span},
         ]  # fmt: skip
         if front:
             outputs.append(
-                {"name": f"ground_net_km2.{s}", "metric": "ground_net_km2", "side": s, **span}
-            )
+                {"name": f"ground_net_km2.{s}", "metric": "ground_net_km2", "side": s,
+                 "analyse": False, **span}
+            )  # fmt: skip
         for month_start, month_end in months(scenario):
             for metric in FAN_METRICS:
                 name = f"{MONTH}{metric}.{s}.{month_start:%Y-%m}"
                 outputs.append(
-                    {"name": name, "metric": metric, "side": s,
+                    {"name": name, "metric": metric, "side": s, "analyse": False,
                      "start_date": month_start, "end_date": month_end}
                 )  # fmt: skip
     return outputs
@@ -193,7 +205,7 @@ def uncertainty_experiment(
     sampler: str = "lhs",
     overrides: dict[str, Any] | None = None,
     window: tuple[dt.date, dt.date] | None = None,
-) -> Any:
+) -> Experiment:
     """The experiment a comparison across the uncertainty runs: ``samples`` draws of the
     scenario's uncertainties, each in every variant on the same ``reps`` seeds."""
     from sim.scenario.loader import load_scenario
@@ -234,13 +246,13 @@ class AcrossUncertainty:
 
 
 def run_across(
-    experiment: Any,
+    experiment: Experiment,
     work: Path,
     *,
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
-    say: Any = None,
+    say: Callable[[str], None] | None = None,
     resume_hint: str = "run the same command again",
 ) -> AcrossUncertainty:
     """Run the experiment's batches into shards under ``work`` (those already whole
@@ -383,7 +395,7 @@ def across_uncertainty(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
-    say: Any = None,
+    say: Callable[[str], None] | None = None,
     case: str | None = None,
     resume_hint: str = "run the same command again",
 ) -> Across:
