@@ -68,6 +68,7 @@ def cmd_validate(args: argparse.Namespace) -> str | None:
     for scenario in scenarios:
         SupplyModel([scenario], seeds=[0])  # building checks what only the model knows
     base = scenarios[0]
+    columns, _ = uncertain_parameters(base, args.scenario)  # each at its extremes
     counts = ", ".join(
         f"{len(getattr(base, name))} {name.replace('_', ' ')}" for name in ENTITY_LISTS
     )
@@ -78,7 +79,6 @@ def cmd_validate(args: argparse.Namespace) -> str | None:
     print(f"  {counts}")
     print(f"  variants: {', '.join(s.source.variant for s in scenarios)}")
     if base.uncertainties:
-        columns, _ = uncertain_parameters(base, args.scenario)  # each at its extremes
         print(f"  uncertainties: {len(base.uncertainties)} ({len(columns)} drawn independently)")
     return None
 
@@ -156,6 +156,9 @@ def cmd_compare(args: argparse.Namespace) -> str:
     folder = write_comparison(result, args.out, started=started, finished=utc_now())
     if "work" in across:
         shutil.rmtree(across["work"], ignore_errors=True)
+    if result.across is not None:
+        for note in result.across.run.settings["analysis"]["notes"]:
+            sys.stderr.write(f"note: {note}\n")
     for sentence in comparison_headline(result):
         print(sentence)
     totals = result.paired[result.paired["munition"] == ALL_MUNITIONS]

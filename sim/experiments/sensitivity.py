@@ -141,11 +141,11 @@ def _indices(
             "ST": (np.asarray(found["ST"]), np.asarray(found["ST_conf"])),
         }
     if sampler == "lhs":
+        rho = {"spearman": rank_correlations(plan.matrix[kept], y, settings["seed"])}
+        if len(y) < MIN_LHS_SAMPLES:
+            return rho
         found = salib_rbd_fast.analyze(spec, plan.matrix[kept], y, M=settings["M"], **common)
-        indices = {
-            "S1": (np.asarray(found["S1"]), np.asarray(found["S1_conf"])),
-            "spearman": rank_correlations(plan.matrix[kept], y, settings["seed"]),
-        }
+        indices = {"S1": (np.asarray(found["S1"]), np.asarray(found["S1_conf"])), **rho}
         try:
             moved = _delta(spec, plan.matrix[kept], y, settings["seed"])
         except (ValueError, np.linalg.LinAlgError):  # too few distinct values to estimate it
@@ -229,8 +229,9 @@ def analyse(plan: Plan, results: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]
             notes.append(f"{label}: not analysed, it is the same in every sample")
             continue
         if sampler == "lhs" and kept.sum() < MIN_LHS_SAMPLES:
-            notes.append(f"{label}: not analysed, RBD-FAST needs {MIN_LHS_SAMPLES}+ samples")
-            continue
+            notes.append(
+                f"{label}: only Spearman's ρ; RBD-FAST and δ need {MIN_LHS_SAMPLES}+ samples"
+            )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             found = _indices(plan, kept, y[kept], settings)

@@ -102,7 +102,8 @@ def across_headline(tables: dict[str, Any]) -> list[str]:
         more = "more" if row.diff_p50 >= 0 else "fewer"
         sentence = (
             f"Across {settings['samples']} samples of the scenario's {inputs} uncertain "
-            f"inputs ({settings['reps']} replications each, paired by sample and seed), with "
+            f"inputs ({settings['reps']} replication{'s' if settings['reps'] > 1 else ''} "
+            "each, paired by sample and seed), with "
             f"{row.variant_a} rather than {row.variant_b} {side} fires a median "
             f"{_n(abs(row.diff_p50))} {more} rounds a day; in 90 % of the samples the "
             f"difference lies between {_n(row.diff_p05)} and {_n(row.diff_p95)}"
