@@ -47,7 +47,7 @@ class SweepContext:
     parameters: tuple[Parameter, ...]
     outputs: tuple[Output, ...]
     variants: tuple[Scenario, ...] = ()
-    kept: tuple[tuple[bool, ...], ...] = ()  # per variant, per parameter
+    kept: tuple[tuple[bool, ...], ...] = ()  # per variant (or the one scenario), per parameter
 
     @classmethod
     def of(cls, experiment: Experiment) -> SweepContext:
@@ -127,11 +127,13 @@ def output_values(records: Records, outputs: tuple[Output, ...]) -> list[np.ndar
 
 
 def _not_applied(context: SweepContext, job: BatchJob, j: int) -> np.ndarray | None:
-    """Members whose variant sets parameter ``j`` itself (its value is the variant's, so
-    the sampled one is left empty in their row)."""
-    if not context.variants:
+    """Members whose variant (or the experiment's ``set``) fixes parameter ``j`` itself:
+    the sampled value is not theirs, so it is left empty in their row."""
+    if not context.kept:
         return None
-    return np.array([not context.kept[v][j] for v in job.variants])
+    variants = job.variants or (0,) * len(job.samples)
+    mask = np.array([not context.kept[v][j] for v in variants])
+    return mask if mask.any() else None
 
 
 def run_batch(
@@ -151,7 +153,9 @@ def run_batch(
         variant = job.variants[i] if job.variants else -1
         if (variant, sample) not in scenarios:
             base = context.variants[variant] if variant >= 0 else context.scenario
-            kept = context.kept[variant] if variant >= 0 else (True,) * len(context.parameters)
+            kept = (
+                context.kept[max(variant, 0)] if context.kept else (True,) * len(context.parameters)
+            )
             overrides = {
                 p.path: job.values[j][i] for j, p in enumerate(context.parameters) if kept[j]
             }

@@ -333,7 +333,7 @@ class Experiment:
     outputs: tuple[Output, ...]
     factors: tuple[Parameter, ...] = ()  # the sampler's columns (default: the parameters)
     variants: tuple[Scenario, ...] = ()  # each sample runs in each, when variants are compared
-    kept: tuple[tuple[bool, ...], ...] = ()  # per variant, per parameter: not the variant's own
+    kept: tuple[tuple[bool, ...], ...] = ()  # per variant (or the one scenario), per parameter
 
     @property
     def columns(self) -> tuple[Parameter, ...]:
@@ -556,19 +556,24 @@ def _variant(scenario_file: Path, name: str | None, info: ExperimentInfo, file: 
         raise ScenarioError(file, where, exc.message) from None
 
 
-def _kept(scenario: Scenario, parameters: tuple[Parameter, ...]) -> tuple[bool, ...]:
-    """Per parameter: whether a member in this variant takes its sampled value. A value
-    the variant sets itself (its counterfactual) stays the variant's."""
+def _kept(
+    scenario: Scenario, parameters: tuple[Parameter, ...], fixed: dict[str, Any]
+) -> tuple[bool, ...]:
+    """Per parameter: whether a member of this scenario takes its sampled value. An
+    uncertainty's value yields where the variant sets the path itself (its
+    counterfactual) or the experiment fixes it (its ``set``, a command's ``--set``); a
+    swept ``[[parameters]]`` value never does."""
     table = scenario.variants.get(scenario.source.variant, {})
-    own = [path for path in table if path != "events"]
+    own = [path for path in table if path != "events"] + list(fixed)
 
     def plain(path: str) -> str:
         found = relative(path)
         return found[0] if found else path
 
     return tuple(
-        not any(plain(p.path) == plain(mine) or plain(mine).startswith(plain(p.path) + ".")
-                for mine in own)
+        p.law is None
+        or not any(plain(p.path) == plain(mine) or plain(mine).startswith(plain(p.path) + ".")
+                   for mine in own)
         for p in parameters
     )  # fmt: skip
 
@@ -625,7 +630,7 @@ def resolve_experiment(raw: dict[str, Any], file: str, sha256: str = "") -> Expe
                     f"{name} changes the structure of {info.variants[0]} (ids, links, dates); "
                     "variants compared need the same structure with other numbers",
                 )
-    kept = tuple(_kept(v, parameters) for v in variants)
+    kept = tuple(_kept(v, parameters, info.set) for v in variants or (base,))
     outputs = tuple(_resolve_output(file, i, o, base) for i, o in enumerate(spec.outputs))
     names = [o.name for o in outputs]
     taken = {"sample", "replication", "seed", "variant", "error", *[p.path for p in parameters]}

@@ -248,3 +248,41 @@ def test_a_killed_comparison_run_again_resumes_without_redoing_a_batch(tmp_path)
     first = next(p for p in out.iterdir())
     second = next(p for p in (tmp_path / "again").iterdir())
     assert _sha(first / "samples.parquet") == _sha(second / "samples.parquet"), again.stderr
+
+
+OWN_DUD_RATE = """
+[variants.poor_lots]
+"importers.dprk.dud_rate" = 0.35
+"""
+
+
+def test_a_variant_or_set_keeps_its_own_value_and_its_cell_is_empty(tmp_path):
+    file = tmp_path / "tutorial.toml"
+    file.write_text(TUTORIAL.read_text() + OWN_DUD_RATE)
+    experiment = uncertainty_experiment(file, ["baseline", "poor_lots"], samples=4, reps=1)
+    samples = run_across(experiment, tmp_path / "a", workers=1, progress=False).samples
+    dud = samples.set_index("variant")["importers.dprk.dud_rate"]
+    assert dud["baseline"].notna().all() and dud["poor_lots"].isna().all()
+    assert samples["sanctions.pressure*"].notna().all()  # the rest is sampled in both
+    fixed = uncertainty_experiment(
+        file, ["baseline", "poor_lots"], samples=4, reps=1,
+        overrides={"importers.dprk.dud_rate": 0.3},
+    )  # fmt: skip
+    again = run_across(fixed, tmp_path / "b", workers=1, progress=False).samples
+    assert again["importers.dprk.dud_rate"].isna().all()  # --set fixes it: never sampled
+    base = again[again["variant"] == "baseline"].set_index("sample")
+    plain = sim.run(
+        sim.load_scenario(
+            file, overrides={"importers.dprk.dud_rate": 0.3, **_drawn(base.iloc[0])}
+        ),
+        reps=1, seed=fixed.seed, timeseries=False,  # replication 0's seed, as the sample's
+    )  # fmt: skip
+    assert plain.seeds == [int(base["seed"].iloc[0])]
+    fired = plain.summary.query("side == 'RU'")["mean_daily_effective_fire"].sum()
+    assert base["effective_fire_per_day.RU"].iloc[0] == pytest.approx(fired)
+
+
+def _drawn(row: pd.Series) -> dict:
+    """A sample's drawn inputs as overrides (the cells that hold a value)."""
+    paths = [c for c in row.index if c.startswith(("importers.", "sanctions."))]
+    return {p: row[p] for p in paths if pd.notna(row[p])}
