@@ -129,12 +129,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
         write_comparison,
     )
 
-    several = args.uncertainty is not None
-    variants = (
-        parse_variants(args.variants, args.scenario, "--variants", several=several)
-        if args.variants
-        else None
-    )
+    variants = parse_variants(args.variants, args.scenario, "--variants") if args.variants else None
     reps = whole_number(args.scenario, "--reps", args.reps, 1)
     require_replications(reps, args.scenario, "--reps")
     seed = None if args.seed is None else whole_number(args.scenario, "--seed", args.seed, 0)
@@ -161,18 +156,24 @@ def cmd_compare(args: argparse.Namespace) -> str:
             sys.stderr.write(f"note: {note}\n")
     for sentence in comparison_headline(result):
         print(sentence)
-    totals = result.paired[result.paired["munition"] == ALL_MUNITIONS]
-    shown = paired_for_display(totals, list(HEADLINE_METRICS)).drop(columns=["munition"])
-    print(shown.to_string(index=False))
-    if result.decomposition is not None:
-        print("where the difference went:")
-        parts = decomposition_for_display(result.decomposition).drop(columns=["meaning"])
-        print(parts.to_string(index=False))
-    if result.consequences is not None:
-        print("what the difference buys, on both sides:")
-        info = {"variant_a": result.variant_a, "variant_b": result.variant_b}
-        print(consequences_for_display(result.consequences, info).to_string(index=False))
-    _print_bargain(Path(folder), [result.variant_a, result.variant_b])
+    several = len(result.variants) > 2
+    for b in result.variants[1:]:
+        if several:
+            print(f"== {result.variant_a} − {b} ==")
+        against = {"variant_a": result.variant_a, "variant_b": b}
+        paired = result.paired[result.paired["variant_b"] == b]
+        totals = paired[paired["munition"] == ALL_MUNITIONS]
+        shown = paired_for_display(totals, list(HEADLINE_METRICS)).drop(columns=["munition"])
+        print(shown.to_string(index=False))
+        if result.decomposition is not None:
+            print("where the difference went:")
+            parts = result.decomposition[result.decomposition["variant_b"] == b]
+            print(decomposition_for_display(parts).drop(columns=["meaning"]).to_string(index=False))
+        if result.consequences is not None:
+            print("what the difference buys, on both sides:")
+            bought = result.consequences[result.consequences["variant_b"] == b]
+            print(consequences_for_display(bought, against).to_string(index=False))
+    _print_bargain(Path(folder), result.variants)
     print(f"report: {folder / 'report.html'}")
     return str(folder)
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.metrics import ALL_MUNITIONS, DAY_METRICS, METRICS, NEVER, side_totals
-from sim.engine.structure import StructureError, side_munition_pairs
+from sim.engine.structure import StructureError, side_munition_pairs, structure
 from sim.experiments.outcomes import OUTCOMES, Records, outcomes_table
 from sim.experiments.runner import RunTables, run_variants, summary_table
 from sim.scenario.errors import ScenarioError
@@ -69,6 +69,11 @@ class Comparison:
     @property
     def summary(self) -> pd.DataFrame:
         return self.tables.summary
+
+    @property
+    def variants(self) -> list[str]:
+        """Every variant, the first (A) first; each other is compared with it."""
+        return list(self.tables.scenarios)
 
     @property
     def timeseries(self) -> pd.DataFrame | None:
@@ -328,28 +333,16 @@ def require_replications(reps: int, file: str, key: str = "reps") -> None:
         )
 
 
-def parse_variants(
-    text: str | Sequence[str], file: str, key: str = "variants", *, several: bool = False
-) -> list[str]:
-    """``"A,B"`` (or a list) → two different variant names (``several``: two or more)."""
+def parse_variants(text: str | Sequence[str], file: str, key: str = "variants") -> list[str]:
+    """``"A,B,C"`` (or a list) → two or more different variant names, A first."""
     names = text.split(",") if isinstance(text, str) else list(text)
     names = [name.strip() for name in names if name.strip()]
-    if several:
-        if len(names) < 2:
-            raise ScenarioError(
-                file, key, f"a comparison needs at least two variants, got {', '.join(names)}"
-            )
-        repeated = [name for i, name in enumerate(names) if name in names[:i]]
-        if repeated:
-            raise ScenarioError(file, key, f"variant {repeated[0]!r} is named twice")
-        return names
-    if len(names) != 2:
+    if len(names) < 2:
         shown = ", ".join(names) or "none"
-        raise ScenarioError(
-            file, key, f"a comparison needs exactly two variants, got {len(names)}: {shown}"
-        )
-    if names[0] == names[1]:
-        raise ScenarioError(file, key, f"compare two different variants, got {names[0]!r} twice")
+        raise ScenarioError(file, key, f"a comparison needs at least two variants, got {shown}")
+    repeated = [name for i, name in enumerate(names) if name in names[:i]]
+    if repeated:
+        raise ScenarioError(file, key, f"compare different variants: {repeated[0]!r} is twice")
     return names
 
 
@@ -372,7 +365,7 @@ def load_pair(
     variants: str | Sequence[str] | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> list[Scenario]:
-    """Load two variants of a scenario file (default: its first two variant tables), each
+    """Load variants of a scenario file (default: its first two variant tables), each
     with the same dotted-path ``overrides`` applied after its variant."""
     file = str(path)
     raw, sha256 = read_raw(path)
@@ -460,12 +453,13 @@ def compare(
     case: str | None = None,
     log: Any = None,
 ) -> Comparison:
-    """Run two variants on common random numbers and measure their paired differences.
+    """Run two or more variants on common random numbers and measure the paired
+    differences of each with the first.
 
     Args:
-        scenario: a scenario file, or two loaded scenarios (A then B) of one structure.
-        variants: with a file, two ``[variants.NAME]`` names (``"A,B"`` or a list);
-            default: the file's first two variant tables.
+        scenario: a scenario file, or loaded scenarios (A, then B...) of one structure.
+        variants: with a file, two or more ``[variants.NAME]`` names (``"A,B,C"`` or a
+            list), each compared with the first; default: the file's first two tables.
         reps: paired replications (at least 2).
         seed: master seed (default: the scenario's ``[scenario] seed``).
         timeseries: also build the daily table (the figures need it).
@@ -475,10 +469,9 @@ def compare(
             daily table and the figures always cover the whole run.
         overrides: with a file, dotted path → value, applied to both variants (after
             each variant's own table), like ``--set``.
-        uncertainty: also run every variant (two or more, each compared with the first)
-            at this many samples of the scenario's ``[[uncertainties]]``, paired by
-            sample and seed (``sim.experiments.uncertainty``); the rest of the
-            comparison is at the scenario's own values, of the first two variants.
+        uncertainty: also run every variant at this many samples of the scenario's
+            ``[[uncertainties]]``, paired by sample and seed
+            (``sim.experiments.uncertainty``).
         sample_reps: replications of each sample (default 5).
         sampler: of the samples: ``lhs`` (N points) or ``sobol`` (Saltelli's design on
             base N, a power of 2).
@@ -493,12 +486,8 @@ def compare(
         ScenarioError: unknown variant, not two different variants, fewer than two
             replications, or variants that differ in structure.
     """
-    names: list[str] | None = None
-    if uncertainty is not None and variants is not None:
-        if not isinstance(scenario, str | Path):
-            raise TypeError("sample the uncertainty only with a scenario file")
-        names = parse_variants(variants, str(scenario), several=True)
-        variants = names[:2]
+    if uncertainty is not None and not isinstance(scenario, str | Path):
+        raise TypeError("sample the uncertainty only with a scenario file")
     if isinstance(scenario, str | Path):
         pair = load_pair(scenario, variants, overrides)
     else:
@@ -507,6 +496,7 @@ def compare(
         pair = list(scenario)
     file = pair[0].source.path if pair[0].source else "<scenario>"
     labels = parse_variants([_label(s) for s in pair], file)
+    others = labels[1:]
     require_replications(reps, file)
     if any(m.id == ALL_MUNITIONS for m in pair[0].munitions):
         raise ScenarioError(
@@ -519,21 +509,46 @@ def compare(
             pair, reps=reps, seed=master, timeseries=timeseries, progress=progress
         )
     except StructureError:
+        changed = next(
+            (
+                b
+                for b, s in zip(others, pair[1:], strict=True)
+                if structure(s) != structure(pair[0])
+            ),
+            labels[1],
+        )
         raise ScenarioError(
             file,
-            f"variants.{labels[1]}",
+            f"variants.{changed}",
             f"changes the structure of {labels[0]!r} (ids, sides, links, dates); "
             "a paired comparison needs the same structure with other numbers",
         ) from None
     tables.summary = with_side_totals(tables, side_munition_pairs(pair[0]), reps, days)
-    paired = paired_table(tables.summary, labels[0], labels[1], confidence=confidence)
+    paired = pd.concat(
+        [paired_table(tables.summary, labels[0], b, confidence=confidence) for b in others],
+        ignore_index=True,
+    )
     pairs = side_munition_pairs(pair[0])
-    parts = decomposition(tables, pairs, labels[0], labels[1], reps, days, confidence)
+    parts = pd.concat(
+        [
+            _against(
+                decomposition(tables, pairs, labels[0], b, reps, days, confidence), labels[0], b
+            )
+            for b in others
+        ],
+        ignore_index=True,
+    )
     assert tables.record is not None, "a comparison keeps its record"
     records = Records(tables.record, pairs, tables.gun_record or {}, tables.gun_pairs,
                   tables.front_record or {}, tables.front_pairs)  # fmt: skip
     outcomes = outcomes_table(records, [s.id for s in pair[0].sides], labels, days)
-    consequences = paired_outcomes(outcomes, labels[0], labels[1], confidence)
+    consequences = pd.concat(
+        [
+            _against(paired_outcomes(outcomes, labels[0], b, confidence), labels[0], b)
+            for b in others
+        ],
+        ignore_index=True,
+    )
     if not tables.front_pairs:  # no unit faces an enemy: no ground, no casualties
         front = [name for name, (_, _, book, _) in OUTCOMES.items() if book == "front"]
         consequences = consequences[~consequences["metric"].isin(front)].reset_index(drop=True)
@@ -542,6 +557,7 @@ def compare(
         "comparison": {
             "variant_a": labels[0],
             "variant_b": labels[1],
+            "variants": labels,  # each after the first is compared with it
             "difference": "variant_a - variant_b",
             "reps": reps,
             "confidence": confidence,
@@ -560,7 +576,7 @@ def compare(
     across = None
     if uncertainty is not None:
         across = _across(
-            str(scenario), names or labels, uncertainty, sample_reps, master, sampler,
+            str(scenario), labels, uncertainty, sample_reps, master, sampler,
             overrides, window, work, workers, scheduler, progress, case, log,
         )  # fmt: skip
         tables.extra["comparison"]["uncertainty"] = across.run.settings
@@ -574,6 +590,13 @@ def compare(
         consequences=consequences,
         across=across,
     )
+
+
+def _against(table: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """A paired table with the two variants it compares in its first columns."""
+    return table.assign(variant_a=a, variant_b=b)[
+        ["variant_a", "variant_b", *[c for c in table.columns if not c.startswith("variant_")]]
+    ]
 
 
 def _across(

@@ -41,6 +41,9 @@ TIERS = {
 VARIANT_STYLES = (
     {"color": "#1f3b73", "linestyle": "-", "hatch": None, "alpha": 0.25},
     {"color": "#d9862b", "linestyle": "--", "hatch": "////", "alpha": 0.15},
+    {"color": "#2e7d32", "linestyle": "-.", "hatch": "\\\\", "alpha": 0.15},
+    {"color": "#8e24aa", "linestyle": ":", "hatch": "....", "alpha": 0.15},
+    {"color": "#6d4c41", "linestyle": (0, (5, 1)), "hatch": "xx", "alpha": 0.15},
 )
 DIFFERENCE_STYLE = {"color": "#333333", "linestyle": "-", "hatch": "\\\\\\\\", "alpha": 0.2}
 

@@ -76,6 +76,19 @@ def comparison_info(tables: dict[str, Any]) -> dict[str, Any]:
     return tables["manifest"].get("comparison") or {}
 
 
+def compared_variants(comparison: dict[str, Any]) -> list[str]:
+    """The variants a comparison compared, the first (A) first."""
+    return list(comparison.get("variants") or [comparison["variant_a"], comparison["variant_b"]])
+
+
+def _rows_against(table: pd.DataFrame | None, b: str) -> pd.DataFrame | None:
+    """A paired table's rows of the comparison with ``b`` (all rows of an older folder,
+    which compared two variants only)."""
+    if table is None or "variant_b" not in table.columns:
+        return table
+    return table[table["variant_b"] == b]
+
+
 def run_dates(info: dict[str, Any]) -> tuple[dt.date, int]:
     """Start date and number of days, from the manifest's resolved parameters."""
     first = next(iter(info["resolved_parameters"].values()))["scenario"]
@@ -280,13 +293,17 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Fig
     paired = tables.get("paired")
     series = tables.get("timeseries")
     plan: dict[str, tuple[str, Callable[[], Figure]]] = {}
-    variants = [info["variant_a"], info["variant_b"]] if info else tables["manifest"]["variants"]
+    variants = compared_variants(info) if info else tables["manifest"]["variants"]
+    others = variants[1:] if info else []
     if paired is not None and not paired.empty:
-        plan["forest"] = (
-            "Mean paired difference and its 95 % interval for the headline metrics. A bar "
-            "that crosses the dotted zero line means no clear difference.",
-            lambda: plot_forest(paired),
-        )
+        for b in others:
+            mine = paired[paired["variant_b"] == b]
+            plan["forest" if len(others) == 1 else f"forest_{b}"] = (
+                f"Mean paired difference {variants[0]} − {b} and its 95 % interval for the "
+                "headline metrics. A bar that crosses the dotted zero line means no clear "
+                "difference.",
+                partial(plot_forest, mine),
+            )
     plan |= across_figures(tables)
     if series is None:
         return plan
@@ -304,12 +321,13 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Fig
             "90 % of replications, for each variant.",
             partial(plot_fire_per_day, series, side, variants),
         )
-        if info:
-            plan[f"paired_difference_{side}"] = (
-                f"{side}: the difference {info['variant_a']} − {info['variant_b']} computed "
-                "replication by replication on the same seeds, then summarised across "
-                "replications. Above the dotted line, the first variant has more.",
-                partial(plot_paired_difference, series, side, info["variant_a"], info["variant_b"]),
+        for b in others:
+            stem = f"paired_difference_{side}" + ("" if len(others) == 1 else f"_{b}")
+            plan[stem] = (
+                f"{side}: the difference {variants[0]} − {b} computed replication by "
+                "replication on the same seeds, then summarised across replications. Above "
+                "the dotted line, the first variant has more.",
+                partial(plot_paired_difference, series, side, variants[0], b),
             )
         plan[f"stocks_by_tier_{side}"] = (
             f"{side}: rounds held at the end of each day in each tier of the supply chain.",
@@ -387,13 +405,16 @@ def _compared(tables: dict[str, Any]) -> str:
         f"{days} days from {start:%d %B %Y}.</p>"
     ]
     if comparison:
-        a, b = comparison["variant_a"], comparison["variant_b"]
+        names = compared_variants(comparison)
         settings = comparison.get("settings", {})
+        letters = "ABCDEFGH"
+        items = "".join(
+            f"<li>Variant {letters[i] if i < len(letters) else i + 1}, <b>{_e(name)}</b>: "
+            f"{_settings(settings.get(name, {}))}</li>"
+            for i, name in enumerate(names)
+        )
         parts.append(
-            "<ul>"
-            f"<li>Variant A, <b>{_e(a)}</b>: {_settings(settings.get(a, {}))}</li>"
-            f"<li>Variant B, <b>{_e(b)}</b>: {_settings(settings.get(b, {}))}</li>"
-            "</ul>"
+            f"<ul>{items}</ul>"
             f"<p>{comparison['reps']} replications of each variant, run in one batch. "
             "Replication <i>r</i> of A and of B use the same random seed (common random "
             "numbers), so each difference A − B is measured replication by replication; "
@@ -441,8 +462,14 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
     comparison = comparison_info(tables)
     paired = tables.get("paired")
     start, _ = run_dates(info)
+    names = compared_variants(comparison) if comparison else []
+    others = names[1:]
+
+    def heading(b: str) -> str:  # one block a variant compared with the first
+        return f"<h3>{_e(names[0])} − {_e(b)}</h3>" if len(others) > 1 else ""
+
     if comparison:
-        title = f"{info['scenario']}: {comparison['variant_a']} vs {comparison['variant_b']}"
+        title = f"{info['scenario']}: {names[0]} vs {', '.join(others)}"
     else:
         title = f"{info['scenario']}: {', '.join(info['variants'])}"
     body = [f"<h1>{_e(title)}</h1>", "<h2>What was compared</h2>", _compared(tables)]
@@ -453,10 +480,13 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
             body.append(across)
             body.append("<h3>At the scenario's own values</h3>")
         body += [f'<p class="headline">{_e(s)}</p>' for s in headline(paired, *metric_dates(info))]
+        body.append("<h2>Paired differences, headline metrics</h2>")
+        for b in others:
+            mine = _rows_against(paired, b)
+            assert mine is not None
+            body.append(heading(b) + _table(paired_for_display(mine, list(HEADLINE_METRICS))))
         body.append(
-            "<h2>Paired differences, headline metrics</h2>"
-            + _table(paired_for_display(paired, list(HEADLINE_METRICS)))
-            + "<p>A − B per replication, averaged; <i>all</i> = the side's munitions added "
+            "<p>A − B per replication, averaged; <i>all</i> = the side's munitions added "
             "together. Every metric is in <code>paired.csv</code> and below.</p>"
             "<p>The intervals measure run-to-run randomness only (strikes, demand, "
             "production noise, seizures, drawn alike in both variants). They do not cover "
@@ -473,19 +503,24 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
             "every replication, the differences in rounds fired, destroyed, interdicted, "
             "discarded (from legacy stock and in rework) and in stock built. Then the "
             "guns: rounds the tubes could not fire, the days they limited fire, and tubes "
-            "worn out. Also in "
-            "<code>decomposition.csv</code>.</p>" + _table(decomposition_for_display(parts))
+            "worn out. Also in <code>decomposition.csv</code>.</p>"
         )
+        for b in others:
+            mine = _rows_against(parts, b)
+            assert mine is not None
+            body.append(heading(b) + _table(decomposition_for_display(mine)))
     consequences = tables.get("consequences")
     if comparison and consequences is not None and not consequences.empty:
-        body.append(
-            "<h2>What the difference buys, on both sides</h2>"
-            + _table(consequences_for_display(consequences, comparison))
-            + OUTCOME_MODEL
-        )
+        body.append("<h2>What the difference buys, on both sides</h2>")
+        for b in others:
+            mine = _rows_against(consequences, b)
+            assert mine is not None
+            against = {"variant_a": names[0], "variant_b": b}
+            body.append(heading(b) + _table(consequences_for_display(mine, against)))
+        body.append(OUTCOME_MODEL)
     bargain = tables.get("bargain")
     if bargain is not None and not bargain.empty:
-        shown = [comparison["variant_a"], comparison["variant_b"]] if comparison else None
+        shown = names or None
         body.append(
             "<h2>The bargain: what the suppliers were paid, by year</h2>"
             + _table(_formatted(bargain_for_display(bargain, shown or list(info["variants"]))))
@@ -506,8 +541,13 @@ def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -
     if comparison and paired is not None and not paired.empty:
         body.append(
             "<h2>All paired differences</h2><details><summary>show the full table "
-            f"({len(paired)} rows)</summary>" + _table(paired_for_display(paired)) + "</details>"
+            f"({len(paired)} rows)</summary>"
         )
+        for b in others:
+            mine = _rows_against(paired, b)
+            assert mine is not None
+            body.append(heading(b) + _table(paired_for_display(mine)))
+        body.append("</details>")
     body.append("<h2>Metric definitions</h2><details><summary>show</summary>")
     body.append(_definitions() + "</details>")
     body.append("<h2>Provenance</h2>" + _provenance(info))

@@ -194,6 +194,28 @@ def test_several_variants_each_against_the_first_on_the_command_line(tmp_path):
     assert set(effects["variant_b"]) == {"no_dprk", "half_containers"}
     assert done.stdout.count("Across 8 samples") == 2  # one sentence a variant
     assert not list((tmp_path / "runs").glob(".*"))  # its working folder is gone
+    # at the scenario's own values too, each variant against the first
+    for table in ("paired", "decomposition", "consequences"):
+        found = pd.read_csv(folder / f"{table}.csv")
+        assert set(found["variant_a"]) == {"baseline"}, table
+        assert set(found["variant_b"]) == {"no_dprk", "half_containers"}, table
+    paired = (
+        pd.read_csv(folder / "paired.csv")
+        .query("metric == 'imports_arrived_total' and munition == 'all'")
+        .set_index("variant_b")["mean_diff"]
+    )
+    assert paired["no_dprk"] > paired["half_containers"] > 0  # half the ships, half the gap
+    report = (folder / "report.html").read_text()
+    assert (
+        "<h3>baseline − no_dprk</h3>" in report and "<h3>baseline − half_containers</h3>" in report
+    )
+    for stem in (
+        "forest_no_dprk",
+        "forest_half_containers",
+        "paired_difference_RU_half_containers",
+    ):
+        assert (folder / "figures" / f"{stem}.png").is_file()
+    assert "== baseline − half_containers ==" in done.stdout
 
 
 @pytest.mark.parametrize(
