@@ -60,7 +60,7 @@ def _overrides(file: str, assignments: Sequence[str]) -> dict[str, Any]:
 
 def cmd_validate(args: argparse.Namespace) -> str | None:
     from sim.engine.model import SupplyModel
-    from sim.experiments.uncertainty import uncertain_parameters
+    from sim.experiments.parameters import uncertain_parameters
     from sim.scenario.loader import check_variants
     from sim.scenario.references import ENTITY_LISTS
 

@@ -28,11 +28,11 @@ from sim.engine.metrics import ALL_MUNITIONS, DAY_METRICS, METRICS, NEVER, side_
 from sim.engine.structure import StructureError, side_munition_pairs, structure
 from sim.experiments.outcomes import OUTCOMES, Records, outcomes_table
 from sim.experiments.runner import RunTables, run_variants, summary_table
+from sim.experiments.statistics import CONFIDENCE, half_width, t_interval
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import BASELINE, build_scenario, read_raw
 from sim.scenario.schema import Scenario
 
-CONFIDENCE = 0.95
 DEFAULT_REPS = 20
 PAIRED_COLUMNS = (
     "side",
@@ -81,41 +81,6 @@ class Comparison:
 
 
 # -- the statistics (pure functions over numbers and tables) ----------------------------
-
-
-def t_interval(
-    differences: Sequence[float] | np.ndarray, confidence: float = CONFIDENCE
-) -> tuple[float, float, float]:
-    """Mean of the differences and its two-sided t-interval: ``(mean, low, high)``.
-
-    NaN values are left out. With fewer than two values the interval is NaN; with
-    identical values it has zero width.
-
-    Example:
-        >>> mean, low, high = t_interval([1.0, 2.0, 3.0])
-        >>> mean, round(low, 3), round(high, 3)
-        (2.0, -0.484, 4.484)
-    """
-    values = np.asarray(differences, dtype=np.float64)
-    values = values[~np.isnan(values)]
-    n = values.size
-    if n == 0:
-        return np.nan, np.nan, np.nan
-    mean = float(values.mean())
-    if n < 2:
-        return mean, np.nan, np.nan
-    half = _half_width(np.array([values.std(ddof=1)]), np.array([n]), confidence)[0]
-    return mean, float(mean - half), float(mean + half)
-
-
-def _half_width(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
-    """Half-width of the t-interval of a mean, from the sample SD and size."""
-    from scipy import stats  # here, not at the top: it slows every command's start by ~1 s
-
-    n = np.asarray(n, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        quantile = stats.t.ppf(0.5 + confidence / 2, n - 1)
-        return np.where(n >= 2, quantile * np.asarray(sd) / np.sqrt(n), np.nan)
 
 
 def paired_differences(
@@ -177,7 +142,7 @@ def paired_table(
     order = differences[["side", "munition", "metric"]].drop_duplicates()
     table = order.merge(table.reset_index(), on=["side", "munition", "metric"], how="left")
     table["n"] = table["n"].fillna(0).astype(np.int64)
-    half = _half_width(table["sd_diff"].to_numpy(), table["n"].to_numpy(), confidence)
+    half = half_width(table["sd_diff"].to_numpy(), table["n"].to_numpy(), confidence)
     table["ci_low"] = table["mean_diff"] - half
     table["ci_high"] = table["mean_diff"] + half
     table["variant_a"] = variant_a

@@ -35,11 +35,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import types
-import typing
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -48,6 +46,7 @@ from sim.engine.metrics import METRICS
 from sim.engine.structure import side_munition_pairs
 from sim.engine.structure import structure as structure_of
 from sim.experiments.outcomes import OUTCOMES
+from sim.experiments.parameters import Parameter, uncertain_parameters, value_type
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import (
     apply_overrides,
@@ -57,7 +56,7 @@ from sim.scenario.loader import (
     relative,
     with_overrides,
 )
-from sim.scenario.paths import PathError, event_setting, split_path
+from sim.scenario.paths import PathError
 from sim.scenario.schema import Identifier, Scalar, Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
@@ -229,85 +228,6 @@ class ExperimentFile(_Strict):
 
 
 @dataclass(frozen=True)
-class Parameter:
-    """A swept parameter, resolved against the scenario.
-
-    ``kind`` is ``float``, ``int``, ``date`` or ``levels``. Samplers draw from
-    ``low..high``; ``decode`` turns a sampler value into the value written into the
-    scenario. A whole-number parameter (an ``int`` or a date, counted in days after
-    ``origin``) is drawn from ``first - 0.5 .. last + 0.5`` and rounded, so each whole
-    value between ``first`` and ``last`` is equally likely.
-    """
-
-    path: str
-    kind: str
-    low: float
-    high: float
-    origin: dt.date | None = None
-    levels: tuple[Any, ...] = ()
-    law: tuple[str, float, float, float | None] | None = None  # an uncertainty's, on 0..1
-    factor: int | None = None  # the sampler's column it reads (default: its own)
-
-    @classmethod
-    def whole(cls, path: str, kind: str, first: int, last: int, origin: dt.date | None = None):
-        """A whole-number parameter taking the values ``first..last``."""
-        return cls(path, kind, first - 0.5, last + 0.5, origin)
-
-    @property
-    def first(self) -> int:
-        return int(self.low + 0.5)
-
-    @property
-    def last(self) -> int:
-        return int(self.high - 0.5)
-
-    def decode(self, x: float) -> Any:
-        """The scenario value for the sampler value ``x``."""
-        if self.law is not None:
-            return self._drawn(x)
-        if self.kind == "float":
-            return float(x)
-        if self.kind == "levels":
-            return self.levels[int(x)]
-        whole = min(max(int(np.floor(x + 0.5)), self.first), self.last)
-        if self.kind == "int":
-            return whole
-        assert self.origin is not None  # a date parameter counts days from its origin
-        return self.origin + dt.timedelta(days=whole)
-
-    def _drawn(self, u: float) -> Any:
-        """An uncertainty's value at quantile ``u``: its distribution's inverse CDF."""
-        assert self.law is not None
-        name, low, high, mode = self.law
-        u = min(max(float(u), 0.0), 1.0)
-        if name == "choice":
-            return self.levels[min(int(u * len(self.levels)), len(self.levels) - 1)]
-        if name == "uniform":
-            value = low + u * (high - low)
-        elif name == "loguniform":
-            value = float(np.exp(np.log(low) + u * (np.log(high) - np.log(low))))
-        else:  # triangular
-            assert mode is not None
-            c = (mode - low) / (high - low)
-            value = (
-                low + np.sqrt(u * (high - low) * (mode - low))
-                if u < c
-                else high - np.sqrt((1 - u) * (high - low) * (high - mode))
-            )
-            value = float(value)
-        return int(round(value)) if self.kind == "int" else value
-
-    def grid(self, count: int) -> list[float]:
-        """Sampler values of ``count`` evenly spaced points (fewer if rounding merges some)."""
-        if self.kind == "levels":
-            return [float(i) for i in range(len(self.levels))]
-        if self.kind == "float":
-            return [float(x) for x in np.linspace(self.low, self.high, count)]
-        points = np.linspace(self.first, self.last, count)
-        return [float(x) for x in dict.fromkeys(np.floor(points + 0.5))]
-
-
-@dataclass(frozen=True)
 class Output:
     """An output column: a metric over a window, for the pairs it sums over."""
 
@@ -371,47 +291,6 @@ class Experiment:
 def _identifier(text: str) -> str:
     cleaned = "".join(c if c.isalnum() else "_" for c in text)
     return cleaned if cleaned[:1].isalpha() else f"x{cleaned}"
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip ``Annotated`` and ``| None`` from a type."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (Union, types.UnionType):
-            args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(args) != 1:
-                return annotation
-            annotation = args[0]
-        else:
-            return annotation
-
-
-def value_type(path: str) -> Any:
-    """The schema's type at a dotted path (``int``, ``float``, ``dt.date``…), or None;
-    an event's value (``events.ID.set.PATH``) has the type of the path it sets."""
-    if relative(path) is not None:
-        return float  # a factor
-    setting = event_setting(path)
-    if setting is not None:
-        return value_type(setting[1])
-    node: Any = Scenario
-    for part in split_path(path):
-        node = _unwrap(node)
-        if isinstance(node, type) and issubclass(node, BaseModel):
-            fields = node.model_fields
-            found = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
-            if found is None:
-                return None
-            node = found.annotation
-        elif typing.get_origin(node) is list:
-            node = typing.get_args(node)[0]  # ``part`` picks an entry by its id
-        elif typing.get_origin(node) is dict:
-            node = typing.get_args(node)[1]
-        else:
-            return None
-    return _unwrap(node)
 
 
 def _bad(file: str, where: str, exc: ScenarioError | PathError) -> ScenarioError:
@@ -581,8 +460,6 @@ def _kept(
 def resolve_experiment(raw: dict[str, Any], file: str, sha256: str = "") -> Experiment:
     """Validate and resolve an experiment's content (``file`` names it in errors, and
     the scenario is found relative to it)."""
-    from sim.experiments.uncertainty import uncertain_parameters
-
     spec = _validate(raw, file)
     info = spec.experiment
     if spec.experiment.sampler != "grid":

@@ -1,18 +1,15 @@
-"""A scenario's ``[[uncertainties]]`` as sampler columns and swept parameters.
-
-Each uncertainty is drawn on a quantile ``u`` in 0..1 and turned into its value by its
-distribution's inverse CDF (``Parameter.decode``); uncertainties of one ``group`` share
-their quantile, so they move together, and every path of one uncertainty takes the same
-value. A ``scale`` uncertainty's value is a factor on each path's whole schedule
-(``PATH*``: the file's value and every dated event's). The sampler draws one column per
-group (``Experiment.columns``); each path reads its group's column.
+"""Comparisons across the uncertainty: every variant at samples of the scenario's
+``[[uncertainties]]`` (``sim.experiments.parameters``), paired by sample and seed, run as
+a sweep's batches are, and what is read from them: the effects' spread, their drivers
+(``sim.experiments.sensitivity``), the fan charts' monthly bands, robustness and PRIM
+(``sim.experiments.discovery``).
 
 Example:
-    >>> from sim import load_scenario
-    >>> scenario = load_scenario("scenarios/ukraine_war_2022_2025.toml")
-    >>> columns, parameters = uncertain_parameters(scenario, scenario.source.path)
-    >>> len(columns) <= len(parameters)
-    True
+    >>> experiment = uncertainty_experiment(
+    ...     "scenarios/tutorial.toml", ["baseline", "no_dprk"], samples=4, reps=1
+    ... )
+    >>> len(experiment.columns), experiment.variant_names
+    (3, ['baseline', 'no_dprk'])
 """
 
 from __future__ import annotations
@@ -27,116 +24,11 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.experiment import DIFFERENCE as DIFF
-from sim.experiments.experiment import (
-    Experiment,
-    Parameter,
-    resolve_experiment,
-    value_type,
-)
+from sim.experiments.experiment import Experiment, resolve_experiment
+from sim.experiments.parameters import uncertainty_path
+from sim.experiments.statistics import half_width
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import relative, shadowed, with_overrides
-from sim.scenario.paths import PathError
-from sim.scenario.schema import SCALED, Scenario, Uncertainty
-
-
-def uncertainty_path(uncertainty: Uncertainty, path: str) -> str:
-    """The path an uncertainty's value is written to: ``PATH*`` for a factor."""
-    return f"{path}{SCALED}" if uncertainty.scale else path
-
-
-def group_of(uncertainty: Uncertainty) -> str:
-    """The name of the sampler column an uncertainty reads: its group, else its id."""
-    return uncertainty.group or uncertainty.id
-
-
-def _trials(uncertainty: Uncertainty) -> list[Any]:
-    if uncertainty.choices is not None:
-        return list(uncertainty.choices)
-    return [uncertainty.low, uncertainty.high]
-
-
-def uncertain_parameters(
-    scenario: Scenario, file: str, *, check: bool = True
-) -> tuple[tuple[Parameter, ...], tuple[Parameter, ...]]:
-    """``(columns, parameters)``: one sampler column per group of the scenario's
-    uncertainties, and one parameter per path, reading its group's column.
-
-    With ``check``, each uncertainty's extreme values (or each choice) must give a
-    valid scenario with the structure unchanged.
-
-    Raises:
-        ScenarioError: at ``uncertainties.ID.KEY``, an uncertainty that cannot be sampled.
-    """
-    from sim.engine.structure import structure as structure_of
-
-    groups: list[str] = []
-    parameters = []
-    shape = structure_of(scenario) if check else None
-    seen: dict[str, str] = {}
-    for uncertainty in scenario.uncertainties:
-        where = f"uncertainties.{uncertainty.id}"
-        name = group_of(uncertainty)
-        if name not in groups:
-            groups.append(name)
-        column = groups.index(name)
-        for path in uncertainty.paths:
-            target = uncertainty_path(uncertainty, path)
-            try:
-                plain = relative(target)
-            except PathError as exc:
-                raise ScenarioError(file, f"{where}.paths", str(exc)) from None
-            key = plain[0] if plain else target
-            if key in seen:
-                raise ScenarioError(
-                    file, f"{where}.paths", f"{key} is also sampled by uncertainty {seen[key]!r}"
-                )
-            seen[key] = uncertainty.id
-            kind_of = float if uncertainty.scale else value_type(path)
-            if kind_of is None:
-                raise ScenarioError(
-                    file, f"{where}.paths", f"{path} is not a key of the scenario format"
-                )
-            if uncertainty.distribution == "choice":
-                kind = "levels"
-            elif kind_of is int:
-                kind = "int"
-            elif kind_of is float:
-                kind = "float"
-            else:
-                raise ScenarioError(
-                    file, f"{where}.paths", f"{path} is not a number: give a choice instead"
-                )
-            law = (
-                uncertainty.distribution,
-                float(uncertainty.low or 0.0),
-                float(uncertainty.high or 0.0),
-                uncertainty.mode,
-            )
-            levels = tuple(uncertainty.choices or ())
-            parameters.append(Parameter(target, kind, 0.0, 1.0, None, levels, law, column))
-            if shape is None:
-                continue
-            found = shadowed(scenario, {target: 0}, "")
-            if found:
-                message = found[0].split("; to keep")[0]
-                raise ScenarioError(
-                    file, f"{where}.paths", f"{message}: sample it with scale = true"
-                )
-            for value in _trials(uncertainty):
-                try:
-                    trial = with_overrides(scenario, {target: value})
-                except ScenarioError as exc:
-                    message = f"{exc.key_path}: {exc.message}" if exc.key_path else exc.message
-                    raise ScenarioError(file, where, f"at {value!r}: {message}") from None
-                if structure_of(trial) != shape:
-                    raise ScenarioError(
-                        file,
-                        f"{where}.paths",
-                        f"{path} changes the scenario's structure (ids, links, horizon)",
-                    )
-    columns = tuple(Parameter(name, "float", 0.0, 1.0) for name in groups)
-    return columns, tuple(parameters)
-
+from sim.scenario.schema import Scenario
 
 # -- comparisons across the uncertainty -------------------------------------------------
 
@@ -311,8 +203,6 @@ def effect_table(across: AcrossUncertainty) -> pd.DataFrame:
     ones), the first variant's, this variant's and the paired difference's quantiles
     over the samples (each sample's mean over its replications), and the typical seeds-only
     95 % half-width within a sample."""
-    from sim.experiments.compare import _half_width
-
     table = across.samples[across.samples["error"].isna()]
     names = across.variants
     outputs = [c for c in table.columns if c.startswith(DIFF)]
@@ -334,7 +224,7 @@ def effect_table(across: AcrossUncertainty) -> pd.DataFrame:
                 for q in QUANTILES:
                     row[f"{label}_p{round(q * 100):02d}"] = float(values.quantile(q))
                 row[f"{label}_mean"] = float(values.mean())
-            half = _half_width(effect.std().to_numpy(), effect.count().to_numpy(), 0.95)
+            half = half_width(effect.std().to_numpy(), effect.count().to_numpy(), 0.95)
             row["seed_half_width_median"] = (
                 float(np.nanmedian(half)) if np.isfinite(half).any() else np.nan
             )  # NaN with one replication a sample
