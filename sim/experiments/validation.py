@@ -11,6 +11,11 @@ its 5–95 % band across replications.
 - **overlap**: the 5–95 % band and the published range intersect. Reported beside the
   score, for the checkpoints where the median misses narrowly.
 
+Checkpoints are of two kinds, scored apart: ``input`` (a count the scenario was built
+from, such as deliveries or production: a hit says the scenario holds it) and
+``behaviour`` (fire, ratios, losses, ground: what the model makes of its inputs). The
+behaviour score is the test.
+
 Example:
     >>> from sim import load_scenario
     >>> s = load_scenario("scenarios/ukraine_war_2022_2025.toml")  # doctest: +SKIP
@@ -40,6 +45,7 @@ from sim.scenario.schema import Checkpoint, Scenario
 BAND = (5.0, 95.0)
 CHECK_COLUMNS = (
     "checkpoint",
+    "kind",
     "metric",
     "side",
     "munition",
@@ -190,6 +196,7 @@ def check_table(
         rows.append(
             {
                 "checkpoint": cp.id,
+                "kind": cp.kind_of,
                 "metric": cp.metric,
                 "side": cp.side,
                 "munition": cp.munition or "",
@@ -254,6 +261,10 @@ def check(
                 "band_percentiles": list(BAND),
                 "hits": int(table["hit"].sum()),
                 "checkpoints": len(table),
+                "by_kind": {
+                    kind: {"hits": int(rows["hit"].sum()), "checkpoints": len(rows)}
+                    for kind, rows in table.groupby("kind", sort=True)
+                },
             }
         },
     )
@@ -287,8 +298,19 @@ def format_table(table: pd.DataFrame) -> str:
     for line in [header, *lines]:
         cells = [str(cell).ljust(width) for cell, width in zip(line[:6], widths, strict=True)]
         out.append("  ".join(cells) + "  " + str(line[6]))
-    hits = int(table["hit"].sum())
-    out.append(
-        f"hits: {hits} of {len(table)} checkpoints (model median inside the published range)"
-    )
+    out.append(score_line(table))
     return "\n".join(out)
+
+
+def score_line(table: pd.DataFrame) -> str:
+    """The score, behaviour first: what the model makes of its inputs is the test; an
+    input checkpoint only says the scenario holds the counts it was built from."""
+    parts = []
+    for kind, meaning in (("behaviour", "behaviour"), ("input", "inputs echoed")):
+        rows = table[table["kind"] == kind]
+        if len(rows):
+            parts.append(f"{meaning}: {int(rows['hit'].sum())} of {len(rows)}")
+    return (
+        f"hits: {'; '.join(parts)} (model median inside the published range; "
+        f"{int(table['hit'].sum())} of {len(table)} in all)"
+    )

@@ -826,6 +826,14 @@ metric to one munition type (for ``fire_ratio``, on both sides); importer metric
 every munition the supplier ships. Windows are inclusive of both dates."""
 
 _IMPORTER_METRICS = {"importer_rounds", "importer_containers", "payment_made"}
+INPUT_METRICS = frozenset({
+    "produced_total", "refurbished_total", "produced_refurbished_total",
+    "imports_arrived_total", *_IMPORTER_METRICS,
+})  # fmt: skip
+"""Checkpoint metrics that count what a scenario is built from (deliveries, production):
+an ``input`` checkpoint by default. The rest (fire, ratios, losses, ground) measure
+behaviour."""
+CheckpointKind = Literal["input", "behaviour"]
 _TUBE_METRICS = {"tubes_lost_total", "ground_net_km2"}  # not by munition
 
 
@@ -855,6 +863,18 @@ class Checkpoint(Strict):
     low: float
     high: float
     source: str
+    kind: CheckpointKind | None = Field(
+        default=None,
+        description="input: a count the scenario was built from; behaviour: what the model "
+        "makes of it (fire, ratios, losses, ground). Default: by the metric.",
+    )
+
+    @property
+    def kind_of(self) -> str:
+        """The checkpoint's kind, the metric's default where the file gives none."""
+        if self.kind is not None:
+            return self.kind
+        return "input" if self.metric in INPUT_METRICS else "behaviour"
 
     @model_validator(mode="after")
     def _ordered(self) -> Checkpoint:

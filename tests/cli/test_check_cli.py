@@ -32,13 +32,23 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
     assert len(check) == n and check["checkpoint"].is_unique
     assert (check["p05"] <= check["median"]).all() and (check["median"] <= check["p95"]).all()
     hits = int(check["hit"].sum())
-    assert lines[-2] == f"hits: {hits} of {n} checkpoints (model median inside the published range)"
+    kinds = check.groupby("kind")["hit"].agg(["sum", "size"])
+    behaviour, inputs = kinds.loc["behaviour"], kinds.loc["input"]
+    assert lines[-2] == (
+        f"hits: behaviour: {behaviour['sum']} of {behaviour['size']}; inputs echoed: "
+        f"{inputs['sum']} of {inputs['size']} (model median inside the published range; "
+        f"{hits} of {n} in all)"
+    )
+    # deliveries and production are what the scenario was built from; fire is behaviour
+    assert set(check.loc[check["metric"] == "importer_rounds", "kind"]) == {"input"}
+    assert set(check.loc[check["metric"] == "fire_per_day", "kind"]) == {"behaviour"}
     for row in check.itertuples():
         assert (row.low <= row.median <= row.high) == row.hit
         assert any(line.startswith(row.checkpoint + " ") for line in lines)
     manifest = tables["manifest"]
     assert manifest["master_seed"] == 3 and len(manifest["replication_seeds"]) == 2
     assert manifest["check"]["hits"] == hits and manifest["check"]["checkpoints"] == n
+    assert manifest["check"]["by_kind"]["behaviour"]["checkpoints"] == behaviour["size"]
     assert set(tables["summary"]["replication"]) == {0, 1}
 
 

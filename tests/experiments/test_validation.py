@@ -8,11 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from sim.engine.accounts import RECORDED
 from sim.experiments.validation import check, check_table, checkpoint_values, format_table
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import build_scenario, read_raw
+from sim.scenario.schema import Checkpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW, _ = read_raw(ROOT / "scenarios" / "tutorial.toml")
@@ -128,7 +130,24 @@ def test_hit_scores_the_median_and_overlap_the_band(books):
     }
     text = format_table(table.reset_index())
     assert "miss (band overlaps)" in text
-    assert text.splitlines()[-1].startswith("hits: 2 of 4 checkpoints")
+    assert text.splitlines()[-1].startswith("hits: behaviour: 2 of 4 (model median inside")
+    assert (table["kind"] == "behaviour").all()  # fire is behaviour, by its metric
+
+
+def test_a_checkpoint_s_kind_follows_its_metric_unless_it_says():
+    window = {"start_date": "2023-01-01", "end_date": "2023-01-10", "low": 0, "high": 1,
+              "source": "t"}  # fmt: skip
+    made = Checkpoint.model_validate(
+        {"id": "m", "metric": "produced_total", "side": "RU", **window}
+    )
+    fire = Checkpoint.model_validate({"id": "f", "metric": "fire_per_day", "side": "RU", **window})
+    said = Checkpoint.model_validate(
+        {"id": "s", "metric": "fire_per_day", "side": "RU", "kind": "input", **window}
+    )
+    assert (made.kind_of, fire.kind_of, said.kind_of) == ("input", "behaviour", "input")
+    with pytest.raises(ValidationError):
+        Checkpoint.model_validate({"id": "x", "metric": "fire_per_day", "side": "RU",
+                                   "kind": "guess", **window})  # fmt: skip
 
 
 def test_check_needs_checkpoints():
