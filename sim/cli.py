@@ -345,14 +345,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
-        "compare", help="paired comparison of two variants on the same seeds, with a report"
+        "compare", help="paired comparison of variants on the same seeds, with a report"
     )
     p.add_argument("scenario")
     p.add_argument(
         "--variants",
         default=None,
-        metavar="A,B",
-        help="the two variants to compare, A − B (default: the scenario's first two)",
+        metavar="A,B[,C...]",
+        help="the variants to compare, each against the first, A − B (default: the "
+        "scenario's first two)",
     )
     p.add_argument("--reps", default="20", help="paired replications (default: 20)")
     p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")

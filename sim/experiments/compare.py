@@ -469,6 +469,14 @@ def compare(
         )
     master = pair[0].scenario.seed if seed is None else seed
     days = window_days(pair[0], window, file, "--window")
+    prepared = None
+    if uncertainty is not None:  # checked before anything runs
+        from sim.experiments.uncertainty import prepare_across
+
+        prepared = prepare_across(
+            str(scenario), labels, uncertainty, reps=sample_reps, seed=master,
+            sampler=sampler, overrides=overrides, window=window, case=case,
+        )  # fmt: skip
     try:
         tables = run_variants(
             pair, reps=reps, seed=master, timeseries=timeseries, progress=progress
@@ -539,11 +547,8 @@ def compare(
         }
     }
     across = None
-    if uncertainty is not None:
-        across = _across(
-            str(scenario), labels, uncertainty, sample_reps, master, sampler,
-            overrides, window, work, workers, scheduler, progress, case, log,
-        )  # fmt: skip
+    if prepared is not None:
+        across = _across(*prepared, work, workers, scheduler, progress, log)
         tables.extra["comparison"]["uncertainty"] = across.run.settings
     return Comparison(
         tables=tables,
@@ -565,19 +570,12 @@ def _against(table: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
 
 def _across(
-    file: str,
-    names: list[str],
-    samples: int,
-    reps: int | None,
-    seed: int,
-    sampler: str,
-    overrides: dict[str, Any] | None,
-    window: tuple[dt.date, dt.date] | None,
+    experiment: Any,
+    case: Any,
     work: str | Path | None,
     workers: int | None,
     scheduler: str | None,
     progress: bool | None,
-    case: str | None,
     log: Any,
 ) -> Any:
     """The comparison across the uncertainty, its batches kept in ``work`` (default: a
@@ -585,23 +583,13 @@ def _across(
     import shutil
     import tempfile
 
-    from sim.experiments.uncertainty import SAMPLE_REPS, across_uncertainty
+    from sim.experiments.uncertainty import across_uncertainty
 
-    if samples < 2:
-        raise ScenarioError(file, "--uncertainty", f"needs at least 2 samples, got {samples}")
-    reps = SAMPLE_REPS if reps is None else reps
-    if reps < 1:
-        raise ScenarioError(file, "--sample-reps", f"must be at least 1, got {reps}")
-    if sampler not in ("lhs", "sobol"):
-        raise ScenarioError(file, "--sampler", f"lhs or sobol, got {sampler!r}")
-    if sampler == "sobol" and samples & (samples - 1):
-        raise ScenarioError(file, "--uncertainty", f"sobol needs a power of 2, got {samples}")
     folder = Path(work) if work is not None else Path(tempfile.mkdtemp(prefix="munsim-"))
     try:
         return across_uncertainty(
-            file, names, samples, reps=reps, seed=seed, sampler=sampler, overrides=overrides,
-            window=window, work=folder, workers=workers, scheduler=scheduler,
-            progress=progress, say=log, case=case,
+            experiment, folder, case=case, workers=workers, scheduler=scheduler,
+            progress=progress, say=log,
         )  # fmt: skip
     finally:
         if work is None:

@@ -271,30 +271,33 @@ class Across:
         return self.run.drivers
 
 
-def across_uncertainty(
+def prepare_across(
     scenario_file: str | Path,
     variants: list[str],
     samples: int,
     *,
-    reps: int = SAMPLE_REPS,
+    reps: int | None = None,
     seed: int | None = None,
     sampler: str = "lhs",
     overrides: dict[str, Any] | None = None,
     window: tuple[dt.date, dt.date] | None = None,
-    work: Path,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    progress: bool | None = None,
-    say: Callable[[str], None] | None = None,
     case: str | None = None,
-    resume_hint: str = "run the same command again",
-) -> Across:
-    """Every variant at ``samples`` draws of the scenario's uncertainties, paired by
-    sample and seed; the effects' spread, drivers, fan bands, robustness and (for a
-    ``case`` such as ``"diff.fire_per_day.RU>3000"``) PRIM's box."""
-    from sim.experiments.discovery import CaseError, discover, parse_case, robustness
+) -> tuple[Experiment, Any]:
+    """The experiment of a comparison across the uncertainty and its case of interest
+    (a ``sim.experiments.discovery.Case``, or None), every option checked before
+    anything runs; errors name the command's options."""
+    from sim.experiments.discovery import CaseError, parse_case
 
     file = str(scenario_file)
+    if samples < 2:
+        raise ScenarioError(file, "--uncertainty", f"needs at least 2 samples, got {samples}")
+    reps = SAMPLE_REPS if reps is None else reps
+    if reps < 1:
+        raise ScenarioError(file, "--sample-reps", f"must be at least 1, got {reps}")
+    if sampler not in ("lhs", "sobol"):
+        raise ScenarioError(file, "--sampler", f"lhs or sobol, got {sampler!r}")
+    if sampler == "sobol" and samples & (samples - 1):
+        raise ScenarioError(file, "--uncertainty", f"sobol needs a power of 2, got {samples}")
     chosen = None
     if case is not None:
         try:
@@ -312,6 +315,25 @@ def across_uncertainty(
                 file, "--case", f"no output {chosen.column!r} (known: {', '.join(known)}, "
                 "each also as diff.NAME)",
             )  # fmt: skip
+    return experiment, chosen
+
+
+def across_uncertainty(
+    experiment: Experiment,
+    work: Path,
+    *,
+    case: Any = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+    say: Callable[[str], None] | None = None,
+    resume_hint: str = "run the same command again",
+) -> Across:
+    """Run a ``prepare_across`` experiment (its batches kept in ``work``): every variant
+    at each sample of the scenario's uncertainties, paired by sample and seed; the
+    effects' spread, drivers, fan bands, robustness and, for a ``case``, PRIM's box."""
+    from sim.experiments.discovery import CaseError, discover, robustness
+
     run = run_across(
         experiment, work, workers=workers, scheduler=scheduler, progress=progress, say=say,
         resume_hint=resume_hint,
@@ -321,18 +343,18 @@ def across_uncertainty(
         [robustness(run.samples, name, maximise=True) for name in sides], ignore_index=True
     )
     found = None
-    if chosen is not None:
+    if case is not None:
         columns = run.settings["uncertainty_columns"]
         try:
-            found = discover(named_inputs(run.samples, columns), chosen, list(columns))
+            found = discover(named_inputs(run.samples, columns), case, list(columns))
         except CaseError as exc:  # the case never (or always) happens: say so
             run.settings["analysis"]["notes"].append(f"--case: {exc}")
             if say is not None:
                 say(f"note: --case: {exc}")
-        output = chosen.column.removeprefix(DIFF)
+        output = case.column.removeprefix(DIFF)
         robust = robustness(
-            run.samples, output, maximise=chosen.above,
-            threshold=None if chosen.column.startswith(DIFF) else chosen.value,
+            run.samples, output, maximise=case.above,
+            threshold=None if case.column.startswith(DIFF) else case.value,
         )  # fmt: skip
     return Across(run, effect_table(run), fan_table(run), robust, found)
 

@@ -23,7 +23,6 @@ from sim.outputs.plotting import new_figure
 TABLES = ("uncertainty", "drivers", "fan", "robustness", "discovery")
 DRIVER_LABELS = {"spearman": "ρ", "delta": "δ", "ST": "ST"}  # lhs: ρ (and δ); sobol: ST
 SHOWN_DRIVERS = 3
-HEADLINE_OUTPUTS = ("fire_per_day", "effective_fire_per_day")
 
 
 def write_across(folder: Path, across: Any) -> dict[str, Any]:

@@ -150,6 +150,13 @@ def test_the_run_folder_has_the_uncertainty_and_its_report(compared):
     assert again["samples"].equals(pd.read_parquet(folder / "samples.parquet"))
 
 
+def _tutorial_with(folder, tables: str):
+    """The tutorial scenario with more tables, written into ``folder``."""
+    file = folder / "tutorial.toml"
+    file.write_text(TUTORIAL.read_text() + tables)
+    return file
+
+
 def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -180,8 +187,7 @@ THIRD = """
 
 
 def test_several_variants_each_against_the_first_on_the_command_line(tmp_path):
-    file = tmp_path / "tutorial.toml"
-    file.write_text(TUTORIAL.read_text() + THIRD)
+    file = _tutorial_with(tmp_path, THIRD)
     done = munsim(
         "compare", file, "--variants", "baseline,no_dprk,half_containers", "--reps", 2,
         "--uncertainty", 8, "--sample-reps", 1, "--out", tmp_path / "runs",
@@ -279,8 +285,7 @@ OWN_DUD_RATE = """
 
 
 def test_a_variant_or_set_keeps_its_own_value_and_its_cell_is_empty(tmp_path):
-    file = tmp_path / "tutorial.toml"
-    file.write_text(TUTORIAL.read_text() + OWN_DUD_RATE)
+    file = _tutorial_with(tmp_path, OWN_DUD_RATE)
     experiment = uncertainty_experiment(file, ["baseline", "poor_lots"], samples=4, reps=1)
     samples = run_across(experiment, tmp_path / "a", workers=1, progress=False).samples
     dud = samples.set_index("variant")["importers.dprk.dud_rate"]
