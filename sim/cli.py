@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import sys
@@ -179,13 +180,15 @@ def cmd_compare(args: argparse.Namespace) -> str:
 
 
 def _across_options(args: argparse.Namespace) -> dict[str, Any]:
-    """``compare``'s options of the samples; their finished batches are kept in a folder
-    under ``--out`` named by the command, so a killed comparison run again resumes."""
+    """``compare``'s and ``check``'s options of the samples; their finished batches are
+    kept in a folder under ``--out`` named by the command, so a killed run resumes."""
     import hashlib
 
     file = args.scenario
     samples = whole_number(file, "--uncertainty", args.uncertainty, 2)
-    found: dict[str, Any] = {"uncertainty": samples, "sampler": args.sampler, "case": args.case}
+    found: dict[str, Any] = {"uncertainty": samples, "sampler": args.sampler}
+    if getattr(args, "case", None) is not None:
+        found["case"] = args.case
     if args.sample_reps is not None:
         found["sample_reps"] = whole_number(file, "--sample-reps", args.sample_reps, 1)
     if args.workers is not None:
@@ -196,7 +199,9 @@ def _across_options(args: argparse.Namespace) -> dict[str, Any]:
     except OSError:
         content = b""  # compare reports the missing file
     asked = {
-        k: v for k, v in vars(args).items() if k not in ("func", "workers", "scheduler", "case")
+        k: v
+        for k, v in vars(args).items()
+        if k not in ("func", "workers", "scheduler", "case", "accept")
     }
     key = hashlib.sha256(content + repr(sorted(asked.items())).encode())
     name = f".{Path(file).stem}-uncertainty-{key.hexdigest()[:16]}.partial"
@@ -225,16 +230,73 @@ def _print_bargain(folder: Path, variants: list[str]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> str:
+    from sim.experiments.compare import default_variants
+    from sim.experiments.predictive import ACCEPT, predictive_check, predictive_experiment
     from sim.experiments.runner import utc_now
     from sim.experiments.validation import check, format_table
     from sim.outputs.results import write_check
+    from sim.outputs.validation_report import predictive_lines
 
     scenario, reps, seed = _scenario_and_replications(args)
+    file = args.scenario
+    experiment = None
+    if args.uncertainty is not None:
+        options = _across_options(args)
+        accept = ACCEPT if args.accept is None else _share(file, "--accept", args.accept)
+        checked = args.variant or "baseline"
+        against = args.against or next(
+            (name for name in default_variants(scenario, file) if name != checked), None
+        )
+        if against is None or against == checked:
+            raise ScenarioError(file, "--against", "name a variant other than the checked one")
+        experiment = predictive_experiment(
+            file, [checked, against], samples=options["uncertainty"],
+            reps=options.get("sample_reps"), seed=seed, sampler=options["sampler"],
+            overrides=_overrides(file, args.set or []),
+        )  # fmt: skip
+    elif args.sample_reps or args.workers or args.scheduler or args.against or args.accept:
+        raise ScenarioError(
+            file, "--uncertainty", "--sample-reps, --against, --accept, --workers and "
+            "--scheduler are options of the samples: give --uncertainty N",
+        )  # fmt: skip
     started = utc_now()
     result = check(scenario, reps=reps, seed=seed)
+    if experiment is not None:
+        result.predictive = predictive_check(
+            experiment, options["work"], accept=accept, workers=options.get("workers"),
+            scheduler=options.get("scheduler"),
+            say=_say,
+        )  # fmt: skip
     folder = write_check(result, args.out, started=started, finished=utc_now())
-    print(format_table(result.table))  # the bargain by year is in the folder's bargain.csv
+    if experiment is not None:
+        shutil.rmtree(options["work"], ignore_errors=True)
+    # the bargain by year is in the folder's bargain.csv
+    scored = result.tables.extra["check"]
+    print(format_table(result.table, scored["calibration_end"]))
+    if "inputs_after_cutoff" in scored:
+        after = scored["inputs_after_cutoff"]
+        print(
+            f"inputs informed after the cut-off: {after['after']} of {after['inputs']} cited "
+            "input lines cite a source published after it (provenance.csv)"
+        )
+    if result.predictive is not None:
+        for line in predictive_lines(result.predictive):
+            print(line)
     return str(folder)
+
+
+def _say(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _share(file: str, option: str, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= 1:
+        raise ScenarioError(file, option, f"a share in (0, 1], got {text!r}")
+    return value
 
 
 def cmd_sweep(args: argparse.Namespace) -> str:
@@ -342,6 +404,27 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="score replications of a scenario against its dated public checkpoints"
     )
     _scenario_run_options(p, reps=20)
+    p.add_argument(
+        "--uncertainty", default=None, metavar="N",
+        help="also score each checkpoint against the model's 90 %% band over N samples of "
+        "the scenario's [[uncertainties]], and calibrate them on the in-sample checkpoints",
+    )  # fmt: skip
+    p.add_argument(
+        "--sample-reps", default=None, metavar="R", help="replications of each sample (default: 5)"
+    )
+    p.add_argument("--sampler", default="lhs", help="of the samples: lhs (default) or sobol")
+    p.add_argument(
+        "--against", default=None, metavar="VARIANT",
+        help="the counterfactual whose effect is reported under prior and posterior "
+        "(default: the scenario's other first variant, e.g. no_dprk)",
+    )  # fmt: skip
+    p.add_argument(
+        "--accept", default=None, metavar="SHARE",
+        help="the share of samples nearest the in-sample record kept as the posterior "
+        "(default: 0.2)",
+    )  # fmt: skip
+    p.add_argument("--workers", default=None, help="local worker processes for the samples")
+    p.add_argument("--scheduler", default=None, help="a Dask scheduler for the samples")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(

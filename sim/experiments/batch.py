@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from sim.engine.metrics import summarise
 from sim.engine.model import SupplyModel
+from sim.experiments.checkpoints import checkpoint_values
 from sim.experiments.experiment import DIFFERENCE, Experiment, Output, Parameter
 from sim.experiments.outcomes import OUTCOMES, Records, side_outcomes
 from sim.experiments.plan import BatchJob
@@ -103,13 +104,19 @@ def context_schema(context: SweepContext) -> pa.Schema:
     return results_schema(context.parameters, context.outputs, bool(context.variants))
 
 
-def output_values(records: Records, outputs: tuple[Output, ...]) -> list[np.ndarray]:
+def output_values(
+    records: Records, outputs: tuple[Output, ...], scenario: Scenario
+) -> list[np.ndarray]:
     """Each output per member: its metric over its window, on its pairs summed (an
-    outcome: of its side)."""
+    outcome: of its side; a checkpoint: the model's value of it)."""
     record = records.rounds
     merged: dict[tuple[int, ...], dict[str, np.ndarray]] = {}
     values = []
     for output in outputs:
+        if output.checkpoint is not None:
+            found = checkpoint_values(scenario, output.checkpoint, records)
+            values.append(np.asarray(found, dtype=np.float64))
+            continue
         if output.metric in OUTCOMES:
             days = (output.first_day, output.last_day)
             found = side_outcomes(records, output.side, days)[output.metric]
@@ -176,9 +183,8 @@ def run_batch(
             if should_stop is not None and should_stop():
                 return None
             model.run_until(min(model.day + CHECK_DAYS, model.days))
-        for column, values in zip(
-            outputs, output_values(Records.of(model), context.outputs), strict=True
-        ):
+        measured = output_values(Records.of(model), context.outputs, context.scenario)
+        for column, values in zip(outputs, measured, strict=True):
             column[ran] = values
     schema = context_schema(context)
     failed = np.array([error is not None for error in errors])

@@ -57,11 +57,12 @@ from sim.scenario.loader import (
     with_overrides,
 )
 from sim.scenario.paths import PathError
-from sim.scenario.schema import Identifier, Scalar, Scenario
+from sim.scenario.schema import Checkpoint, Identifier, Scalar, Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
 DIFFERENCE = "diff."  # a paired difference's column: diff.OUTPUT = first variant − this one
 ALL = "all"
+CHECKPOINT = "checkpoint"  # an output's metric: the model's value of a scenario checkpoint
 MORRIS_LEVELS = 4
 GRID_LEVELS = 3
 
@@ -182,8 +183,12 @@ class OutputSpec(_Strict):
     a date window."""
 
     metric: str = Field(
-        description="A metric of sim.engine.metrics.METRICS, or an outcome of "
-        "sim.experiments.outcomes.OUTCOMES."
+        description="A metric of sim.engine.metrics.METRICS, an outcome of "
+        "sim.experiments.outcomes.OUTCOMES, or 'checkpoint' (the model's value of the "
+        "scenario's checkpoint `checkpoint`)."
+    )
+    checkpoint: str | None = Field(
+        default=None, description="The checkpoint id of a 'checkpoint' output."
     )
     side: str = Field(default=ALL, description="A side id, or 'all' (summed).")
     munition: str = Field(default=ALL, description="A munition id, or 'all' (summed).")
@@ -198,8 +203,16 @@ class OutputSpec(_Strict):
 
     @model_validator(mode="after")
     def _known(self) -> OutputSpec:
+        if (self.metric == CHECKPOINT) != (self.checkpoint is not None):
+            raise ValueError("checkpoint: names the checkpoint of a 'checkpoint' output, "
+                             "and only of one")  # fmt: skip
+        if self.metric == CHECKPOINT:
+            if self.side != ALL or self.munition != ALL or self.start_date or self.end_date:
+                raise ValueError("metric: a checkpoint output takes its side, munition and "
+                                 "window from the checkpoint")  # fmt: skip
+            return self
         if self.metric not in METRICS and self.metric not in OUTCOMES:
-            known = ", ".join([*METRICS, *OUTCOMES])
+            known = ", ".join([*METRICS, *OUTCOMES, CHECKPOINT])
             raise ValueError(f"metric: unknown metric {self.metric!r} (known: {known})")
         if self.metric in OUTCOMES and self.side == ALL:
             raise ValueError(f"side: the outcome {self.metric!r} is one side's; name the side")
@@ -239,6 +252,7 @@ class Output:
     first_day: int
     last_day: int
     analysed: bool = True  # the sensitivity analysis ranks the parameters for it
+    checkpoint: Checkpoint | None = None  # of a 'checkpoint' output
 
 
 @dataclass(frozen=True)
@@ -365,6 +379,17 @@ def _resolve_parameter(file: str, index: int, spec: ParameterSpec, base: Scenari
 
 def _resolve_output(file: str, index: int, spec: OutputSpec, base: Scenario) -> Output:
     where = f"outputs.{index}"
+    if spec.metric == CHECKPOINT:
+        found = {cp.id: cp for cp in base.checkpoints}
+        if spec.checkpoint not in found:
+            raise ScenarioError(
+                file, f"{where}.checkpoint", f"the scenario has no checkpoint {spec.checkpoint!r}"
+            )
+        cp = found[spec.checkpoint]
+        first = (cp.start_date - base.scenario.start_date).days
+        last = (cp.end_date - base.scenario.start_date).days
+        name = spec.name or f"{CHECKPOINT}.{cp.id}"
+        return Output(name, CHECKPOINT, cp.side, ALL, (), first, last, spec.analyse, cp)
     pairs = side_munition_pairs(base)
     sides = [s.id for s in base.sides]
     munitions = [m.id for m in base.munitions]

@@ -17,7 +17,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,20 +53,25 @@ Record = Mapping[str, np.ndarray]  # account → [days, members, pairs]
 
 @dataclass(frozen=True)
 class Records:
-    """A run's daily records of its three books, each with its (side, item) pairs."""
+    """A run's daily records of its three books, each with its (side, item) pairs, and
+    of its foreign suppliers' books and the payments to them."""
 
     rounds: Record
     round_pairs: list[tuple[str, str]]
-    guns: Record
-    gun_pairs: list[tuple[str, str]]
-    front: Record
-    front_pairs: list[tuple[str, str]]
+    guns: Record = field(default_factory=dict)
+    gun_pairs: list[tuple[str, str]] = field(default_factory=list)
+    front: Record = field(default_factory=dict)
+    front_pairs: list[tuple[str, str]] = field(default_factory=list)
+    suppliers: Mapping[str, Record] = field(default_factory=dict)  # id → name → [days, members]
+    payments: Record = field(default_factory=dict)
+    payment_pairs: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, model: SupplyModel) -> Records:
         """The books of a run model."""
         return cls(model.record, model.pairs, model.gun_record, model.gun_pairs,
-                   model.front_record, model.front_pairs)  # fmt: skip
+                   model.front_record, model.front_pairs, model.importer_record,
+                   model.payment_record, model.payment_pairs)  # fmt: skip
 
     def series(self, book: str, account: str, side: str) -> np.ndarray:
         """The account summed over the side's items, ``[days, members]`` (zeros where the

@@ -97,9 +97,11 @@ def uncertainty_experiment(
     sampler: str = "lhs",
     overrides: dict[str, Any] | None = None,
     window: tuple[dt.date, dt.date] | None = None,
+    outputs: list[dict] | None = None,
 ) -> Experiment:
     """The experiment a comparison across the uncertainty runs: ``samples`` draws of the
-    scenario's uncertainties, each in every variant on the same ``reps`` seeds."""
+    scenario's uncertainties, each in every variant on the same ``reps`` seeds; it
+    measures ``outputs`` (default: ``default_outputs``)."""
     from sim.scenario.loader import load_scenario
 
     file = str(scenario_file)
@@ -118,7 +120,7 @@ def uncertainty_experiment(
             "uncertainties": True,
             "set": dict(overrides or {}),
         },
-        "outputs": default_outputs(base, window),
+        "outputs": default_outputs(base, window) if outputs is None else outputs,
     }
     return resolve_experiment(raw, file)
 
@@ -282,6 +284,7 @@ def prepare_across(
     overrides: dict[str, Any] | None = None,
     window: tuple[dt.date, dt.date] | None = None,
     case: str | None = None,
+    outputs: list[dict] | None = None,
 ) -> tuple[Experiment, Any]:
     """The experiment of a comparison across the uncertainty and its case of interest
     (a ``sim.experiments.discovery.Case``, or None), every option checked before
@@ -306,7 +309,7 @@ def prepare_across(
             raise ScenarioError(file, "--case", str(exc)) from None
     experiment = uncertainty_experiment(
         file, variants, samples=samples, reps=reps, seed=seed, sampler=sampler,
-        overrides=overrides, window=window,
+        overrides=overrides, window=window, outputs=outputs,
     )  # fmt: skip
     if chosen is not None:
         known = [o.name for o in experiment.outputs if not o.name.startswith(MONTH)]

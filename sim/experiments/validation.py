@@ -1,9 +1,9 @@
 """Score a run against the scenario's dated public checkpoints (``munsim check``).
 
 A checkpoint is a public observation over a window of dates with a published range
-``low..high`` (see ``CHECKPOINT_METRICS`` in the schema for what each metric measures).
-The model's value is computed in every replication; the check reports its median and
-its 5–95 % band across replications.
+``low..high`` (``CHECKPOINT_METRICS`` in the schema says what each metric measures; the
+model's value is ``sim.experiments.checkpoints.checkpoint_values``). The model's value
+is computed in every replication; the check reports its median and its 5–95 % band.
 
 - **hit**: the median lies inside the published range (both ends included). This is the
   score: a band is wide when the scenario is uncertain, and "the band touches the range"
@@ -13,25 +13,35 @@ its 5–95 % band across replications.
 
 Checkpoints are of two kinds, scored apart: ``input`` (a count the scenario was built
 from, such as deliveries or production: a hit says the scenario holds it) and
-``behaviour`` (fire, ratios, losses, ground: what the model makes of its inputs). The
-behaviour score is the test.
+``behaviour`` (fire, changes, shares, stocks, losses, ground: what the model makes of
+its inputs). The behaviour score is the test, and it is worth what it beats: naive
+baselines (``sim.experiments.baselines``) are scored on the same checkpoints, and the
+model's *skill* is its behaviour hits less the best baseline's. Where the scenario
+declares a calibration cut-off (``scenario.calibration_end``), checkpoints that end
+after it are out-of-sample and scored apart; each checkpoint's ``series`` (whose
+estimate it is) is scored apart too.
 
 Example:
     >>> from sim import load_scenario
     >>> s = load_scenario("scenarios/ukraine_war_2022_2025.toml")  # doctest: +SKIP
     >>> result = check(s, reps=4, seed=1)  # doctest: +SKIP
     >>> result.table[["checkpoint", "median", "low", "high", "hit"]]  # doctest: +SKIP
+    >>> result.scores["skill"]  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sim.engine.agents.exchange import HECTARES_PER_KM2
-from sim.engine.structure import front_pairs_of
+from sim.experiments.baselines import BASELINES, baseline_table
+from sim.experiments.checkpoints import checkpoint_values, in_sample
+from sim.experiments.outcomes import Records
+from sim.experiments.predictive import PredictiveCheck
 from sim.experiments.runner import (
     RunTables,
     replication_seeds,
@@ -40,12 +50,15 @@ from sim.experiments.runner import (
     supplier_tables,
 )
 from sim.scenario.errors import ScenarioError
+from sim.scenario.provenance import input_provenance
 from sim.scenario.schema import Checkpoint, Scenario
 
 BAND = (5.0, 95.0)
 CHECK_COLUMNS = (
     "checkpoint",
     "kind",
+    "sample",
+    "series",
     "metric",
     "side",
     "munition",
@@ -61,161 +74,114 @@ CHECK_COLUMNS = (
     "high",
     "hit",
     "overlap",
+    *[column for name in BASELINES for column in (name, f"{name}_hit")],
     "source",
 )
-_SUMS = {
-    "fired_total": ("fired",),
-    "produced_total": ("produced",),
-    "refurbished_total": ("refurbished",),
-    "produced_refurbished_total": ("produced", "refurbished"),
-    "imports_arrived_total": ("imports_arrived",),
-    "destroyed_total": ("destroyed",),
-}
-_IMPORTER_NAMES = {"importer_rounds": "rounds", "importer_containers": "containers"}
 
 
 @dataclass
 class CheckResult:
-    """The checkpoint table and the run it scored."""
+    """The checkpoint table, its scores and the run it scored."""
 
     table: pd.DataFrame
     tables: RunTables
+    predictive: PredictiveCheck | None = None  # across the uncertainty, when asked
+    provenance: pd.DataFrame | None = None  # inputs informed after the cut-off
 
     @property
     def hits(self) -> int:
         """Checkpoints whose model median lies inside the published range."""
         return int(self.table["hit"].sum())
 
+    @property
+    def scores(self) -> dict[str, Any]:
+        """The behaviour and input scores, the baselines' and the skill (``scores``)."""
+        return scores(self.table)
+
 
 def _file(scenario: Scenario) -> str:
     return scenario.source.path if scenario.source is not None else "scenario"
 
 
-def _window(scenario: Scenario, cp: Checkpoint) -> slice:
-    first = (cp.start_date - scenario.scenario.start_date).days
-    last = (cp.end_date - scenario.scenario.start_date).days
-    return slice(first, last + 1)
+def _band(values: np.ndarray) -> tuple[float, float, float]:
+    """The 5 %, median and 95 % of the finite values (NaN where none is)."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return np.nan, np.nan, np.nan
+    p05, median, p95 = np.percentile(finite, [BAND[0], 50.0, BAND[1]])
+    return float(p05), float(median), float(p95)
 
 
-def _columns(
-    scenario: Scenario, cp: Checkpoint, pairs: list[tuple[str, str]], side: str
-) -> list[int]:
-    """The record's pair columns of ``side`` (and the checkpoint's munition, if any)."""
-    found = [i for i, (s, m) in enumerate(pairs) if s == side and cp.munition in (None, m)]
-    if not found:
-        what = f"munition {cp.munition!r}" if cp.munition else "any munition"
-        raise ScenarioError(
-            _file(scenario), f"checkpoints.{cp.id}", f"side {side!r} handles no {what}"
-        )
+def checkpoint_row(scenario: Scenario, cp: Checkpoint, values: np.ndarray) -> dict[str, Any]:
+    """A checkpoint's row of the check table, from the model's value in each member."""
+    p05, median, p95 = _band(values)
+    return {
+        "checkpoint": cp.id,
+        "kind": cp.kind_of,
+        "sample": "in" if in_sample(scenario, cp) else "out",
+        "series": cp.series or "",
+        "metric": cp.metric,
+        "side": cp.side,
+        "munition": cp.munition or "",
+        "other_side": cp.other_side or "",
+        "importer": cp.importer or "",
+        "payment": cp.payment or "",
+        "start_date": cp.start_date.isoformat(),
+        "end_date": cp.end_date.isoformat(),
+        "median": median,
+        "p05": p05,
+        "p95": p95,
+        "low": cp.low,
+        "high": cp.high,
+        "hit": bool(cp.low <= median <= cp.high),
+        "overlap": bool(p05 <= cp.high and p95 >= cp.low),
+        "source": cp.source,
+    }
+
+
+def check_table(scenario: Scenario, records: Records) -> pd.DataFrame:
+    """One row per checkpoint: the model's median and band, the range, hit and overlap,
+    and each baseline's value and hit."""
+    rows = [
+        checkpoint_row(scenario, cp, checkpoint_values(scenario, cp, records))
+        for cp in scenario.checkpoints
+    ]
+    table = pd.DataFrame(rows).merge(baseline_table(scenario, records), on="checkpoint")
+    return table[list(CHECK_COLUMNS)]
+
+
+def _hits(rows: pd.DataFrame) -> dict[str, Any]:
+    """The model's and each baseline's hits on ``rows``, and the skill."""
+    found: dict[str, Any] = {"checkpoints": len(rows), "hits": int(rows["hit"].sum())}
+    found["baselines"] = {name: int(rows[f"{name}_hit"].sum()) for name in BASELINES}
+    best = max(found["baselines"], key=lambda name: found["baselines"][name])
+    found["best_baseline"] = best
+    found["skill"] = found["hits"] - found["baselines"][best]
     return found
 
 
-def checkpoint_values(
-    scenario: Scenario,
-    cp: Checkpoint,
-    record: dict[str, np.ndarray],
-    pairs: list[tuple[str, str]],
-    importer_record: dict[str, dict[str, np.ndarray]],
-    guns: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
-    front: dict[str, np.ndarray] | None = None,
-    payments: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
-) -> np.ndarray:
-    """The model's value of checkpoint ``cp`` in each member, ``[members]``.
-
-    Args:
-        record: ``model.record`` (column → ``[days, members, pairs]``).
-        pairs: ``model.pairs``, the (side, munition) of each pair column.
-        importer_record: ``model.importer_record``.
-        guns: ``(model.gun_record, model.gun_pairs)``, for the tube metrics.
-        front: ``model.front_record``, for the ground metrics.
-        payments: ``(model.payment_record, model.payment_pairs)``, for ``payment_made``.
-    """
-    days = _window(scenario, cp)
-    n_days = days.stop - days.start
-    if cp.metric == "tubes_lost_total":
-        gun_record, gun_pairs = guns if guns is not None else ({}, [])
-        columns = [i for i, (side, _) in enumerate(gun_pairs) if side == cp.side]
-        if not columns:
-            raise ScenarioError(
-                _file(scenario), f"checkpoints.{cp.id}", f"side {cp.side!r} has no tubes"
-            )
-        lost = gun_record["tubes_lost"][days][:, :, columns]
-        return lost.sum(axis=(0, 2)).astype(np.float64)
-    if cp.metric == "ground_net_km2":
-        if front is None or not front_pairs_of(scenario):
-            raise ScenarioError(
-                _file(scenario), f"checkpoints.{cp.id}", "no front unit faces an enemy"
-            )
-        side = [s.id for s in scenario.sides].index(cp.side)
-        net = front["ground_gained"][days, :, side] - front["ground_lost"][days, :, side]
-        return net.sum(axis=0) / HECTARES_PER_KM2
-    if cp.metric == "payment_made":
-        payment_record, payment_pairs = payments if payments is not None else ({}, [])
-        column = [item for _, item in payment_pairs].index(f"{cp.importer}.{cp.payment}")
-        return payment_record["payment_made"][days, :, column].sum(axis=0).astype(np.float64)
-    if cp.importer is not None:
-        books = importer_record[cp.importer][_IMPORTER_NAMES[cp.metric]]
-        return books[days].sum(axis=0).astype(np.float64)
-
-    def total(names: tuple[str, ...], side: str) -> np.ndarray:
-        columns = _columns(scenario, cp, pairs, side)
-        return np.sum(
-            [record[name][days][:, :, columns].sum(axis=(0, 2)) for name in names], axis=0
-        ).astype(np.float64)
-
-    if cp.metric == "fire_per_day":
-        return total(("fired",), cp.side) / n_days
-    if cp.metric == "fire_ratio":
-        assert cp.other_side is not None  # the schema requires it of a fire_ratio
-        mine, theirs = total(("fired",), cp.side), total(("fired",), cp.other_side)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(theirs > 0, mine / theirs, np.nan)
-    return total(_SUMS[cp.metric], cp.side)
-
-
-def check_table(
-    scenario: Scenario,
-    record: dict[str, np.ndarray],
-    pairs: list[tuple[str, str]],
-    importer_record: dict[str, dict[str, np.ndarray]],
-    guns: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
-    front: dict[str, np.ndarray] | None = None,
-    payments: tuple[dict[str, np.ndarray], list[tuple[str, str]]] | None = None,
-) -> pd.DataFrame:
-    """One row per checkpoint: the model's median and band, the range, hit and overlap."""
-    rows = []
-    for cp in scenario.checkpoints:
-        values = checkpoint_values(
-            scenario, cp, record, pairs, importer_record, guns, front, payments
-        )
-        finite = values[np.isfinite(values)]
-        if finite.size:
-            p05, median, p95 = np.percentile(finite, [BAND[0], 50.0, BAND[1]])
-        else:
-            p05 = median = p95 = np.nan
-        rows.append(
-            {
-                "checkpoint": cp.id,
-                "kind": cp.kind_of,
-                "metric": cp.metric,
-                "side": cp.side,
-                "munition": cp.munition or "",
-                "other_side": cp.other_side or "",
-                "importer": cp.importer or "",
-                "payment": cp.payment or "",
-                "start_date": cp.start_date.isoformat(),
-                "end_date": cp.end_date.isoformat(),
-                "median": float(median),
-                "p05": float(p05),
-                "p95": float(p95),
-                "low": cp.low,
-                "high": cp.high,
-                "hit": bool(cp.low <= median <= cp.high),
-                "overlap": bool(p05 <= cp.high and p95 >= cp.low),
-                "source": cp.source,
-            }
-        )
-    return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+def scores(table: pd.DataFrame) -> dict[str, Any]:
+    """A check table's scores: the behaviour checkpoints' hits, each baseline's and the
+    skill (the model's hits less the best baseline's), in-sample and out-of-sample
+    apart and by series; the input checkpoints' hits (inputs echoed)."""
+    behaviour = table[table["kind"] == "behaviour"]
+    inputs = table[table["kind"] == "input"]
+    found: dict[str, Any] = {
+        "rule": "hit = model median inside the published range [low, high]",
+        "band_percentiles": list(BAND),
+        "checkpoints": len(table),
+        "hits": int(table["hit"].sum()),
+        "behaviour": _hits(behaviour),
+        "inputs": {"checkpoints": len(inputs), "hits": int(inputs["hit"].sum())},
+        "by_sample": {
+            sample: _hits(rows) for sample, rows in behaviour.groupby("sample", sort=True)
+        },
+        "by_series": {
+            series: _hits(rows) for series, rows in behaviour.groupby("series", sort=True) if series
+        },
+    }
+    found["skill"] = found["behaviour"]["skill"]
+    return found
 
 
 def check(
@@ -235,15 +201,8 @@ def check(
     master = scenario.scenario.seed if seed is None else seed
     seeds = replication_seeds(master, reps)
     model = simulate([scenario] * reps, seeds, progress=progress)
-    table = check_table(
-        scenario,
-        model.record,
-        model.pairs,
-        model.importer_record,
-        (model.gun_record, model.gun_pairs),
-        model.front_record,
-        (model.payment_record, model.payment_pairs),
-    )
+    table = check_table(scenario, Records.of(model))
+    provenance = inputs_after_cutoff(scenario)
     label = scenario.source.variant if scenario.source is not None else "baseline"
     payments, suppliers = supplier_tables(model, [label], reps, scenario)
     tables = RunTables(
@@ -255,20 +214,28 @@ def check(
         scenarios={label: scenario},
         master_seed=master,
         record=model.record,
-        extra={
-            "check": {
-                "rule": "hit = model median inside the published range [low, high]",
-                "band_percentiles": list(BAND),
-                "hits": int(table["hit"].sum()),
-                "checkpoints": len(table),
-                "by_kind": {
-                    kind: {"hits": int(rows["hit"].sum()), "checkpoints": len(rows)}
-                    for kind, rows in table.groupby("kind", sort=True)
-                },
-            }
-        },
+        extra={"check": {**scores(table), "calibration_end": _cutoff(scenario)}},
     )
-    return CheckResult(table=table, tables=tables)
+    if provenance is not None:
+        tables.extra["check"]["inputs_after_cutoff"] = {
+            "inputs": len(provenance), "after": int(provenance["after_cutoff"].sum())
+        }  # fmt: skip
+    return CheckResult(table=table, tables=tables, provenance=provenance)
+
+
+def inputs_after_cutoff(scenario: Scenario) -> pd.DataFrame | None:
+    """``provenance.csv``: each cited input line of the scenario's file, its latest
+    cited date and whether that is after the calibration cut-off (None: no cut-off, or
+    no file to read)."""
+    cutoff = scenario.scenario.calibration_end
+    if cutoff is None or scenario.source is None or not Path(scenario.source.path).is_file():
+        return None
+    rows = [
+        {"line": cited.line, "input": cited.key,
+         "latest_cited": latest.isoformat() if latest else "", "after_cutoff": after}
+        for cited, latest, after in input_provenance(scenario.source.path, cutoff)
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["line", "input", "latest_cited", "after_cutoff"])
 
 
 def _number(value: float) -> str:
@@ -277,13 +244,21 @@ def _number(value: float) -> str:
     return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-def format_table(table: pd.DataFrame) -> str:
-    """The checkpoint table as aligned text, one checkpoint a line, source last."""
+def _cutoff(scenario: Scenario) -> str | None:
+    cutoff = scenario.scenario.calibration_end
+    return cutoff.isoformat() if cutoff is not None else None
+
+
+def format_table(table: pd.DataFrame, calibration_end: str | None = None) -> str:
+    """The checkpoint table as aligned text, one checkpoint a line, source last; then
+    the scores (``score_lines``)."""
     lines = []
     for row in table.itertuples(index=False):
+        scored = row.kind + ("" if row.sample == "in" else ", out-of-sample")
         lines.append(
             [
                 row.checkpoint,
+                scored + (f", {row.series}" if row.series else ""),
                 f"{row.start_date}..{row.end_date}",
                 _number(row.median),
                 f"{_number(row.p05)}–{_number(row.p95)}",
@@ -292,25 +267,65 @@ def format_table(table: pd.DataFrame) -> str:
                 row.source,
             ]
         )
-    header = ["checkpoint", "window", "median", "model 5–95 %", "published", "score", "source"]
-    widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(6)]
+    header = ["checkpoint", "kind", "window", "median", "model 5–95 %", "published", "score",
+              "source"]  # fmt: skip
+    shown = len(header) - 1
+    widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(shown)]
     out = []
     for line in [header, *lines]:
-        cells = [str(cell).ljust(width) for cell, width in zip(line[:6], widths, strict=True)]
-        out.append("  ".join(cells) + "  " + str(line[6]))
-    out.append(score_line(table))
+        cells = [str(cell).ljust(width) for cell, width in zip(line[:shown], widths, strict=True)]
+        out.append("  ".join(cells) + "  " + str(line[shown]))
+    out += score_lines(table, calibration_end)
     return "\n".join(out)
 
 
-def score_line(table: pd.DataFrame) -> str:
-    """The score, behaviour first: what the model makes of its inputs is the test; an
-    input checkpoint only says the scenario holds the counts it was built from."""
-    parts = []
-    for kind, meaning in (("behaviour", "behaviour"), ("input", "inputs echoed")):
-        rows = table[table["kind"] == kind]
-        if len(rows):
-            parts.append(f"{meaning}: {int(rows['hit'].sum())} of {len(rows)}")
+def _signed(value: int) -> str:
+    return f"+{value}" if value > 0 else str(value).replace("-", "−")
+
+
+def _versus(found: dict[str, Any]) -> str:
+    best = found["best_baseline"]
     return (
-        f"hits: {'; '.join(parts)} (model median inside the published range; "
-        f"{int(table['hit'].sum())} of {len(table)} in all)"
+        f"{found['hits']} of {found['checkpoints']}, best baseline "
+        f"({best.replace('_', ' ')}) {found['baselines'][best]}, skill {_signed(found['skill'])}"
     )
+
+
+def score_lines(table: pd.DataFrame, calibration_end: str | None = None) -> list[str]:
+    """The scores, behaviour first: what the model makes of its inputs is the test, and
+    it is worth what it beats; an input checkpoint only says the scenario holds the
+    counts it was built from."""
+    found = scores(table)
+    behaviour, inputs = found["behaviour"], found["inputs"]
+    parts = []
+    if behaviour["checkpoints"]:
+        parts.append(f"behaviour: {behaviour['hits']} of {behaviour['checkpoints']}")
+    if inputs["checkpoints"]:
+        parts.append(f"inputs echoed: {inputs['hits']} of {inputs['checkpoints']}")
+    lines = [
+        f"hits: {'; '.join(parts)} (model median inside the published range; "
+        f"{found['hits']} of {found['checkpoints']} in all)"
+    ]
+    if not behaviour["checkpoints"]:
+        return lines
+    baselines = ", ".join(
+        f"{BASELINES[name].split(':')[0]} {hits}" for name, hits in behaviour["baselines"].items()
+    )
+    lines.append(f"baselines on the {behaviour['checkpoints']} behaviour checkpoints: {baselines}")
+    best = behaviour["best_baseline"]
+    lines.append(
+        f"skill: {_signed(behaviour['skill'])} (behaviour hits less the best baseline's, "
+        f"{BASELINES[best].split(':')[0]}'s {behaviour['baselines'][best]})"
+    )
+    samples = found["by_sample"]
+    if "out" in samples:
+        cut = f" (windows ending by {calibration_end}, or sharing a source with an input)"
+        cut = cut if calibration_end else ""
+        inside = f"in-sample{cut}: {_versus(samples['in'])}; " if "in" in samples else ""
+        lines.append(f"{inside}out-of-sample: {_versus(samples['out'])}")
+    if found["by_series"]:
+        lines.append(
+            "by series: "
+            + "; ".join(f"{series} {_versus(rows)}" for series, rows in found["by_series"].items())
+        )
+    return lines

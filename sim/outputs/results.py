@@ -202,11 +202,25 @@ def read_run(path: str | Path) -> dict[str, Any]:
 
 
 def write_check(result: CheckResult, out_dir: str | Path, *, started: str, finished: str) -> Path:
-    """Write the run folder of a check: manifest, summary and ``check.csv`` (and, where
-    suppliers are paid, their tables and ``bargain.csv``)."""
+    """Write the run folder of a check: manifest, summary, ``check.csv`` and the
+    validation figure (and, where suppliers are paid, their tables and ``bargain.csv``;
+    across the uncertainty, the predictive tables and the samples)."""
+    from sim.outputs.validation_report import plot_validation, write_predictive
+
+    predictive = result.predictive
+    cutoff = result.tables.extra["check"]["calibration_end"]
+    if predictive is not None:
+        result.tables.extra["check"]["uncertainty"] = predictive.settings
 
     def extra(folder: Path) -> None:
         result.table.to_csv(folder / "check.csv", index=False)
+        bands = predictive.bands if predictive is not None else None
+        figure = plot_validation(result.table, bands, cutoff)
+        figure.savefig(folder / "validation.png")
+        if predictive is not None:
+            write_predictive(folder, predictive)
+        if result.provenance is not None:
+            result.provenance.to_csv(folder / "provenance.csv", index=False)
 
     return write_run(
         result.tables,

@@ -141,6 +141,9 @@ def check_references(s: Scenario, file: str) -> None:
         _check_strike_means(c, file, munitions, depot_side)
     for cp in s.checkpoints:
         _check_checkpoint(s, cp, file, need_side, munitions)
+    cutoff = s.scenario.calibration_end
+    if cutoff is not None and not s.scenario.start_date <= cutoff <= s.end_date:
+        raise ScenarioError(file, "scenario.calibration_end", "outside the scenario's dates")
     for name, overrides in s.variants.items():
         for path in overrides:
             if path.split(".")[0] in {"variants", "scenario.name"}:
@@ -244,8 +247,8 @@ def _check_checkpoint(s: Scenario, cp, file: str, need_side, munitions: set[str]
                 file, f"{where}.payment", f"{cp.importer!r} takes no payment {cp.payment!r}"
             )
     first, last = s.scenario.start_date, s.end_date
-    for name in ("start_date", "end_date"):
-        if not first <= getattr(cp, name) <= last:
+    for name in ("start_date", "end_date", "base_start_date", "base_end_date"):
+        if getattr(cp, name) is not None and not first <= getattr(cp, name) <= last:
             raise ScenarioError(
                 file, f"{where}.{name}", f"outside the scenario's dates ({first} to {last})"
             )

@@ -103,6 +103,11 @@ class ScenarioInfo(Strict):
     seed: int = Field(default=0, ge=0, le=2**63 - 1, description="Default master seed.")
     description: str = ""
     sources: list[str] = Field(default_factory=list, description="Main sources, cited.")
+    calibration_end: dt.date | None = Field(
+        default=None,
+        description="The last day the scenario's tuning may have looked at: checkpoints "
+        "ending after it are out-of-sample, scored apart (default: none; all in-sample).",
+    )
 
 
 class Munition(Strict):
@@ -820,21 +825,33 @@ CHECKPOINT_METRICS: dict[str, str] = {
     "over the window, every tube type",
     "ground_net_km2": "ground `side` took less ground it lost over the window, km² (the "
     "exchange model)",
+    "fire_change": "`side`'s mean daily fire over the window divided by its mean daily fire "
+    "over `base_start_date..base_end_date`",
+    "fire_share": "the share of `side`'s rounds fired that were `munition`, over the window",
+    "import_share": "rounds `importer` dispatched and not interdicted over the window, as a "
+    "share of `side`'s rounds fired over it",
+    "stock_held": "rounds `side` holds (legacy reserve, rework, depots, units, in transit) at "
+    "the end of `end_date`",
+    "stock_legacy": "`side`'s legacy (not yet refurbished) rounds at the end of `end_date`",
 }
 """Checkpoint metrics: name → what the model value is. ``munition`` (if given) narrows a
 metric to one munition type (for ``fire_ratio``, on both sides); importer metrics count
 every munition the supplier ships. Windows are inclusive of both dates."""
 
-_IMPORTER_METRICS = {"importer_rounds", "importer_containers", "payment_made"}
+_IMPORTER_METRICS = {"importer_rounds", "importer_containers", "payment_made", "import_share"}
 INPUT_METRICS = frozenset({
     "produced_total", "refurbished_total", "produced_refurbished_total",
-    "imports_arrived_total", *_IMPORTER_METRICS,
+    "imports_arrived_total", "importer_rounds", "importer_containers", "payment_made",
 })  # fmt: skip
 """Checkpoint metrics that count what a scenario is built from (deliveries, production):
 an ``input`` checkpoint by default. The rest (fire, ratios, losses, ground) measure
 behaviour."""
 CheckpointKind = Literal["input", "behaviour"]
 _TUBE_METRICS = {"tubes_lost_total", "ground_net_km2"}  # not by munition
+FIRE_METRICS = frozenset({"fire_per_day", "fired_total", "fire_ratio", "fire_change",
+                          "fire_share", "import_share"})  # fmt: skip
+"""The checkpoint metrics that are about fire: a model of fire alone (a baseline) answers
+them."""
 
 
 class Checkpoint(Strict):
@@ -868,6 +885,22 @@ class Checkpoint(Strict):
         description="input: a count the scenario was built from; behaviour: what the model "
         "makes of it (fire, ratios, losses, ground). Default: by the metric.",
     )
+    series: Identifier | None = Field(
+        default=None,
+        description="Whose estimate it is (western, ukrainian...): where estimates of one "
+        "quantity disagree, each series is a checkpoint of its own, scored apart.",
+    )
+    base_start_date: dt.date | None = Field(
+        default=None, description="The first day of a fire_change's base window."
+    )
+    base_end_date: dt.date | None = Field(
+        default=None, description="The last day of a fire_change's base window."
+    )
+    shared_source: str | None = Field(
+        default=None,
+        description="Why a behaviour checkpoint may share a source with an input (the "
+        "independence test asks for the reason).",
+    )
 
     @property
     def kind_of(self) -> str:
@@ -895,6 +928,16 @@ class Checkpoint(Strict):
             raise ValueError("importer metrics count every munition; leave munition out")
         if self.metric in _TUBE_METRICS and self.munition is not None:
             raise ValueError("tube and ground metrics are not by munition; leave munition out")
+        based = self.base_start_date is not None and self.base_end_date is not None
+        if (self.metric == "fire_change") != based or (
+            not based and (self.base_start_date or self.base_end_date)
+        ):
+            raise ValueError("base_start_date and base_end_date are needed by fire_change, "
+                             "and only by it")  # fmt: skip
+        if based and self.base_end_date < self.base_start_date:  # type: ignore[operator]
+            raise ValueError("base_end_date is before base_start_date")
+        if self.metric == "fire_share" and self.munition is None:
+            raise ValueError("fire_share needs the munition whose share it is")
         return self
 
 

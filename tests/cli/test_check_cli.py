@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sim import load_scenario
@@ -24,7 +25,7 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
     lines = done.stdout.strip().splitlines()
     folder = Path(lines[-1])
     assert folder.parent == tmp_path and folder.name.startswith("ukraine_war_2022_2025-check-")
-    assert lines[0].split()[:3] == ["checkpoint", "window", "median"]
+    assert lines[0].split()[:4] == ["checkpoint", "kind", "window", "median"]
     tables = read_run(folder)
     check = tables["check"]
     assert list(check.columns) == list(CHECK_COLUMNS)
@@ -34,7 +35,8 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
     hits = int(check["hit"].sum())
     kinds = check.groupby("kind")["hit"].agg(["sum", "size"])
     behaviour, inputs = kinds.loc["behaviour"], kinds.loc["input"]
-    assert lines[-2] == (
+    score = next(line for line in lines if line.startswith("hits: "))
+    assert score == (
         f"hits: behaviour: {behaviour['sum']} of {behaviour['size']}; inputs echoed: "
         f"{inputs['sum']} of {inputs['size']} (model median inside the published range; "
         f"{hits} of {n} in all)"
@@ -47,9 +49,43 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
         assert any(line.startswith(row.checkpoint + " ") for line in lines)
     manifest = tables["manifest"]
     assert manifest["master_seed"] == 3 and len(manifest["replication_seeds"]) == 2
-    assert manifest["check"]["hits"] == hits and manifest["check"]["checkpoints"] == n
-    assert manifest["check"]["by_kind"]["behaviour"]["checkpoints"] == behaviour["size"]
+    scores = manifest["check"]
+    assert scores["hits"] == hits and scores["checkpoints"] == n
+    assert scores["behaviour"]["checkpoints"] == behaviour["size"]
+    assert scores["behaviour"]["hits"] == behaviour["sum"]
+    # the skill line quotes the best baseline's hits, counted from the table's columns
+    best = scores["behaviour"]["best_baseline"]
+    rows = check[check["kind"] == "behaviour"]
+    assert scores["skill"] == behaviour["sum"] - rows[f"{best}_hit"].sum()
+    assert f"skill: {scores['skill']:+d}".replace("+0", "0").replace("-", "−") in done.stdout
     assert set(tables["summary"]["replication"]) == {0, 1}
+    assert (folder / "validation.png").stat().st_size > 10_000
+
+
+def test_check_across_the_uncertainty_scores_bands_and_calibrates(tmp_path):
+    done = munsim("check", WAR, "--reps", 1, "--uncertainty", 6, "--sample-reps", 1,
+                  "--accept", "0.5", "--out", tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    folder = Path(done.stdout.strip().splitlines()[-1])
+    bands = pd.read_csv(folder / "predictive.csv")
+    samples = pd.read_parquet(folder / "samples.parquet")
+    assert len(bands) == len(load_scenario(WAR).checkpoints)
+    assert set(samples["variant"]) == {"baseline", "no_dprk"} and samples["sample"].nunique() == 6
+    # the band holds the middle where the table says so, and the counts are the table's
+    covers = (bands["prior_p05"] <= bands["middle"]) & (bands["middle"] <= bands["prior_p95"])
+    assert (covers == bands["prior_covers"]).all()
+    behaviour = bands[bands["kind"] == "behaviour"]
+    line = f"holds the middle of the published range for {behaviour['prior_covers'].sum()} of "
+    assert line + f"{len(behaviour)} behaviour checkpoints" in done.stdout
+    # half the samples, the nearest to the record, are the posterior
+    kept = samples.groupby("sample")["abc_distance"].first().sort_values()
+    assert "3 of 6 samples kept" in done.stdout
+    assert kept.iloc[:3].max() <= kept.iloc[3:].min()
+    effects = pd.read_csv(folder / "effects.csv").set_index("output")
+    assert effects.loc["fire_per_day.RU", "prior_p50"] > 0  # DPRK shells add Russian fire
+    posterior = pd.read_csv(folder / "posterior.csv")
+    assert set(posterior["uncertainty"]) == {u.id for u in load_scenario(WAR).uncertainties}
+    assert not any(p.name.endswith(".partial") for p in tmp_path.iterdir())  # work removed
 
 
 @pytest.mark.parametrize(
@@ -59,6 +95,10 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
         ((WAR, "--variant", "no_such"), "unknown variant 'no_such'"),
         ((WAR, "--set", "importers.dprk.dud_rate=2"), "importers.dprk.dud_rate"),
         ((WAR, "--reps", "0"), "--reps: must be at least 1"),
+        ((WAR, "--sample-reps", "2"), "--uncertainty: --sample-reps, --against"),
+        ((WAR, "--uncertainty", "4", "--accept", "0"), "--accept: a share in (0, 1]"),
+        ((WAR, "--uncertainty", "4", "--against", "baseline"), "--against: name a variant"),
+        ((WAR, "--uncertainty", "1"), "--uncertainty: must be at least 2"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_no_run_folder(tmp_path, args, words):

@@ -11,34 +11,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sim.scenario.provenance import split_comment
+
 HEADER = re.compile(r"^\s*\[\[?[\w.\-\"]+\]\]?\s*$")
 KEY = re.compile(r"[A-Za-z_][\w\-]*\s*=")
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?(?!\w)")
 SOURCED = re.compile(r"^\s*(assumption: \S|citing .*(\b(19|20)\d\d\b|undated))")
 SOURCE_KEY = re.compile(r"^\s*source\s*=\s*[\"'](assumption: \S|.*\b(19|20)\d\d\b)")
 UNCERTAINTY = "[[uncertainties]]"
-
-
-def split_comment(line: str) -> tuple[str, str]:
-    """A TOML line's code (string literals blanked) and its comment (without ``#``)."""
-    code, quote, i = [], None, 0
-    while i < len(line):
-        char = line[i]
-        if quote:
-            if char == "\\" and quote == '"':
-                i += 2
-                continue
-            if char == quote:
-                quote = None
-                code.append('""')
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            return "".join(code), line[i + 1 :]
-        else:
-            code.append(char)
-        i += 1
-    return "".join(code), ""
 
 
 def numeric_values(code: str) -> list[str]:

@@ -1,5 +1,6 @@
-"""Runs of the 2022-2025 scenario: the checkpoints it hits today, exact books, same seed
-same result, and a DPRK effect on Russian fire that starts with the first delivery.
+"""Runs of the 2022-2025 scenario: a floor on its skill against the naive baselines (and
+a wrong model scoring worse), exact books, same seed same result, and a DPRK effect on
+Russian fire that starts with the first delivery.
 
 One small batch (four replications) serves every test here; the scenario is ~1,400
 days, so a batch takes seconds whatever its size.
@@ -14,8 +15,9 @@ import numpy as np
 import pytest
 
 from sim.engine.structure import side_munition_pairs
+from sim.experiments.outcomes import Records
 from sim.experiments.runner import replication_seeds, run_variants, simulate
-from sim.experiments.validation import check_table
+from sim.experiments.validation import check_table, scores
 from sim.scenario.loader import load_scenario
 
 pytestmark = pytest.mark.slow
@@ -24,15 +26,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
 REPS = 4
 
-# Checkpoints the baseline misses today (see docs/scenario.md for why). A change that
-# makes another checkpoint miss, or one of these hit, should be looked at, and this
-# set updated with the reason in the docs.
-MISSES_TODAY = {"ua_fire_q4_2023", "ratio_summer_2022", "ratio_apr_2023", "ratio_h1_2024",
-                "ratio_early_2025", "dprk_containers_nov_2023", "dprk_rounds_jan_2024",
-                "dprk_rounds_aug_2024", "dprk_rounds_2025", "dprk_oil_mar_nov_2024",
-                "ru_produced_refurbished_2024", "ru_tubes_lost_2024", "ru_tubes_lost_h1_2025",
-                "ua_tubes_lost_2022", "ua_tubes_lost_2024", "ru_ground_2023", "ru_ground_2024",
-                "ru_ground_q1_2025", "ru_ground_may_jul_2025"}  # fmt: skip
+# The skill of the shipped scenario (behaviour hits less the best naive baseline's,
+# sim.experiments.baselines) may not fall below this: a change that costs skill should
+# be looked at. It is the skill at the time of writing (-8 over the 48 behaviour
+# checkpoints with four replications: the best constant beats the model) less a margin
+# for the seeds; docs/validation.md says what the model gets wrong.
+SKILL_FLOOR = -10
 # the books written out here, not taken from the engine's registry, so the two check
 # each other
 HELD = ("stock_legacy", "stock_rework", "stock_depot", "stock_unit", "in_transit")
@@ -48,16 +47,31 @@ def baseline():
     return scenario, seeds, model
 
 
-def test_the_baseline_hits_the_checkpoints_it_hits_today(baseline):
+def test_the_baseline_keeps_its_skill_against_the_naive_baselines(baseline):
     scenario, _, model = baseline
-    guns = (model.gun_record, model.gun_pairs)
-    payments = (model.payment_record, model.payment_pairs)
-    table = check_table(
-        scenario, model.record, model.pairs, model.importer_record, guns, model.front_record,
-        payments,
-    )  # fmt: skip
-    assert len(table) == len(scenario.checkpoints) == 49
-    assert set(table.loc[~table["hit"], "checkpoint"]) == MISSES_TODAY
+    table = check_table(scenario, Records.of(model))
+    assert len(table) == len(scenario.checkpoints)
+    found = scores(table)
+    assert found["behaviour"]["checkpoints"] >= 40
+    assert found["skill"] >= SKILL_FLOOR, found["behaviour"]
+
+
+def test_a_wrong_history_scores_less_skill(baseline):
+    # no_dprk scored as if it were history: the same checkpoints, the same constant and
+    # persistence baselines, and less skill; the DPRK's share of Russian fire is what
+    # tells the two apart
+    scenario, seeds, model = baseline
+    wrong = load_scenario(SCENARIO, variant="no_dprk")
+    wrong_model = simulate([wrong] * REPS, seeds, progress=False)
+    right_table = check_table(scenario, Records.of(model))
+    wrong_table = check_table(wrong, Records.of(wrong_model))
+    right, worse = scores(right_table), scores(wrong_table)
+    assert worse["skill"] < right["skill"]
+    for name in ("constant", "persistence"):
+        assert worse["behaviour"]["baselines"][name] == right["behaviour"]["baselines"][name]
+    shares = right_table["metric"] == "import_share"
+    assert wrong_table.loc[shares, "median"].eq(0).all()
+    assert right_table.loc[shares, "hit"].sum() > wrong_table.loc[shares, "hit"].sum()
 
 
 def test_the_books_balance_every_day(baseline):

@@ -1,0 +1,147 @@
+"""What a check writes beyond its table: the validation figure (every checkpoint's
+published range against the model's bands, in time order) and, across the uncertainty,
+the predictive tables and the lines the command prints.
+
+Example:
+    >>> from sim.experiments.validation import check  # doctest: +SKIP
+    >>> figure = plot_validation(check(scenario, reps=4).table)  # doctest: +SKIP
+    >>> figure.savefig("validation.png")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from sim.experiments.predictive import PredictiveCheck
+from sim.outputs.plotting import new_figure
+
+LIMITS = (1 / 30, 30.0)  # the figure's x range, model ÷ published middle
+STYLES = {  # band: (label, colour, vertical offset)
+    "seeds": ("model, seeds alone (5–95 %)", "#222222", 0.0),
+    "prior": ("model across the uncertainty (90 %)", "#1f77b4", 0.22),
+    "posterior": ("after calibration on the in-sample checkpoints (90 %)", "#d95f02", -0.22),
+}
+
+
+def _ratio(values: np.ndarray, middle: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(middle > 0, values / middle, np.nan)
+    return np.clip(np.where(ratio > 0, ratio, LIMITS[0]), *LIMITS)
+
+
+def plot_validation(
+    table: pd.DataFrame, bands: pd.DataFrame | None = None, calibration_end: str | None = None
+) -> Figure:
+    """One row per checkpoint in time order (by the end of its window): its published
+    range and the model's bands, each divided by the middle of the range, on a log
+    scale. Out-of-sample rows are marked †, input checkpoints are grey."""
+    rows = table.sort_values(["end_date", "start_date"], kind="stable").reset_index(drop=True)
+    middle = ((rows["low"] + rows["high"]) / 2).to_numpy(dtype=np.float64)
+    figure = new_figure(9.0, 1.6 + 0.24 * len(rows))
+    axes = figure.add_subplot()
+    y = -np.arange(len(rows), dtype=np.float64)
+    low, high = _ratio(rows["low"].to_numpy(), middle), _ratio(rows["high"].to_numpy(), middle)
+    axes.hlines(y, low, high, color="#bbbbbb", linewidth=7, label="published range")
+    drawn = {"seeds": (rows["p05"], rows["median"], rows["p95"])}
+    if bands is not None:
+        found = bands.set_index("checkpoint").loc[rows["checkpoint"]]
+        for label in ("prior", "posterior"):
+            drawn[label] = tuple(found[f"{label}_p{q}"] for q in ("05", "50", "95"))
+    for label, (p05, p50, p95) in drawn.items():
+        name, colour, offset = STYLES[label]
+        ratios = [_ratio(np.asarray(v, dtype=np.float64), middle) for v in (p05, p50, p95)]
+        axes.hlines(y + offset, ratios[0], ratios[2], color=colour, linewidth=1.6)
+        axes.plot(ratios[1], y + offset, "o", color=colour, markersize=3.5, label=name)
+    axes.set_xscale("log")
+    axes.set_xlim(*LIMITS)
+    axes.axvline(1.0, color="#888888", linewidth=0.6, linestyle=":")
+    axes.set_yticks(y)
+    labels = [f"{row.checkpoint}{' †' if row.sample == 'out' else ''}" for row in rows.itertuples()]
+    axes.set_yticklabels(labels, fontsize=7)
+    for tick, kind in zip(axes.get_yticklabels(), rows["kind"], strict=True):
+        tick.set_color("#888888" if kind == "input" else "#000000")
+    out = np.flatnonzero(rows["sample"].to_numpy() == "out")
+    if out.size and out[0] > 0:
+        boundary = y[out[0]] + 0.5
+        axes.axhline(boundary, color="#d95f02", linewidth=0.8, linestyle="--")
+        cut = f" ({calibration_end})" if calibration_end else ""
+        axes.text(LIMITS[0] * 1.1, boundary + 0.15, f"calibration cut-off{cut}; † out-of-sample",
+                  fontsize=7, color="#d95f02", va="bottom")  # fmt: skip
+    axes.set_ylim(y[-1] - 0.8, 0.8)
+    axes.set_xlabel("value ÷ middle of the published range (log scale; clipped at the edges)")
+    axes.grid(True, axis="x", color="#dddddd", linewidth=0.6)
+    handles, names = axes.get_legend_handles_labels()
+    handles.append(Line2D([], [], color="#888888", linestyle="none", marker="$a$"))
+    names.append("grey label: an input checkpoint (a count the scenario was built from)")
+    axes.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
+                frameon=False)  # fmt: skip
+    axes.set_title("Every checkpoint against the model, in time order", fontsize=10)
+    return figure
+
+
+def _count(found: dict[str, Any], label: str) -> str:
+    return f"{found[f'{label}_covered']} of {found['checkpoints']}"
+
+
+def predictive_lines(predictive: PredictiveCheck) -> list[str]:
+    """What ``check --uncertainty`` prints after the table: coverage and interval score,
+    the calibration, the effect under prior and posterior, the inputs it moves most."""
+    settings = predictive.settings
+    scores = settings["scores"]
+    calibration = settings["calibration"]
+    every = scores["all"]
+    lines = [
+        f"across {settings['samples']} samples × {settings['reps']} seeds: the model's 90 % band "
+        f"holds the middle of the published range for {_count(every, 'prior')} behaviour "
+        f"checkpoints; mean interval score {every['prior_interval_score_mean']:.2f} (in units "
+        "of the middle; lower is better)"
+    ]
+    if "out" in scores and "in" in scores:
+        inside, out = scores["in"], scores["out"]
+        lines.append(f"in-sample: {_count(inside, 'prior')}; out-of-sample: {_count(out, 'prior')}")
+    lines.append(
+        f"calibration ({calibration['method']}): {calibration['accepted']} of "
+        f"{settings['samples']} samples kept, on {calibration['checkpoints_used']} checkpoints"
+    )
+    if "out" in scores:
+        out = scores["out"]
+        lines.append(
+            f"out-of-sample after calibration: the band holds {_count(out, 'posterior')} "
+            f"(before: {_count(out, 'prior')}); mean interval score "
+            f"{out['posterior_interval_score_mean']:.2f} (before: "
+            f"{out['prior_interval_score_mean']:.2f})"
+        )
+    for row in predictive.effects.itertuples():
+        lines.append(
+            f"effect on {row.output} ({row.variant_a} − {row.variant_b}): prior median "
+            f"{row.prior_p50:,.0f} (90 %: {row.prior_p05:,.0f} to {row.prior_p95:,.0f}); "
+            f"posterior {row.posterior_p50:,.0f} ({row.posterior_p05:,.0f} to "
+            f"{row.posterior_p95:,.0f})"
+        )
+    moved = predictive.inputs.head(3)
+    if len(moved):
+        lines.append(
+            "inputs the record moves most (median, prior → posterior): "
+            + "; ".join(
+                f"{row.uncertainty} {row.prior_p50:,.4g} → {row.posterior_p50:,.4g}"
+                for row in moved.itertuples()
+            )
+        )
+    return lines
+
+
+def write_predictive(folder: Path, predictive: PredictiveCheck) -> None:
+    """``predictive.csv``, ``posterior.csv``, ``effects.csv`` and ``samples.parquet``."""
+    predictive.bands.to_csv(folder / "predictive.csv", index=False)
+    predictive.inputs.to_csv(folder / "posterior.csv", index=False)
+    predictive.effects.to_csv(folder / "effects.csv", index=False)
+    samples = predictive.run.samples.merge(
+        predictive.distances.rename(columns={"distance": "abc_distance"}), on="sample"
+    )
+    samples.to_parquet(folder / "samples.parquet", index=False)
