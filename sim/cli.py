@@ -186,7 +186,7 @@ def _across_options(args: argparse.Namespace) -> dict[str, Any]:
 
     file = args.scenario
     samples = whole_number(file, "--uncertainty", args.uncertainty, 2)
-    found: dict[str, Any] = {"uncertainty": samples, "sampler": args.sampler}
+    found: dict[str, Any] = {"uncertainty": samples, "sampler": args.sampler or "lhs"}
     if getattr(args, "case", None) is not None:
         found["case"] = args.case
     if args.sample_reps is not None:
@@ -233,7 +233,7 @@ def cmd_check(args: argparse.Namespace) -> str:
     from sim.experiments.compare import default_variants
     from sim.experiments.predictive import ACCEPT, predictive_check, predictive_experiment
     from sim.experiments.runner import utc_now
-    from sim.experiments.validation import check, format_table
+    from sim.experiments.validation import check, check_lines
     from sim.outputs.results import write_check
     from sim.outputs.validation_report import predictive_lines
 
@@ -254,31 +254,29 @@ def cmd_check(args: argparse.Namespace) -> str:
             reps=options.get("sample_reps"), seed=seed, sampler=options["sampler"],
             overrides=_overrides(file, args.set or []),
         )  # fmt: skip
-    elif args.sample_reps or args.workers or args.scheduler or args.against or args.accept:
+    elif any(
+        (args.sample_reps, args.sampler, args.workers, args.scheduler, args.against, args.accept)
+    ):
         raise ScenarioError(
-            file, "--uncertainty", "--sample-reps, --against, --accept, --workers and "
-            "--scheduler are options of the samples: give --uncertainty N",
+            file, "--uncertainty", "--sample-reps, --sampler, --against, --accept, --workers "
+            "and --scheduler are options of the samples: give --uncertainty N",
         )  # fmt: skip
     started = utc_now()
-    result = check(scenario, reps=reps, seed=seed)
-    if experiment is not None:
-        result.predictive = predictive_check(
+    predictive = None
+    if experiment is not None:  # first: a scheduler that cannot be reached says so at once
+        predictive = predictive_check(
             experiment, options["work"], accept=accept, workers=options.get("workers"),
-            scheduler=options.get("scheduler"),
-            say=_say,
+            scheduler=options.get("scheduler"), say=_say,
         )  # fmt: skip
+    result = check(scenario, reps=reps, seed=seed)
+    if predictive is not None:
+        result.add_predictive(predictive)
     folder = write_check(result, args.out, started=started, finished=utc_now())
     if experiment is not None:
         shutil.rmtree(options["work"], ignore_errors=True)
     # the bargain by year is in the folder's bargain.csv
-    scored = result.tables.extra["check"]
-    print(format_table(result.table, scored["calibration_end"]))
-    if "inputs_after_cutoff" in scored:
-        after = scored["inputs_after_cutoff"]
-        print(
-            f"inputs informed after the cut-off: {after['after']} of {after['inputs']} cited "
-            "input lines cite a source published after it (provenance.csv)"
-        )
+    for line in check_lines(result):
+        print(line)
     if result.predictive is not None:
         for line in predictive_lines(result.predictive):
             print(line)
@@ -412,7 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sample-reps", default=None, metavar="R", help="replications of each sample (default: 5)"
     )
-    p.add_argument("--sampler", default="lhs", help="of the samples: lhs (default) or sobol")
+    p.add_argument("--sampler", default=None, help="of the samples: lhs (default) or sobol")
     p.add_argument(
         "--against", default=None, metavar="VARIANT",
         help="the counterfactual whose effect is reported under prior and posterior "

@@ -9,8 +9,9 @@ is worth is how much it beats models that know nothing of supply.
   with no in-sample checkpoint: no answer); fire that never changes makes every change
   of fire 1.
 - ``persistence``: the last published value carried forward: a checkpoint gets the
-  middle of the range of the latest checkpoint of its kind that ended before its window
-  began (none: no answer). It knows the record up to each window, and nothing else.
+  middle of the range of the latest checkpoint of its kind and series that ended
+  before its window began (none: no answer). It knows the record up to each window,
+  and nothing else.
 - ``supply_identity``: fire is the rounds arriving: each day's fire of a munition is
   what the side's producers made, its refurbishment delivered and its imports landed
   that day, in this run. It answers the fire checkpoints only.
@@ -63,7 +64,8 @@ def family(cp: Checkpoint) -> tuple[str, ...]:
     if cp.metric in ("fire_per_day", "fired_total"):
         return ("fire", cp.side, cp.munition or "")
     parts = (cp.metric, cp.side, cp.munition, cp.other_side, cp.importer, cp.payment)
-    return tuple(part or "" for part in parts)
+    base = (str(cp.base_start_date or ""), str(cp.base_end_date or ""))  # of a fire_change
+    return tuple(part or "" for part in parts) + (base if cp.metric == "fire_change" else ())
 
 
 def best_constant(ranges: list[tuple[float, float]]) -> float:
@@ -94,7 +96,9 @@ def _persistence(checkpoints: list[Checkpoint]) -> dict[str, float]:
         earlier = [
             other
             for other in checkpoints
-            if family(other) == family(cp) and other.end_date < cp.start_date
+            if family(other) == family(cp)
+            and other.series == cp.series
+            and other.end_date < cp.start_date
         ]
         if not earlier:
             values[cp.id] = np.nan

@@ -27,7 +27,8 @@ _SUMS = {
 _IMPORTER_NAMES = {"importer_rounds": "rounds", "importer_containers": "containers"}
 
 
-def _file(scenario: Scenario) -> str:
+def scenario_file(scenario: Scenario) -> str:
+    """The file a scenario was read from, for error messages."""
     return scenario.source.path if scenario.source is not None else "scenario"
 
 
@@ -36,12 +37,24 @@ def _days(scenario: Scenario, first: dt.date, last: dt.date) -> slice:
     return slice((first - start).days, (last - start).days + 1)
 
 
-def in_sample(scenario: Scenario, cp: Checkpoint) -> bool:
-    """Whether ``cp`` is in-sample: its window ends by the scenario's calibration
-    cut-off (without one, every checkpoint is), or it shares a source with an input
-    (``shared_source``): the scenario was built looking at it, whatever its date."""
+IN, OUT, SHARED = "in", "out", "shared"
+
+
+def sample_of(scenario: Scenario, cp: Checkpoint) -> str:
+    """Where ``cp`` stands to the scenario's calibration cut-off: ``in`` (its window ends
+    by it; without a cut-off every checkpoint is in), ``out`` (it ends after, and
+    shares no source with an input: held out) or ``shared`` (it ends after, but an
+    input cites its source: the scenario was built looking at it, so it is neither
+    fitted on nor held out)."""
     cutoff = scenario.scenario.calibration_end
-    return cutoff is None or cp.end_date <= cutoff or cp.shared_source is not None
+    if cutoff is None or cp.end_date <= cutoff:
+        return IN
+    return SHARED if cp.shared_source else OUT
+
+
+def in_sample(scenario: Scenario, cp: Checkpoint) -> bool:
+    """Whether ``cp`` is one a calibration may be fitted on (``sample_of`` is ``in``)."""
+    return sample_of(scenario, cp) == IN
 
 
 def _columns(
@@ -54,7 +67,7 @@ def _columns(
     if not found:
         what = f"munition {munition!r}" if munition else "any munition"
         raise ScenarioError(
-            _file(scenario), f"checkpoints.{cp.id}", f"side {side!r} handles no {what}"
+            scenario_file(scenario), f"checkpoints.{cp.id}", f"side {side!r} handles no {what}"
         )
     return found
 
@@ -68,12 +81,12 @@ def checkpoint_values(scenario: Scenario, cp: Checkpoint, records: Records) -> n
     if cp.metric == "tubes_lost_total":
         columns = [i for i, (side, _) in enumerate(records.gun_pairs) if side == cp.side]
         if not columns:
-            raise ScenarioError(_file(scenario), where, f"side {cp.side!r} has no tubes")
+            raise ScenarioError(scenario_file(scenario), where, f"side {cp.side!r} has no tubes")
         lost = records.guns["tubes_lost"][days][:, :, columns]
         return lost.sum(axis=(0, 2)).astype(np.float64)
     if cp.metric == "ground_net_km2":
         if not records.front or not front_pairs_of(scenario):
-            raise ScenarioError(_file(scenario), where, "no front unit faces an enemy")
+            raise ScenarioError(scenario_file(scenario), where, "no front unit faces an enemy")
         side = [s.id for s in scenario.sides].index(cp.side)
         front = records.front
         net = front["ground_gained"][days, :, side] - front["ground_lost"][days, :, side]

@@ -13,10 +13,13 @@ recorded in every member.
   checkpoints of every unit average (lower is better).
 - **Calibration by rejection** (approximate Bayesian computation, the rejection
   sampler): each sample's distance to the record is the sum, over the in-sample
-  behaviour checkpoints, of how far the sample's median over its seeds lies outside
-  the published range, in widths of that range (0 inside). The ``accept`` share of
-  samples nearest the record is the posterior; the prior is every sample. Out-of-sample
-  checkpoints play no part in it, so the posterior's band on them is a forecast.
+  behaviour checkpoints (windows ending by the cut-off), of how far the sample's median
+  over its seeds lies outside the published range, in widths of that range (0 inside).
+  The ``accept`` share of samples nearest the record is the posterior (at least
+  ``MIN_ACCEPTED`` samples, or none is reported); the prior is every sample.
+  Out-of-sample checkpoints play no part in it, so the posterior's band on them tests
+  the calibration; the scenario's inputs, though, were set with reporting from after
+  the cut-off (``provenance.csv``), so it is not a forecast from the cut-off.
 - **The effect under prior and posterior**: the counterfactual's paired difference
   (checked − counterfactual, each sample's mean over its seeds), its quantiles over the
   prior's samples and over the posterior's.
@@ -38,14 +41,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.checkpoints import in_sample
+from sim.experiments.checkpoints import in_sample, sample_of
 from sim.experiments.experiment import CHECKPOINT, DIFFERENCE, Experiment
 from sim.experiments.uncertainty import AcrossUncertainty, run_across
 from sim.scenario.schema import Checkpoint, Scenario
 
 ALPHA = 0.1  # the band is the central 1 − α = 90 %
 ACCEPT = 0.2
-QUANTILES = (0.05, 0.5, 0.95)
+MIN_ACCEPTED = 10  # fewer samples are no posterior to report
+QUANTILES = (ALPHA / 2, 0.5, 1 - ALPHA / 2)
 EFFECTS = ("fire_per_day", "effective_fire_per_day")
 
 
@@ -104,7 +108,7 @@ def interval_score(low: float, high: float, observed: float, alpha: float = ALPH
 
 def distance_to_range(values: np.ndarray, low: float, high: float) -> np.ndarray:
     """How far each value lies outside ``low..high``, in widths of the range (0 inside;
-    a range of one figure counts ±1 % of it as its width)."""
+    a range of one figure counts 1 % of it as its width)."""
     width = max(high - low, 0.01 * max(abs(low), abs(high)), 1e-12)
     return (np.maximum(low - values, 0.0) + np.maximum(values - high, 0.0)) / width
 
@@ -145,7 +149,7 @@ def band_table(scenario: Scenario, members: pd.DataFrame, accepted: set[int]) ->
         scale = max(abs(middle), 1e-12)
         row: dict[str, Any] = {
             "checkpoint": cp.id, "kind": cp.kind_of,
-            "sample": "in" if in_sample(scenario, cp) else "out", "series": cp.series or "",
+            "sample": sample_of(scenario, cp), "series": cp.series or "",
             "start_date": cp.start_date.isoformat(), "end_date": cp.end_date.isoformat(),
             "low": cp.low, "high": cp.high, "middle": middle,
         }  # fmt: skip
@@ -183,35 +187,41 @@ def distances(scenario: Scenario, members: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scores(bands: pd.DataFrame) -> dict[str, Any]:
+    """Coverage and mean interval score, prior and posterior, of the behaviour
+    checkpoints: all, and in each sample (in, out, shared). A checkpoint without a band
+    (the model has no value for it) is not covered, and it is counted apart, not left
+    out of the mean unsaid."""
     found: dict[str, Any] = {}
     behaviour = bands[bands["kind"] == "behaviour"]
     for part, rows in [("all", behaviour), *behaviour.groupby("sample", sort=True)]:
-        found[part] = {
-            "checkpoints": len(rows),
-            **{
-                f"{label}_{what}": value
-                for label in ("prior", "posterior")
-                for what, value in (
-                    ("covered", int(rows[f"{label}_covers"].sum())),
-                    ("interval_score_mean", float(rows[f"{label}_interval_score"].mean())),
-                )
-            },
-        }
+        found[str(part)] = {"checkpoints": len(rows)}
+        for label in ("prior", "posterior"):
+            score = rows[f"{label}_interval_score"]
+            found[str(part)] |= {
+                f"{label}_covered": int(rows[f"{label}_covers"].sum()),
+                f"{label}_interval_score_mean": float(score.mean()) if score.notna().any()
+                else np.nan,
+                f"{label}_without_band": int(score.isna().sum()),
+            }  # fmt: skip
     return found
 
 
-def _inputs(run: AcrossUncertainty, first: pd.DataFrame, accepted: set[int]) -> pd.DataFrame:
+def _inputs(run: AcrossUncertainty, table: pd.DataFrame, accepted: set[int]) -> pd.DataFrame:
     """Each uncertainty's prior and posterior quantiles and how far its median moved, in
-    widths of the prior's 90 %."""
-    per_sample = first.groupby("sample").first()
+    widths of the prior's 90 % (``fixed``: the checked variant sets the path itself, so
+    the draw is not its value and says nothing of the record)."""
+    first = table[table["variant"] == run.variants[0]]
+    drawn = table.groupby("sample").first()  # a draw, from whichever variant kept it
     rows = []
     for ident, path in run.settings["uncertainty_columns"].items():
-        values = per_sample[path].astype(np.float64)
+        values = drawn[path].astype(np.float64)
         row: dict[str, Any] = {"uncertainty": ident, "path": path}
+        row["fixed"] = bool(first[path].isna().all())
         row |= _quantiles(values, "prior")
         row |= _quantiles(values[values.index.isin(accepted)], "posterior")
         width = row["prior_p95"] - row["prior_p05"]
-        row["shift"] = (row["posterior_p50"] - row["prior_p50"]) / width if width > 0 else 0.0
+        moved = row["posterior_p50"] - row["prior_p50"]
+        row["shift"] = moved / width if width > 0 and not row["fixed"] else np.nan
         rows.append(row)
     table = pd.DataFrame(rows)
     return table.reindex(table["shift"].abs().sort_values(ascending=False).index).reset_index(
@@ -258,9 +268,9 @@ def predictive_check(
     table = run.samples[run.samples["error"].isna()]
     first = table[table["variant"] == run.variants[0]]
     far = distances(scenario, first)
-    keep = max(1, math.ceil(accept * len(far)))
+    keep = math.ceil(accept * len(far))
     chosen = far.sort_values(["distance", "sample"], kind="stable").head(keep)
-    accepted = set(chosen["sample"].tolist())
+    accepted = set(chosen["sample"].tolist()) if keep >= MIN_ACCEPTED else set()
     far["accepted"] = far["sample"].isin(accepted)
     bands = band_table(scenario, first, accepted)
     used = len(calibrating(scenario))
@@ -271,7 +281,8 @@ def predictive_check(
             "distance": "sum over them of the sample's median outside the published range, "
             "in widths of the range",
             "accept_share": accept,
-            "accepted": keep,
+            "accepted": len(accepted),
+            "min_accepted": MIN_ACCEPTED,
             "checkpoints_used": used,
             "calibration_end": (
                 scenario.scenario.calibration_end.isoformat()
@@ -283,5 +294,5 @@ def predictive_check(
         "scores": _scores(bands),
     }
     return PredictiveCheck(
-        run, bands, _inputs(run, first, accepted), _effects(run, table, accepted), far, settings
+        run, bands, _inputs(run, table, accepted), _effects(run, table, accepted), far, settings
     )

@@ -159,8 +159,8 @@ def run_across(
 
     plan = make_plan(experiment)
     shards = work / "shards"
-    shards.mkdir(parents=True, exist_ok=True)
     with open_backend(workers, scheduler, experiment.file) as backend:
+        shards.mkdir(parents=True, exist_ok=True)  # once the backend is up: none on error
         run_pending(
             plan, shards, backend, progress=progress, say=say or (lambda _: None),
             where=work, resume=resume_hint, label="uncertainty",

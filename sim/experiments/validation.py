@@ -39,7 +39,14 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.baselines import BASELINES, baseline_table
-from sim.experiments.checkpoints import checkpoint_values, in_sample
+from sim.experiments.checkpoints import (
+    IN,
+    OUT,
+    SHARED,
+    checkpoint_values,
+    sample_of,
+    scenario_file,
+)
 from sim.experiments.outcomes import Records
 from sim.experiments.predictive import PredictiveCheck
 from sim.experiments.runner import (
@@ -98,9 +105,10 @@ class CheckResult:
         """The behaviour and input scores, the baselines' and the skill (``scores``)."""
         return scores(self.table)
 
-
-def _file(scenario: Scenario) -> str:
-    return scenario.source.path if scenario.source is not None else "scenario"
+    def add_predictive(self, predictive: PredictiveCheck) -> None:
+        """Attach the check across the uncertainty (its settings go to the manifest)."""
+        self.predictive = predictive
+        self.tables.extra["check"]["uncertainty"] = predictive.settings
 
 
 def _band(values: np.ndarray) -> tuple[float, float, float]:
@@ -118,7 +126,7 @@ def checkpoint_row(scenario: Scenario, cp: Checkpoint, values: np.ndarray) -> di
     return {
         "checkpoint": cp.id,
         "kind": cp.kind_of,
-        "sample": "in" if in_sample(scenario, cp) else "out",
+        "sample": sample_of(scenario, cp),
         "series": cp.series or "",
         "metric": cp.metric,
         "side": cp.side,
@@ -195,7 +203,9 @@ def check(
         seed: master seed (default: the scenario's own).
     """
     if not scenario.checkpoints:
-        raise ScenarioError(_file(scenario), "checkpoints", "no checkpoints to check against")
+        raise ScenarioError(
+            scenario_file(scenario), "checkpoints", "no checkpoints to check against"
+        )
     if reps < 1:
         raise ValueError("reps must be at least 1")
     master = scenario.scenario.seed if seed is None else seed
@@ -214,7 +224,7 @@ def check(
         scenarios={label: scenario},
         master_seed=master,
         record=model.record,
-        extra={"check": {**scores(table), "calibration_end": _cutoff(scenario)}},
+        extra={"check": {**scores(table), "calibration_end": calibration_end(scenario)}},
     )
     if provenance is not None:
         tables.extra["check"]["inputs_after_cutoff"] = {
@@ -244,9 +254,13 @@ def _number(value: float) -> str:
     return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-def _cutoff(scenario: Scenario) -> str | None:
+def calibration_end(scenario: Scenario) -> str | None:
+    """The scenario's calibration cut-off as an ISO date (None: it declares none)."""
     cutoff = scenario.scenario.calibration_end
     return cutoff.isoformat() if cutoff is not None else None
+
+
+_SAMPLE_TAGS = {IN: "", OUT: ", out-of-sample", SHARED: ", shared source"}
 
 
 def format_table(table: pd.DataFrame, calibration_end: str | None = None) -> str:
@@ -254,7 +268,7 @@ def format_table(table: pd.DataFrame, calibration_end: str | None = None) -> str
     the scores (``score_lines``)."""
     lines = []
     for row in table.itertuples(index=False):
-        scored = row.kind + ("" if row.sample == "in" else ", out-of-sample")
+        scored = row.kind + _SAMPLE_TAGS[row.sample]
         lines.append(
             [
                 row.checkpoint,
@@ -318,14 +332,34 @@ def score_lines(table: pd.DataFrame, calibration_end: str | None = None) -> list
         f"{BASELINES[best].split(':')[0]}'s {behaviour['baselines'][best]})"
     )
     samples = found["by_sample"]
-    if "out" in samples:
-        cut = f" (windows ending by {calibration_end}, or sharing a source with an input)"
-        cut = cut if calibration_end else ""
-        inside = f"in-sample{cut}: {_versus(samples['in'])}; " if "in" in samples else ""
-        lines.append(f"{inside}out-of-sample: {_versus(samples['out'])}")
+    if set(samples) - {IN}:
+        cut = f" (windows ending by {calibration_end})" if calibration_end else ""
+        parts = [f"in-sample{cut}: {_versus(samples[IN])}"] if IN in samples else []
+        if OUT in samples:
+            parts.append(f"out-of-sample: {_versus(samples[OUT])}")
+        if SHARED in samples:
+            parts.append(
+                f"after the cut-off but sharing a source with an input (neither fitted on "
+                f"nor held out): {_versus(samples[SHARED])}"
+            )
+        lines.append("; ".join(parts))
     if found["by_series"]:
         lines.append(
             "by series: "
             + "; ".join(f"{series} {_versus(rows)}" for series, rows in found["by_series"].items())
+        )
+    return lines
+
+
+def check_lines(result: CheckResult) -> list[str]:
+    """What ``munsim check`` prints: the table, the scores and, where the scenario has a
+    cut-off, how many inputs cite sources published after it."""
+    scored = result.tables.extra["check"]
+    lines = format_table(result.table, scored["calibration_end"]).splitlines()
+    if "inputs_after_cutoff" in scored:
+        after = scored["inputs_after_cutoff"]
+        lines.append(
+            f"inputs informed after the cut-off: {after['after']} of {after['inputs']} cited "
+            "input lines cite a source published after it (provenance.csv)"
         )
     return lines

@@ -209,13 +209,12 @@ def write_check(result: CheckResult, out_dir: str | Path, *, started: str, finis
 
     predictive = result.predictive
     cutoff = result.tables.extra["check"]["calibration_end"]
-    if predictive is not None:
-        result.tables.extra["check"]["uncertainty"] = predictive.settings
 
     def extra(folder: Path) -> None:
         result.table.to_csv(folder / "check.csv", index=False)
         bands = predictive.bands if predictive is not None else None
-        figure = plot_validation(result.table, bands, cutoff)
+        variant = next(iter(result.tables.scenarios))
+        figure = plot_validation(result.table, bands, cutoff, variant)
         figure.savefig(folder / "validation.png")
         if predictive is not None:
             write_predictive(folder, predictive)

@@ -30,17 +30,27 @@ STYLES = {  # band: (label, colour, vertical offset)
 
 
 def _ratio(values: np.ndarray, middle: np.ndarray) -> np.ndarray:
+    """Value ÷ middle, clipped to the axis: NaN where there is no value (or no positive
+    middle), the left edge for a value of 0 or less."""
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(middle > 0, values / middle, np.nan)
-    return np.clip(np.where(ratio > 0, ratio, LIMITS[0]), *LIMITS)
+    return np.clip(np.where(np.isnan(ratio) | (ratio > 0), ratio, 0.0), *LIMITS)
+
+
+MARKS = {"in": "", "out": " †", "shared": " ‡"}  # a row's label, by its sample
 
 
 def plot_validation(
-    table: pd.DataFrame, bands: pd.DataFrame | None = None, calibration_end: str | None = None
+    table: pd.DataFrame,
+    bands: pd.DataFrame | None = None,
+    calibration_end: str | None = None,
+    variant: str = "baseline",
 ) -> Figure:
     """One row per checkpoint in time order (by the end of its window): its published
-    range and the model's bands, each divided by the middle of the range, on a log
-    scale. Out-of-sample rows are marked †, input checkpoints are grey."""
+    range and the model's bands, each divided by the middle of the range, on a log scale
+    (a value of 0 or less at the left edge, marked ◀; no value: not drawn). Rows are
+    marked † out-of-sample and ‡ after the cut-off with a source shared with an input;
+    input checkpoints are grey."""
     rows = table.sort_values(["end_date", "start_date"], kind="stable").reset_index(drop=True)
     middle = ((rows["low"] + rows["high"]) / 2).to_numpy(dtype=np.float64)
     figure = new_figure(9.0, 1.6 + 0.24 * len(rows))
@@ -56,23 +66,28 @@ def plot_validation(
     for label, (p05, p50, p95) in drawn.items():
         name, colour, offset = STYLES[label]
         ratios = [_ratio(np.asarray(v, dtype=np.float64), middle) for v in (p05, p50, p95)]
+        if np.isnan(ratios[1]).all():
+            continue  # no band of this kind (a posterior of too few samples)
         axes.hlines(y + offset, ratios[0], ratios[2], color=colour, linewidth=1.6)
-        axes.plot(ratios[1], y + offset, "o", color=colour, markersize=3.5, label=name)
+        edge = ratios[1] <= LIMITS[0]
+        axes.plot(ratios[1][~edge], (y + offset)[~edge], "o", color=colour, markersize=3.5,
+                  label=name)  # fmt: skip
+        axes.plot(ratios[1][edge], (y + offset)[edge], "<", color=colour, markersize=4)
     axes.set_xscale("log")
     axes.set_xlim(*LIMITS)
     axes.axvline(1.0, color="#888888", linewidth=0.6, linestyle=":")
     axes.set_yticks(y)
-    labels = [f"{row.checkpoint}{' †' if row.sample == 'out' else ''}" for row in rows.itertuples()]
-    axes.set_yticklabels(labels, fontsize=7)
+    axes.set_yticklabels([f"{row.checkpoint}{MARKS[row.sample]}" for row in rows.itertuples()],
+                         fontsize=7)  # fmt: skip
     for tick, kind in zip(axes.get_yticklabels(), rows["kind"], strict=True):
         tick.set_color("#888888" if kind == "input" else "#000000")
-    out = np.flatnonzero(rows["sample"].to_numpy() == "out")
-    if out.size and out[0] > 0:
-        boundary = y[out[0]] + 0.5
+    after = np.flatnonzero(rows["sample"].to_numpy() != "in")
+    if calibration_end and after.size and after[0] > 0:
+        boundary = y[after[0]] + 0.5
         axes.axhline(boundary, color="#d95f02", linewidth=0.8, linestyle="--")
-        cut = f" ({calibration_end})" if calibration_end else ""
-        axes.text(LIMITS[0] * 1.1, boundary + 0.15, f"calibration cut-off{cut}; † out-of-sample",
-                  fontsize=7, color="#d95f02", va="bottom")  # fmt: skip
+        axes.text(LIMITS[1] / 1.1, boundary + 0.15,
+                  f"calibration cut-off ({calibration_end}); † out-of-sample, ‡ shared source",
+                  fontsize=7, color="#d95f02", va="bottom", ha="right")  # fmt: skip
     axes.set_ylim(y[-1] - 0.8, 0.8)
     axes.set_xlabel("value ÷ middle of the published range (log scale; clipped at the edges)")
     axes.grid(True, axis="x", color="#dddddd", linewidth=0.6)
@@ -81,7 +96,7 @@ def plot_validation(
     names.append("grey label: an input checkpoint (a count the scenario was built from)")
     axes.legend(handles, names, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
                 frameon=False)  # fmt: skip
-    axes.set_title("Every checkpoint against the model, in time order", fontsize=10)
+    axes.set_title(f"Every checkpoint against the model ({variant}), in time order", fontsize=10)
     return figure
 
 
@@ -97,19 +112,33 @@ def predictive_lines(predictive: PredictiveCheck) -> list[str]:
     calibration = settings["calibration"]
     every = scores["all"]
     lines = [
-        f"across {settings['samples']} samples × {settings['reps']} seeds: the model's 90 % band "
-        f"holds the middle of the published range for {_count(every, 'prior')} behaviour "
-        f"checkpoints; mean interval score {every['prior_interval_score_mean']:.2f} (in units "
-        "of the middle; lower is better)"
+        f"across {settings['samples']} samples × {settings['reps']} seed"
+        f"{'s' if settings['reps'] > 1 else ''}: the model's 90 % band holds the middle of "
+        f"the published range for {_count(every, 'prior')} behaviour checkpoints; mean "
+        f"interval score {every['prior_interval_score_mean']:.2f} (in units of the middle; "
+        "lower is better)"
     ]
-    if "out" in scores and "in" in scores:
-        inside, out = scores["in"], scores["out"]
-        lines.append(f"in-sample: {_count(inside, 'prior')}; out-of-sample: {_count(out, 'prior')}")
-    lines.append(
-        f"calibration ({calibration['method']}): {calibration['accepted']} of "
-        f"{settings['samples']} samples kept, on {calibration['checkpoints_used']} checkpoints"
-    )
-    if "out" in scores:
+    parts = [
+        f"{name}: {_count(scores[key], 'prior')}"
+        for key, name in (("in", "in-sample"), ("out", "out-of-sample"),
+                          ("shared", "shared source"))
+        if key in scores
+    ]  # fmt: skip
+    if len(parts) > 1:
+        lines.append("; ".join(parts))
+    posterior = calibration["accepted"] > 0
+    if not posterior:
+        lines.append(
+            f"calibration: fewer than {calibration['min_accepted']} samples would be kept, so "
+            "no posterior is reported (give more samples or a larger --accept)"
+        )
+    else:
+        lines.append(
+            f"calibration ({calibration['method']}): {calibration['accepted']} of "
+            f"{settings['samples']} samples kept, on {calibration['checkpoints_used']} "
+            "checkpoints"
+        )
+    if posterior and "out" in scores:
         out = scores["out"]
         lines.append(
             f"out-of-sample after calibration: the band holds {_count(out, 'posterior')} "
@@ -118,14 +147,18 @@ def predictive_lines(predictive: PredictiveCheck) -> list[str]:
             f"{out['prior_interval_score_mean']:.2f})"
         )
     for row in predictive.effects.itertuples():
-        lines.append(
+        line = (
             f"effect on {row.output} ({row.variant_a} − {row.variant_b}): prior median "
-            f"{row.prior_p50:,.0f} (90 %: {row.prior_p05:,.0f} to {row.prior_p95:,.0f}); "
-            f"posterior {row.posterior_p50:,.0f} ({row.posterior_p05:,.0f} to "
-            f"{row.posterior_p95:,.0f})"
+            f"{row.prior_p50:,.0f} (90 %: {row.prior_p05:,.0f} to {row.prior_p95:,.0f})"
         )
-    moved = predictive.inputs.head(3)
-    if len(moved):
+        if posterior:
+            line += (
+                f"; posterior {row.posterior_p50:,.0f} ({row.posterior_p05:,.0f} to "
+                f"{row.posterior_p95:,.0f})"
+            )
+        lines.append(line)
+    moved = predictive.inputs[predictive.inputs["shift"].notna()].head(3)
+    if posterior and len(moved):
         lines.append(
             "inputs the record moves most (median, prior → posterior): "
             + "; ".join(
@@ -141,7 +174,6 @@ def write_predictive(folder: Path, predictive: PredictiveCheck) -> None:
     predictive.bands.to_csv(folder / "predictive.csv", index=False)
     predictive.inputs.to_csv(folder / "posterior.csv", index=False)
     predictive.effects.to_csv(folder / "effects.csv", index=False)
-    samples = predictive.run.samples.merge(
-        predictive.distances.rename(columns={"distance": "abc_distance"}), on="sample"
-    )
+    named = {"distance": "abc_distance", "accepted": "abc_accepted"}
+    samples = predictive.run.samples.merge(predictive.distances.rename(columns=named), on="sample")
     samples.to_parquet(folder / "samples.parquet", index=False)

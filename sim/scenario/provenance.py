@@ -30,7 +30,7 @@ HEADER = re.compile(r"^\s*\[\[?\s*([\w.\-\"]+)\s*\]\]?\s*$")
 KEY = re.compile(r"^\s*([A-Za-z_][\w\-]*|\"[^\"]+\")\s*=")
 IDENT = re.compile(r"^\s*id\s*=\s*\"([^\"]+)\"")
 SOURCE = re.compile(r"^\s*source\s*=\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*')")
-DATE = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?(?![\d-])")
+DATE = re.compile(r"(?<=, )((?:19|20)\d\d)(?:-(\d\d))?(?:-(\d\d))?(?![\d-])")
 TITLE = re.compile(r"\"([^\"]{12,})\"|(?<![\w])'(.{12,}?)'(?=\s*[,;)]|\s*$)")
 PUBLISHED = re.compile(
     r"([A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*)\s*(?:\([^)]*\))?,\s*((?:19|20)\d\d-\d\d-\d\d)"
@@ -70,7 +70,9 @@ def _unquoted(literal: str) -> str:
 
 
 def cited_dates(text: str) -> list[dt.date]:
-    """Every date a citation gives, a year or a month read as its first day."""
+    """Every publication date a text cites (a date after a comma, as in ``Publisher,
+    "Title", DATE``; a year or a month read as its first day). A year that is not a
+    citation's ("the 2024 price") is not one."""
     found = []
     for year, month, day in DATE.findall(text):
         try:
@@ -121,6 +123,7 @@ def file_sources(path: str | Path) -> FileSources:
     inputs: list[Cited] = []
     entries: dict[str, dict[str, list[Cited]]] = {table: {} for table in ENTRY_TABLES}
     table, ident = "", None
+    ids: dict[str, str] = {}  # table path → the id of its current entry
     pending: list[Cited] = []
 
     def close() -> None:
@@ -135,14 +138,15 @@ def file_sources(path: str | Path) -> FileSources:
         if header:
             close()
             table, ident, pending = header.group(1), None, []
+            ids = {path: i for path, i in ids.items() if not _within(path, table)}
             continue
         found = IDENT.match(line)
         if found:
-            ident = found.group(1)
+            ident = ids[table] = found.group(1)
         key = KEY.match(code)
         if not key:
             continue
-        name = f"{table}.{ident}.{key.group(1)}" if ident else f"{table}.{key.group(1)}"
+        name = f"{_path(table, ids)}.{key.group(1)}"
         source = SOURCE.match(line)
         text = _unquoted(source.group(1)) if source else comment
         if not (text.strip() and (comment or source)):
@@ -154,6 +158,21 @@ def file_sources(path: str | Path) -> FileSources:
             inputs.append(cited)
     close()
     return FileSources(inputs, entries)
+
+
+def _within(path: str, table: str) -> bool:
+    return path == table or path.startswith(table + ".")
+
+
+def _path(table: str, ids: dict[str, str]) -> str:
+    """A table's dotted path with each level's entry id: ``importers.dprk.routes.sea``."""
+    parts, prefix = [], ""
+    for part in table.split("."):
+        prefix = f"{prefix}.{part}" if prefix else part
+        parts.append(part)
+        if prefix in ids:
+            parts.append(ids[prefix])
+    return ".".join(parts)
 
 
 def input_provenance(path: str | Path, cutoff: dt.date) -> list[tuple[Cited, dt.date | None, bool]]:

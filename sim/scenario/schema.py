@@ -898,6 +898,7 @@ class Checkpoint(Strict):
     )
     shared_source: str | None = Field(
         default=None,
+        min_length=1,
         description="Why a behaviour checkpoint may share a source with an input (the "
         "independence test asks for the reason).",
     )

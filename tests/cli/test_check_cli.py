@@ -63,14 +63,14 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
 
 
 def test_check_across_the_uncertainty_scores_bands_and_calibrates(tmp_path):
-    done = munsim("check", WAR, "--reps", 1, "--uncertainty", 6, "--sample-reps", 1,
+    done = munsim("check", WAR, "--reps", 1, "--uncertainty", 20, "--sample-reps", 1,
                   "--accept", "0.5", "--out", tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     folder = Path(done.stdout.strip().splitlines()[-1])
     bands = pd.read_csv(folder / "predictive.csv")
     samples = pd.read_parquet(folder / "samples.parquet")
     assert len(bands) == len(load_scenario(WAR).checkpoints)
-    assert set(samples["variant"]) == {"baseline", "no_dprk"} and samples["sample"].nunique() == 6
+    assert set(samples["variant"]) == {"baseline", "no_dprk"} and samples["sample"].nunique() == 20
     # the band holds the middle where the table says so, and the counts are the table's
     covers = (bands["prior_p05"] <= bands["middle"]) & (bands["middle"] <= bands["prior_p95"])
     assert (covers == bands["prior_covers"]).all()
@@ -78,9 +78,10 @@ def test_check_across_the_uncertainty_scores_bands_and_calibrates(tmp_path):
     line = f"holds the middle of the published range for {behaviour['prior_covers'].sum()} of "
     assert line + f"{len(behaviour)} behaviour checkpoints" in done.stdout
     # half the samples, the nearest to the record, are the posterior
-    kept = samples.groupby("sample")["abc_distance"].first().sort_values()
-    assert "3 of 6 samples kept" in done.stdout
-    assert kept.iloc[:3].max() <= kept.iloc[3:].min()
+    per_sample = samples.groupby("sample")[["abc_distance", "abc_accepted"]].first()
+    assert per_sample["abc_accepted"].sum() == 10 and "10 of 20 samples kept" in done.stdout
+    nearest = per_sample.sort_values("abc_distance", kind="stable").index[:10]
+    assert set(per_sample.index[per_sample["abc_accepted"]]) == set(nearest)
     effects = pd.read_csv(folder / "effects.csv").set_index("output")
     assert effects.loc["fire_per_day.RU", "prior_p50"] > 0  # DPRK shells add Russian fire
     posterior = pd.read_csv(folder / "posterior.csv")
@@ -95,7 +96,9 @@ def test_check_across_the_uncertainty_scores_bands_and_calibrates(tmp_path):
         ((WAR, "--variant", "no_such"), "unknown variant 'no_such'"),
         ((WAR, "--set", "importers.dprk.dud_rate=2"), "importers.dprk.dud_rate"),
         ((WAR, "--reps", "0"), "--reps: must be at least 1"),
-        ((WAR, "--sample-reps", "2"), "--uncertainty: --sample-reps, --against"),
+        ((WAR, "--sample-reps", "2"), "--uncertainty: --sample-reps, --sampler, --against"),
+        ((WAR, "--sampler", "sobol"), "are options of the samples"),
+        ((WAR, "--uncertainty", "4", "--scheduler", "tcp://127.0.0.1:9"), "--scheduler"),
         ((WAR, "--uncertainty", "4", "--accept", "0"), "--accept: a share in (0, 1]"),
         ((WAR, "--uncertainty", "4", "--against", "baseline"), "--against: name a variant"),
         ((WAR, "--uncertainty", "1"), "--uncertainty: must be at least 2"),

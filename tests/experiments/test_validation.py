@@ -163,9 +163,10 @@ def test_check_needs_checkpoints():
 
 
 def test_fire_change_divides_the_window_s_daily_fire_by_the_base_window_s(books):
-    books.rounds["fired"][5:] *= 3
+    # a two-day base and a seven-day window: their totals would give 10.5, their rates 3
+    books.rounds["fired"][3:] *= 3
     got = values(books, metric="fire_change", side="RU", base_start_date=START,
-                 base_end_date=START + dt.timedelta(days=4), **window(5, 9))  # fmt: skip
+                 base_end_date=START + dt.timedelta(days=1), **window(3, 9))  # fmt: skip
     np.testing.assert_allclose(got, 3.0)
 
 
@@ -175,10 +176,12 @@ def test_fire_share_is_the_munition_s_part_of_the_side_s_fire(books):
     np.testing.assert_allclose(got, (100 + m) / (300 + 2 * m))
 
 
-def test_import_share_counts_the_rounds_that_were_not_interdicted(books):
-    got = values(books, metric="import_share", side="RU", importer="dprk", **window(0, 9))
+def test_import_share_counts_the_window_s_rounds_that_were_not_interdicted(books):
+    books.suppliers["dprk"]["rounds"][:] = 10 * np.arange(DAYS)[:, None]
+    got = values(books, metric="import_share", side="RU", importer="dprk", **window(2, 5))
     m = np.arange(MEMBERS)
-    np.testing.assert_allclose(got, 45 / (300 + 2 * m))
+    landed = 10 * (2 + 3 + 4 + 5) - 4 * 5  # days 2-5, less 5 a day interdicted
+    np.testing.assert_allclose(got, landed / (4 * (300 + 2 * m)))
 
 
 def test_stocks_are_read_at_the_end_of_the_window(books):

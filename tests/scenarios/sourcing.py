@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sim.scenario.provenance import split_comment
+from sim.scenario.provenance import HEADER, split_comment
 
-HEADER = re.compile(r"^\s*\[\[?[\w.\-\"]+\]\]?\s*$")
 KEY = re.compile(r"[A-Za-z_][\w\-]*\s*=")
 NUMBER = re.compile(r"(?<![\w.])[-+]?\d[\d_]*(?:\.\d+)?(?:[eE][-+]?\d+)?(?!\w)")
 SOURCED = re.compile(r"^\s*(assumption: \S|citing .*(\b(19|20)\d\d\b|undated))")

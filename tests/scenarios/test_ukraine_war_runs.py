@@ -28,10 +28,11 @@ REPS = 4
 
 # The skill of the shipped scenario (behaviour hits less the best naive baseline's,
 # sim.experiments.baselines) may not fall below this: a change that costs skill should
-# be looked at. It is the skill at the time of writing (-8 over the 48 behaviour
+# be looked at. It is the skill at the time of writing (-5 over the 48 behaviour
 # checkpoints with four replications: the best constant beats the model) less a margin
-# for the seeds; docs/validation.md says what the model gets wrong.
-SKILL_FLOOR = -10
+# for the seeds; docs/validation.md says what the model gets wrong. A floor below zero
+# says only that the model must not get worse; the goal is above it.
+SKILL_FLOOR = -7
 # the books written out here, not taken from the engine's registry, so the two check
 # each other
 HELD = ("stock_legacy", "stock_rework", "stock_depot", "stock_unit", "in_transit")
