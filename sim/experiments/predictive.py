@@ -43,7 +43,7 @@ import pandas as pd
 
 from sim.experiments.checkpoints import in_sample, sample_of
 from sim.experiments.experiment import CHECKPOINT, DIFFERENCE, Experiment
-from sim.experiments.uncertainty import AcrossUncertainty, run_across
+from sim.experiments.uncertainty import AcrossUncertainty, effect_outputs, run_across
 from sim.scenario.schema import Checkpoint, Scenario
 
 ALPHA = 0.1  # the band is the central 1 − α = 90 %
@@ -63,11 +63,7 @@ def predictive_outputs(scenario: Scenario) -> list[dict]:
     outputs: list[dict] = []
     for side in scenario.sides:
         if any(u.side == side.id for u in scenario.front_units):
-            outputs += [
-                {"name": f"fire_per_day.{side.id}", "metric": "mean_daily_fire", "side": side.id},
-                {"name": f"effective_fire_per_day.{side.id}", "side": side.id,
-                 "metric": "mean_daily_effective_fire"},
-            ]  # fmt: skip
+            outputs += effect_outputs(side.id)
     outputs += [
         {"name": _name(cp.id), "metric": CHECKPOINT, "checkpoint": cp.id, "analyse": False}
         for cp in scenario.checkpoints

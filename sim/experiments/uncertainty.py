@@ -51,10 +51,8 @@ def default_outputs(scenario: Scenario, window: tuple[dt.date, dt.date] | None) 
         if not any(u.side == side.id for u in scenario.front_units):
             continue
         s = side.id
+        outputs += effect_outputs(s, span)
         outputs += [
-            {"name": f"fire_per_day.{s}", "metric": "mean_daily_fire", "side": s, **span},
-            {"name": f"effective_fire_per_day.{s}", "metric": "mean_daily_effective_fire",
-             "side": s, **span},
             {"name": f"days_below_3_dos.{s}", "metric": "days_below_3_dos", "side": s,
              "analyse": False, **span},
             {"name": f"tubes_lost.{s}", "metric": "tubes_lost", "side": s, "analyse": False,
@@ -73,6 +71,17 @@ def default_outputs(scenario: Scenario, window: tuple[dt.date, dt.date] | None) 
                      "start_date": month_start, "end_date": month_end}
                 )  # fmt: skip
     return outputs
+
+
+def effect_outputs(side: str, span: dict[str, dt.date] | None = None) -> list[dict]:
+    """A side's fire and effective fire per day over ``span`` (default: the run): the
+    effects whose spread and drivers are reported."""
+    window = span or {}
+    return [
+        {"name": f"fire_per_day.{side}", "metric": "mean_daily_fire", "side": side, **window},
+        {"name": f"effective_fire_per_day.{side}", "metric": "mean_daily_effective_fire",
+         "side": side, **window},
+    ]  # fmt: skip
 
 
 def months(scenario: Scenario) -> list[tuple[dt.date, dt.date]]:
