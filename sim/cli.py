@@ -249,6 +249,9 @@ def cmd_check(args: argparse.Namespace) -> str:
         )
         if against is None or against == checked:
             raise ScenarioError(file, "--against", "name a variant other than the checked one")
+        if against not in scenario.variants:
+            known = ", ".join(scenario.variants)
+            raise ScenarioError(file, "--against", f"unknown variant {against!r} (known: {known})")
         experiment = predictive_experiment(
             file, [checked, against], samples=options["uncertainty"],
             reps=options.get("sample_reps"), seed=seed, sampler=options["sampler"],

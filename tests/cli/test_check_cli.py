@@ -101,6 +101,7 @@ def test_check_across_the_uncertainty_scores_bands_and_calibrates(tmp_path):
         ((WAR, "--uncertainty", "4", "--scheduler", "tcp://127.0.0.1:9"), "--scheduler"),
         ((WAR, "--uncertainty", "4", "--accept", "0"), "--accept: a share in (0, 1]"),
         ((WAR, "--uncertainty", "4", "--against", "baseline"), "--against: name a variant"),
+        ((WAR, "--uncertainty", "4", "--against", "nope"), "--against: unknown variant 'nope'"),
         ((WAR, "--uncertainty", "1"), "--uncertainty: must be at least 2"),
     ],
 )
