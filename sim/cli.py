@@ -390,7 +390,10 @@ def _scenario_run_options(p: argparse.ArgumentParser, *, reps: int) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from importlib.metadata import version
+
     parser = _Parser(prog="munsim", description="Artillery-munitions supply under sanctions.")
+    parser.add_argument("--version", action="version", version=f"munsim {version('munsim')}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("validate", help="check a scenario and its variants")
@@ -513,8 +516,23 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     sys.stderr.write(f"warning: {message}\n")
 
 
+SIGPIPE_EXIT = 141  # 128 + SIGPIPE: what a shell reports of a reader that stopped early
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``munsim`` and ``python -m sim``."""
+    """Entry point of ``munsim`` and ``python -m sim``. A reader that stops early
+    (``munsim ... | head``) ends it quietly with 141, Ctrl-C with 130."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # nothing more can be written; point stdout at nothing so the interpreter's
+        # last flush does not complain either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return SIGPIPE_EXIT
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -534,6 +552,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
+    except BrokenPipeError:
+        raise  # the reader went away: main ends quietly
     except Exception as exc:  # a bug: say so, in one line unless asked for more
         if os.environ.get("MUNSIM_DEBUG"):
             raise

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -209,3 +211,21 @@ def test_validate_refuses_an_event_on_a_number_fixed_at_the_start(tmp_path):
     assert done.returncode == 2
     assert "events.new_export_controls.set.producers.industry.rounds_per_day" in done.stderr
     assert "not a parameter that can change on a date" in done.stderr
+
+
+def test_a_reader_that_stops_early_ends_munsim_quietly(tmp_path):
+    # like `munsim check ... | head -1`: the pipe closes after one line, munsim writes on
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        f"{sys.executable} -m sim check scenarios/ukraine_war_2022_2025.toml --reps 1 "
+        f"--out {tmp_path} | head -c 20",
+        shell=True, cwd=root, capture_output=True, text=True, timeout=600,
+        executable="/bin/bash",
+    )  # fmt: skip
+    assert len(done.stdout) == 20
+    assert done.stderr == ""  # no "internal error", no traceback
+
+
+def test_version_names_the_package():
+    done = munsim("--version")
+    assert done.returncode == 0 and done.stdout.strip().startswith("munsim ")
