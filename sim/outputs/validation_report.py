@@ -85,9 +85,10 @@ def plot_validation(
     if calibration_end and after.size and after[0] > 0:
         boundary = y[after[0]] + 0.5
         axes.axhline(boundary, color="#d95f02", linewidth=0.8, linestyle="--")
-        axes.text(LIMITS[1] / 1.1, boundary + 0.15,
-                  f"calibration cut-off ({calibration_end}); † out-of-sample, ‡ shared source",
-                  fontsize=7, color="#d95f02", va="bottom", ha="right")  # fmt: skip
+        axes.text(1.01, boundary,  # beside the axes, level with the line
+                  f"calibration cut-off ({calibration_end}); below it\n† out-of-sample, "
+                  "‡ source shared with an input", transform=axes.get_yaxis_transform(),
+                  fontsize=7, color="#d95f02", va="center", ha="left")  # fmt: skip
     axes.set_ylim(y[-1] - 0.8, 0.8)
     axes.set_xlabel("value ÷ middle of the published range (log scale; clipped at the edges)")
     axes.grid(True, axis="x", color="#dddddd", linewidth=0.6)
