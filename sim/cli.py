@@ -100,9 +100,12 @@ def cmd_run(args: argparse.Namespace) -> str:
     from sim.outputs.results import write_run
 
     scenario, reps, seed = _scenario_and_replications(args)
+    label = _label(args)
     started = utc_now()
     tables = run(scenario, reps=reps, seed=seed)
-    folder = write_run(tables, args.out, command_name="run", started=started, finished=utc_now())
+    folder = write_run(
+        tables, args.out, command_name="run", started=started, finished=utc_now(), label=label
+    )
     _print_summary(tables.summary)
     return str(folder)
 
@@ -137,6 +140,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
     started = utc_now()
     window = parse_window(args.window, args.scenario) if args.window else None
     overrides = _overrides(args.scenario, args.set or [])
+    label = _label(args)
     across: dict[str, Any] = {}
     if args.uncertainty is not None:
         across = _across_options(args)
@@ -149,7 +153,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
         args.scenario, variants, reps=reps, seed=seed, window=window, overrides=overrides,
         log=lambda message: sys.stderr.write(message + "\n"), **across,
     )  # fmt: skip
-    folder = write_comparison(result, args.out, started=started, finished=utc_now())
+    folder = write_comparison(result, args.out, started=started, finished=utc_now(), label=label)
     if "work" in across:
         shutil.rmtree(across["work"], ignore_errors=True)
     if result.across is not None:
@@ -201,7 +205,7 @@ def _across_options(args: argparse.Namespace) -> dict[str, Any]:
     asked = {
         k: v
         for k, v in vars(args).items()
-        if k not in ("func", "workers", "scheduler", "case", "accept")
+        if k not in ("func", "workers", "scheduler", "case", "accept", "label")
     }
     key = hashlib.sha256(content + repr(sorted(asked.items())).encode())
     name = f".{Path(file).stem}-uncertainty-{key.hexdigest()[:16]}.partial"
@@ -239,6 +243,7 @@ def cmd_check(args: argparse.Namespace) -> str:
 
     scenario, reps, seed = _scenario_and_replications(args)
     file = args.scenario
+    label = _label(args)
     experiment = None
     if args.uncertainty is not None:
         options = _across_options(args)
@@ -274,7 +279,7 @@ def cmd_check(args: argparse.Namespace) -> str:
     result = check(scenario, reps=reps, seed=seed)
     if predictive is not None:
         result.add_predictive(predictive)
-    folder = write_check(result, args.out, started=started, finished=utc_now())
+    folder = write_check(result, args.out, started=started, finished=utc_now(), label=label)
     if experiment is not None:
         shutil.rmtree(options["work"], ignore_errors=True)
     # the bargain by year is in the folder's bargain.csv
@@ -387,6 +392,26 @@ def _scenario_run_options(p: argparse.ArgumentParser, *, reps: int) -> None:
     p.add_argument("--reps", default=str(reps), help=f"replications (default: {reps})")
     p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    _label_option(p)
+
+
+def _label_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--label", default=None, metavar="NAME",
+        help="names the run in its folder name and manifest (default: what --set changed)",
+    )  # fmt: skip
+
+
+def _label(args: argparse.Namespace) -> str | None:
+    """``--label``, checked: it becomes part of a folder name."""
+    from sim.outputs.results import LABEL
+
+    if args.label is not None and not LABEL.match(args.label):
+        raise ScenarioError(
+            args.scenario, "--label", "letters, digits and _ . = + , - only, at most 80, "
+            f"starting with a letter or digit; got {args.label!r}",
+        )  # fmt: skip
+    return args.label
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -476,6 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", default=None, help="local worker processes for the samples")
     p.add_argument("--scheduler", default=None, help="a Dask scheduler for the samples")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
+    _label_option(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser(

@@ -579,6 +579,7 @@ def write_comparison(
     finished: str,
     command: str | None = None,
     progress: bool | None = None,
+    label: str | None = None,
 ) -> Path:
     """Write a comparison's run folder atomically: tables, ``paired.csv``,
     ``decomposition.csv``, ``outcomes.csv``, ``consequences.csv``, ``bargain.csv``,
@@ -619,6 +620,7 @@ def write_comparison(
         started=started,
         finished=finished,
         extra=extra,
+        label=label,
     )
 
 

@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -110,10 +111,24 @@ def new_run_folder(out_dir: str | Path, name: str, fill: Callable[[Path], None])
     return final
 
 
-def run_folder_name(scenario: str, command: str) -> str:
-    """``<scenario>-<command>-<UTC time>``."""
+def run_folder_name(scenario: str, command: str, label: str | None = None) -> str:
+    """``<scenario>-<command>[-<label>]-<UTC time>``."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"{scenario}-{command}-{stamp}"
+    return f"{scenario}-{command}-{label}-{stamp}" if label else f"{scenario}-{command}-{stamp}"
+
+
+LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.=+,-]{0,79}$")
+"""What a run folder's label may be: letters, digits and ``_ . = + , -``, at most 80."""
+
+
+def overrides_label(overrides: dict[str, Any]) -> str | None:
+    """A label that says what ``--set`` changed, ``set-KEY=VALUE+...`` (each path by its
+    last part; cut to fit ``LABEL``), or None without overrides."""
+    if not overrides:
+        return None
+    parts = [f"{path.rsplit('.', 1)[-1]}={value}" for path, value in overrides.items()]
+    text = re.sub(r"[^A-Za-z0-9_.=+,-]", "_", "set-" + "+".join(parts))
+    return text[:80]
 
 
 def write_run(
@@ -125,24 +140,30 @@ def write_run(
     started: str | None = None,
     finished: str | None = None,
     extra: Callable[[Path], None] | None = None,
+    label: str | None = None,
 ) -> Path:
     """Write a run folder (manifest, the daily tables, summary, ``bargain.csv`` where
     suppliers are paid, and any ``extra`` files).
 
     Args:
         command_name: the middle part of the folder name (``run``, ``compare``, ...).
+        label: names the run in the folder name and the manifest (default: what the
+            overrides changed, ``overrides_label``, or nothing).
         command: the command line to record (default: this process's).
         started, finished: UTC times to record (default: now).
         extra: writes more files into the folder before it appears.
     """
     first = next(iter(tables.scenarios.values()))
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    if label is None and first.source is not None:
+        label = overrides_label(first.source.overrides)
     info = manifest(
         tables,
         command=command or " ".join(sys.argv),
         started=started or now,
         finished=finished or now,
     )
+    info["label"] = label
 
     def fill(folder: Path) -> None:
         if tables.timeseries is not None:
@@ -169,7 +190,8 @@ def write_run(
         text = json.dumps(info, indent=2, default=json_default)
         (folder / "manifest.json").write_text(text + "\n")
 
-    return new_run_folder(out_dir, run_folder_name(first.scenario.name, command_name), fill)
+    name = run_folder_name(first.scenario.name, command_name, label)
+    return new_run_folder(out_dir, name, fill)
 
 
 def read_run(path: str | Path) -> dict[str, Any]:
@@ -178,8 +200,9 @@ def read_run(path: str | Path) -> dict[str, Any]:
     Keys: ``manifest``, ``summary``, and where present ``timeseries``, ``guns``,
     ``front``, ``payments``, ``suppliers``, ``paired``, ``decomposition``, ``outcomes``,
     ``consequences``, ``bargain``,
-    ``results``, ``sensitivity``, ``check``, and across the uncertainty ``samples``,
-    ``uncertainty``, ``drivers``, ``fan``, ``robustness``, ``discovery``.
+    ``results``, ``sensitivity``, ``check``, ``provenance``, and across the uncertainty
+    ``samples``, ``uncertainty``, ``drivers``, ``fan``, ``robustness``, ``discovery``,
+    ``predictive``, ``posterior``, ``effects``.
     """
     folder = Path(path)
     if not (folder / "manifest.json").is_file():
@@ -193,15 +216,22 @@ def read_run(path: str | Path) -> dict[str, Any]:
                 frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
             out[name] = frame
     for name in ("summary", "paired", "decomposition", "outcomes", "consequences", "bargain",
-                 "sensitivity", "check", "uncertainty", "drivers", "fan", "robustness",
-                 "discovery"):  # fmt: skip
+                 "sensitivity", "check", "provenance", "uncertainty", "drivers", "fan",
+                 "robustness", "discovery", "predictive", "posterior", "effects"):  # fmt: skip
         file = folder / f"{name}.csv"
         if file.is_file():
             out[name] = pd.read_csv(file)
     return out
 
 
-def write_check(result: CheckResult, out_dir: str | Path, *, started: str, finished: str) -> Path:
+def write_check(
+    result: CheckResult,
+    out_dir: str | Path,
+    *,
+    started: str,
+    finished: str,
+    label: str | None = None,
+) -> Path:
     """Write the run folder of a check: manifest, summary, ``check.csv`` and the
     validation figure (and, where suppliers are paid, their tables and ``bargain.csv``;
     across the uncertainty, the predictive tables and the samples)."""
@@ -228,4 +258,5 @@ def write_check(result: CheckResult, out_dir: str | Path, *, started: str, finis
         started=started,
         finished=finished,
         extra=extra,
+        label=label,
     )

@@ -82,6 +82,7 @@ def test_check_across_the_uncertainty_scores_bands_and_calibrates(tmp_path):
     assert per_sample["abc_accepted"].sum() == 10 and "10 of 20 samples kept" in done.stdout
     nearest = per_sample.sort_values("abc_distance", kind="stable").index[:10]
     assert set(per_sample.index[per_sample["abc_accepted"]]) == set(nearest)
+    assert set(read_run(folder)) >= {"check", "predictive", "posterior", "effects", "provenance"}
     effects = pd.read_csv(folder / "effects.csv").set_index("output")
     assert effects.loc["fire_per_day.RU", "prior_p50"] > 0  # DPRK shells add Russian fire
     posterior = pd.read_csv(folder / "posterior.csv")

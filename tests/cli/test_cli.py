@@ -229,3 +229,21 @@ def test_a_reader_that_stops_early_ends_munsim_quietly(tmp_path):
 def test_version_names_the_package():
     done = munsim("--version")
     assert done.returncode == 0 and done.stdout.strip().startswith("munsim ")
+
+
+def test_a_label_names_the_run_folder_and_the_manifest(tmp_path):
+    tutorial = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial.toml"
+    named = munsim("run", tutorial, "--reps", 1, "--label", "dud_test", "--out", tmp_path)
+    assert named.returncode == 0, named.stderr
+    folder = Path(named.stdout.strip().splitlines()[-1])
+    assert folder.name.startswith("tutorial-run-dud_test-")
+    assert json.loads((folder / "manifest.json").read_text())["label"] == "dud_test"
+    # without a label, what --set changed names the run
+    changed = munsim("run", tutorial, "--reps", 1, "--set", "importers.dprk.dud_rate=0.3",
+                     "--out", tmp_path)  # fmt: skip
+    assert Path(changed.stdout.strip().splitlines()[-1]).name.startswith(
+        "tutorial-run-set-dud_rate=0.3-"
+    )
+    bad = munsim("run", tutorial, "--label", "../escape", "--out", tmp_path / "none")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and "--label" in bad.stderr
+    assert not (tmp_path / "none").exists()
