@@ -251,7 +251,9 @@ def inputs_after_cutoff(scenario: Scenario) -> pd.DataFrame | None:
 def _number(value: float) -> str:
     if not np.isfinite(value):
         return "n/a"
-    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    if abs(value) >= 100 or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
 
 
 def calibration_end(scenario: Scenario) -> str | None:

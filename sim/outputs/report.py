@@ -56,17 +56,20 @@ FIRST_DAY_METRIC = "first_day_below_3_dos"
 
 
 def format_number(value: float) -> str:
-    """A number for a table: thousands separators, few decimals, a dash when missing.
+    """A number for a table: thousands separators, few decimals (none for a whole
+    number), a dash when missing.
 
     Example:
         >>> format_number(1234567.8), format_number(-3.14159), format_number(float("nan"))
         ('1,234,568', '-3.14', '—')
+        >>> format_number(0.0), format_number(7.0)
+        ('0', '7')
     """
     if value is None or not np.isfinite(value):
         return "—"
-    if abs(value) >= 100:
+    if abs(value) >= 100 or float(value).is_integer():
         return f"{value:,.0f}"
-    if abs(value) >= 1 or value == 0:
+    if abs(value) >= 1:
         return f"{value:,.2f}"
     return f"{value:.3g}"
 
@@ -130,10 +133,17 @@ def headline(paired: pd.DataFrame, start: dt.date, days: int) -> list[str]:
     rows = paired[(paired["metric"] == HEADLINE_METRIC) & (paired["munition"] == ALL_MUNITIONS)]
     sentences = []
     for row in rows.itertuples():
+        span = f"{row.n} paired replications, {start:%d %b %Y} to {end:%d %b %Y}"
         interval = (
             f"95 % CI {format_number(row.ci_low)} to {format_number(row.ci_high)} rounds per day; "
-            f"{row.n} paired replications, {start:%d %b %Y} to {end:%d %b %Y}"
+            f"{span}"
         )
+        if row.ci_low == row.ci_high == row.mean_diff == 0:
+            sentences.append(
+                f"{row.side} fires the same with {row.variant_a} and {row.variant_b}, "
+                f"{format_number(row.mean_a)} rounds per day, in every replication ({span})."
+            )
+            continue
         if not (row.ci_low > 0 or row.ci_high < 0):
             sentences.append(
                 f"{row.side} fires {format_number(row.mean_a)} rounds per day with "

@@ -38,7 +38,7 @@ def test_numbers_read_well():
     assert format_number(1234567.8) == "1,234,568"
     assert format_number(12.345) == "12.35"
     assert format_number(-0.01234) == "-0.0123"
-    assert format_number(0) == "0.00"
+    assert format_number(0) == "0" and format_number(3.0) == "3"  # whole numbers as such
     assert format_number(float("nan")) == "—"
 
 
@@ -49,6 +49,12 @@ def test_headline_states_the_direction_and_the_interval():
     assert "01 Jan 2023 to 31 Dec 2023" in more
     (fewer,) = headline(_paired_row(1000, 1200, -250, -150), START, 365)
     assert "RU fires 200 fewer rounds per day" in fewer
+
+
+def test_headline_says_when_two_variants_fire_the_same_in_every_replication():
+    (same,) = headline(_paired_row(1000, 1000, 0, 0), START, 365)
+    assert same.startswith("RU fires the same with with and without, 1,000 rounds per day")
+    assert "CI" not in same
 
 
 def test_headline_does_not_claim_a_difference_the_interval_allows_to_be_zero():
