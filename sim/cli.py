@@ -144,9 +144,9 @@ def cmd_compare(args: argparse.Namespace) -> str:
     across: dict[str, Any] = {}
     if args.uncertainty is not None:
         across = _across_options(args)
-    elif args.sample_reps or args.case or args.workers or args.scheduler:
+    elif args.sample_reps or args.sampler or args.case or args.workers or args.scheduler:
         raise ScenarioError(
-            args.scenario, "--uncertainty", "--sample-reps, --case, --workers and "
+            args.scenario, "--uncertainty", "--sample-reps, --sampler, --case, --workers and "
             "--scheduler are options of the samples: give --uncertainty N",
         )  # fmt: skip
     result = compare(
@@ -395,6 +395,17 @@ def _scenario_run_options(p: argparse.ArgumentParser, *, reps: int) -> None:
     _label_option(p)
 
 
+def _sample_options(p: argparse.ArgumentParser) -> None:
+    """The options of the samples across the uncertainty, as compare and check take them
+    (each of them only with ``--uncertainty``; read by ``_across_options``)."""
+    p.add_argument(
+        "--sample-reps", default=None, metavar="R", help="replications of each sample (default: 5)"
+    )
+    p.add_argument("--sampler", default=None, help="of the samples: lhs (default) or sobol")
+    p.add_argument("--workers", default=None, help="local worker processes for the samples")
+    p.add_argument("--scheduler", default=None, help="a Dask scheduler for the samples")
+
+
 def _label_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--label", default=None, metavar="NAME",
@@ -438,10 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also score each checkpoint against the model's 90 %% band over N samples of "
         "the scenario's [[uncertainties]], and calibrate them on the in-sample checkpoints",
     )  # fmt: skip
-    p.add_argument(
-        "--sample-reps", default=None, metavar="R", help="replications of each sample (default: 5)"
-    )
-    p.add_argument("--sampler", default=None, help="of the samples: lhs (default) or sobol")
+    _sample_options(p)
     p.add_argument(
         "--against", default=None, metavar="VARIANT",
         help="the counterfactual whose effect is reported under prior and posterior "
@@ -452,8 +460,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="the share of samples nearest the in-sample record kept as the posterior "
         "(default: 0.2)",
     )  # fmt: skip
-    p.add_argument("--workers", default=None, help="local worker processes for the samples")
-    p.add_argument("--scheduler", default=None, help="a Dask scheduler for the samples")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
@@ -485,21 +491,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="also compare the variants at N samples of the scenario's [[uncertainties]]",
     )
-    p.add_argument(
-        "--sample-reps",
-        default=None,
-        metavar="R",
-        help="replications of each sample (default: 5)",
-    )
-    p.add_argument("--sampler", default="lhs", help="of the samples: lhs (default) or sobol")
+    _sample_options(p)
     p.add_argument(
         "--case",
         default=None,
         metavar="OUTPUT>VALUE",
         help="a case of interest for PRIM, e.g. 'diff.fire_per_day.RU>3000'",
     )
-    p.add_argument("--workers", default=None, help="local worker processes for the samples")
-    p.add_argument("--scheduler", default=None, help="a Dask scheduler for the samples")
     p.add_argument("--out", default="runs", help="parent folder of the run folder")
     _label_option(p)
     p.set_defaults(func=cmd_compare)
