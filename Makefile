@@ -7,7 +7,7 @@ SCENARIO ?= scenarios/ukraine_war_2022_2025.toml
 REPS ?= 20
 UNCERTAINTY ?= 200
 
-.PHONY: run test test-fast lint format bench env clean
+.PHONY: run test test-fast lint format bench env clean app screenshot chromium
 
 env: $(STAMP)
 
@@ -25,7 +25,18 @@ run: $(STAMP)
 	@out=$$($(BIN)/munsim compare $(SCENARIO) --reps $(REPS) --uncertainty $(UNCERTAINTY)) && printf '%s\n' "$$out" && \
 	  printf '%s/report.html\n' "$$(printf '%s\n' "$$out" | tail -n 1)"
 
-test: $(STAMP)
+# The page's browser tests drive Debian's chromium (never a downloaded browser).
+CHROMIUM := $(firstword $(shell command -v chromium chromium-browser 2>/dev/null))
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+chromium:
+ifeq ($(CHROMIUM),)
+	@command -v apt-get >/dev/null || { echo "error: chromium is needed for the page's browser tests; install it with your package manager"; exit 2; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null
+endif
+
+test: $(STAMP) chromium
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/ruff format --check sim tests benchmarks
 	$(BIN)/mypy
@@ -36,6 +47,14 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2 -m "not slow"
+
+# The students' page on http://127.0.0.1:8765/ (SCENARIO=... for another scenario).
+app: $(STAMP)
+	$(BIN)/munsim app $(SCENARIO)
+
+# The README's picture of the page, taken by the browser tests' machinery.
+screenshot: $(STAMP) chromium
+	$(BIN)/python tests/app/browser.py docs/figures/page.png
 
 format: $(STAMP)
 	$(BIN)/ruff format sim tests benchmarks
@@ -56,6 +75,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_compare.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
+	$(BIN)/python benchmarks/bench_page.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -378,6 +378,15 @@ def cmd_discover(args: argparse.Namespace) -> None:
     print("\n".join(box.sentences()))
 
 
+def cmd_app(args: argparse.Namespace) -> None:
+    from sim.app.serve import serve
+
+    port = whole_number(args.scenario, "--port", args.port, 0)
+    code = serve(args.scenario, args.host, port, args.out)
+    if code:
+        raise BadInput(f"{args.scenario}: the page's server stopped with exit code {code}")
+
+
 def cmd_schema(args: argparse.Namespace) -> None:
     from sim.scenario.schema import Scenario
 
@@ -529,6 +538,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="finish an interrupted sweep (its OUT/.NAME.partial folder)",
     )  # fmt: skip
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("app", help="serve the students' page: explore a scenario in a browser")
+    p.add_argument("scenario", nargs="?", default="scenarios/ukraine_war_2022_2025.toml")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", default="8765", help="port to listen on (default: 8765; 0: any free)")
+    p.add_argument("--out", default="runs", help="where the page's Save writes run folders")
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
     p.set_defaults(func=cmd_schema)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
-LAYERS = ("scenario", "engine", "experiments", "outputs")
+LAYERS = ("scenario", "engine", "experiments", "outputs", "app")
 TOP = len(LAYERS)  # sim/__init__.py, sim/__main__.py, sim/cli.py
 
 

@@ -91,7 +91,9 @@ def _short_loops() -> Iterator[None]:
 
 
 def _compile(function: Any, **options: Any) -> Any:
-    dispatcher = numba.njit(cache=True, error_model="numpy", **options)(function)
+    # nogil: a kernel lets go of Python's lock while it runs, so two batches (a page's
+    # two variants) run side by side in two threads, one on each core
+    dispatcher = numba.njit(cache=True, error_model="numpy", nogil=True, **options)(function)
     compile_types = dispatcher.compile
 
     def compile_short(signature: Any) -> Any:

@@ -102,6 +102,32 @@ class Parameter:
             value = float(value)
         return int(round(value)) if self.kind == "int" else value
 
+    def quantile(self, value: float) -> float:
+        """The quantile at which an uncertainty takes ``value`` (its CDF, the inverse of
+        ``decode``), clipped to 0..1: where a slider set to ``value`` puts its group.
+
+        Example:
+            >>> p = Parameter("x", "float", 0.0, 1.0, law=("loguniform", 10.0, 1000.0, None))
+            >>> p.quantile(100.0), p.decode(0.5)
+            (0.5, 100.00000000000004)
+        """
+        assert self.law is not None, "only an uncertainty has a distribution"
+        name, low, high, mode = self.law
+        value = min(max(float(value), low), high)
+        if name == "uniform":
+            u = (value - low) / (high - low)
+        elif name == "loguniform":
+            u = float(np.log(value / low) / np.log(high / low))
+        else:  # triangular
+            assert mode is not None
+            if value < mode:
+                u = (value - low) ** 2 / ((high - low) * (mode - low))
+            elif high > mode:
+                u = 1 - (high - value) ** 2 / ((high - low) * (high - mode))
+            else:
+                u = 1.0
+        return min(max(u, 0.0), 1.0)
+
     def grid(self, count: int) -> list[float]:
         """Sampler values of ``count`` evenly spaced points (fewer if rounding merges some)."""
         if self.kind == "levels":

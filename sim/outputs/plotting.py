@@ -122,7 +122,7 @@ def _compact(value: float, _position: int) -> str:
     return f"{value:,.4g}"
 
 
-def _style_axes(axes: Axes, unit: str) -> None:
+def style_axes(axes: Axes, unit: str) -> None:
     """Thousands on y, calendar dates on x (labelled on the bottom panels only)."""
     axes.set_ylabel(unit)
     axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
@@ -194,7 +194,7 @@ def plot_stocks_by_tier(
         for variant, style in _styles(variants):
             draw_band(axes, replication_band(wide[variant]), variant, style)
         axes.set_title(tier)
-        _style_axes(axes, "rounds held at end of day")
+        style_axes(axes, "rounds held at end of day")
         axes.set_ylim(bottom=0)
     title = f"{side} stocks by tier, {_what(munition)}: {' vs '.join(variants)}"
     return _finish(figure, grid.flat[0], title, timeseries)
@@ -219,7 +219,7 @@ def plot_fire_per_day(
         for variant, style in _styles(variants):
             draw_band(axes, replication_band(wide[variant]), variant, style)
         axes.set_title(_what(munition))
-        _style_axes(axes, f"rounds fired per day\n({window_days}-day mean)")
+        style_axes(axes, f"rounds fired per day\n({window_days}-day mean)")
         axes.set_ylim(bottom=0)
     title = f"{side} fire per day, {window_days}-day trailing mean: {' vs '.join(variants)}"
     return _finish(figure, grid[0], title, timeseries)
@@ -255,7 +255,7 @@ def plot_paired_difference(
         )
         axes.axhline(0, color="black", linewidth=0.8, linestyle=":")
         axes.set_title(title)
-        _style_axes(axes, f"{unit}, {variant_a} − {variant_b}")
+        style_axes(axes, f"{unit}, {variant_a} − {variant_b}")
     title = f"{side}, all munitions: paired difference {variant_a} − {variant_b} on the same seeds"
     return _finish(figure, grid[0], title, timeseries)
 
@@ -270,7 +270,7 @@ def plot_cumulative_imports(
     wide = daily_by_replication(timeseries, "imports_arrived", side=side).cumsum()
     for variant, style in _styles(variants):
         draw_band(axes, replication_band(wide[variant]), variant, style)
-    _style_axes(axes, "imported rounds arrived, cumulative")
+    style_axes(axes, "imported rounds arrived, cumulative")
     axes.set_ylim(bottom=0)
     title = f"{side} imports arrived since the start, all munitions: {' vs '.join(variants)}"
     return _finish(figure, axes, title, timeseries)
@@ -292,7 +292,7 @@ def plot_front(
         draw_band(grid[0], replication_band(net[variant]), variant, style)
     grid[0].axhline(0, color="black", linewidth=0.8, linestyle=":")
     grid[0].set_title(f"{sides[0]}: ground taken less ground lost since the start")
-    _style_axes(grid[0], "km²")
+    style_axes(grid[0], "km²")
     for axes, side in zip(grid[1:], sides, strict=True):
         hurt = trailing_mean(
             daily_by_replication(front, "casualties_suffered", side=side), window_days
@@ -300,7 +300,7 @@ def plot_front(
         for variant, style in _styles(variants):
             draw_band(axes, replication_band(hurt[variant]), variant, style)
         axes.set_title(f"{side}: casualties suffered from the enemy's modelled fire")
-        _style_axes(axes, f"people per day\n({window_days}-day mean)")
+        style_axes(axes, f"people per day\n({window_days}-day mean)")
         axes.set_ylim(bottom=0)
     title = f"The front (exchange model, a reduced form): {' vs '.join(variants)}"
     return _finish(figure, grid[0], title, front)

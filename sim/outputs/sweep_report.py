@@ -19,17 +19,15 @@ import re
 import textwrap
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import EngFormatter
 
-matplotlib.use("Agg")  # files only; never a window
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import EngFormatter  # noqa: E402
-
-from sim.engine.metrics import METRIC_UNITS  # noqa: E402
-from sim.experiments.outcomes import OUTCOMES  # noqa: E402
-from sim.experiments.sensitivity import ranking  # noqa: E402
+from sim.engine.metrics import METRIC_UNITS
+from sim.experiments.outcomes import OUTCOMES
+from sim.experiments.sensitivity import ranking
 
 TOP = 3
 LABELLED = 6  # points named on the Morris plane
@@ -71,11 +69,19 @@ def _as_plotted(column: pd.Series) -> pd.Series:
     return column.astype(str)
 
 
+def _figure(width: float, height: float) -> Figure:
+    """A figure on its own Agg canvas: the caller's backend (a notebook's) is left alone."""
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)
+    return figure
+
+
 def _index_chart(
     sensitivity: pd.DataFrame, output: str, method: str, path: Path, unit: str
 ) -> None:
     rows = sensitivity[sensitivity["output"] == output]
-    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    fig = _figure(7.5, 4.8)
+    ax = fig.subplots()
     if method == "morris":
         star = rows[rows["index"] == "mu_star"].set_index("parameter")
         sigma = rows[rows["index"] == "sigma"].set_index("parameter").reindex(star.index)
@@ -136,15 +142,13 @@ def _index_chart(
         ax.set_title(f"{title.get(method, 'Main-effect shares')}\n{output}", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def _scatter(
     results: pd.DataFrame, output: str, parameters: list[str], path: Path, unit: str
 ) -> None:
-    fig, axes = plt.subplots(
-        1, len(parameters), figsize=(3.6 * len(parameters), 3.4), squeeze=False
-    )
+    fig = _figure(3.6 * len(parameters), 3.4)
+    axes = np.atleast_2d(fig.subplots(1, len(parameters), squeeze=False))
     for ax, name in zip(axes[0], parameters, strict=True):
         ax.scatter(
             _as_plotted(results[name]),
@@ -164,7 +168,6 @@ def _scatter(
     )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 def top_parameters(
