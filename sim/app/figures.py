@@ -28,6 +28,13 @@ from sim.outputs.plotting import (
 )
 
 ROLLING = 7
+COLUMNS = (
+    "foreign\nsuppliers",
+    "plants and\nreserves",
+    "rear depots",
+    "forward depots",
+    "front units",
+)  # the network's columns, left to right
 
 
 def _dates(explorer: Explorer, days: int) -> pd.DatetimeIndex:
@@ -214,19 +221,19 @@ def network_figure(explorer: Explorer, variant: str) -> Figure:
     side_of: dict[str, str] = {}
     for i, depot in enumerate(base.depots):
         held[depot.id] = float(median(a.depots.stock)[i])
-        column[depot.id], side_of[depot.id] = (2 if depot.id in fed else 1), depot.side
+        column[depot.id], side_of[depot.id] = (3 if depot.id in fed else 2), depot.side
     for i, unit in enumerate(base.front_units):
         held[unit.id] = float(median(a.units.stock)[i])
-        column[unit.id], side_of[unit.id] = 3, unit.side
+        column[unit.id], side_of[unit.id] = 4, unit.side
     for i, importer in enumerate(base.importers):
         held[importer.id] = float(median(a.importers.stock)[i])
         column[importer.id], side_of[importer.id] = 0, importer.side
     for i, reserve in enumerate(base.stockpiles):
         held[reserve.id] = float(median(a.stockpiles.stock)[i])
-        column[reserve.id], side_of[reserve.id] = 0, reserve.side
+        column[reserve.id], side_of[reserve.id] = 1, reserve.side
     for producer in base.producers:
         held.setdefault(producer.id, 0.0)
-        column[producer.id], side_of[producer.id] = 0, producer.side
+        column[producer.id], side_of[producer.id] = 1, producer.side
     edges: list[tuple[str, str, float]] = []
     under_way = median(run.transit.under_way)
     links = {ln.id: ln.from_depot for ln in base.links}
@@ -246,12 +253,12 @@ def network_figure(explorer: Explorer, variant: str) -> Figure:
     position: dict[str, tuple[float, float]] = {}
     sides = [s.id for s in base.sides]
     for side_index, side in enumerate(sides):
-        for col in range(4):
+        for col in range(len(COLUMNS)):
             names = [n for n in column if column[n] == col and side_of[n] == side]
             for row, node in enumerate(names):
                 y = (row + 0.5) / max(len(names), 1)
                 position[node] = (col, side_index + 0.9 * y)
-    figure = new_figure(10, 2.6 * len(sides) + 0.8)
+    figure = new_figure(10, 3.2 * len(sides) + 0.8)
     axes = figure.subplots()
     widest = max([w for *_, w in edges] + [1.0])
     biggest = max(list(held.values()) + [1.0])
@@ -275,7 +282,7 @@ def network_figure(explorer: Explorer, variant: str) -> Figure:
             [x],
             [y],
             s=size,
-            color="#d9862b" if column[node] == 0 else "#1f3b73",
+            color="#d9862b" if column[node] < 2 else "#1f3b73",
             alpha=0.55,
             zorder=3,
             edgecolors="white",
@@ -290,12 +297,9 @@ def network_figure(explorer: Explorer, variant: str) -> Figure:
             va="top",
             fontsize=7,
         )
-    axes.set_xticks(
-        range(4),
-        ["suppliers, plants\nand reserves", "rear depots", "forward depots", "front units"],
-    )
+    axes.set_xticks(range(len(COLUMNS)), COLUMNS)
     axes.set_yticks([i + 0.45 for i in range(len(sides))], sides)
-    axes.set_xlim(-0.5, 3.5)
+    axes.set_xlim(-0.5, len(COLUMNS) - 0.5)
     axes.set_ylim(-0.1, len(sides))
     for spine in axes.spines.values():
         spine.set_visible(False)

@@ -32,6 +32,11 @@ SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 ENV_SCENARIO = "MUNSIM_APP_SCENARIO"
 ENV_OUT = "MUNSIM_APP_OUT"
 PLAY_PAUSE_S = 0.3  # between two steps while playing
+STYLE = """
+strong { font-weight: 600; }  /* the theme's reset leaves Markdown's bold plain */
+.v-input__slider .v-input__slot { flex-wrap: wrap; }  /* a long label above its slider */
+.v-input__slider .v-label { width: 100%; white-space: normal; }
+"""
 
 WHAT = """
 **What you are looking at.** Each chart shows {members} runs ("members") of the war
@@ -332,11 +337,15 @@ def Page() -> None:
     page = solara.use_memo(lambda: PageFile.read(file.value), [file.value])
 
     def build(cancel: threading.Event) -> Explorer:
+        wanted = (file.value, setting.value, resets.value)
         explorer = Explorer(file.value, setting.value, MEMBERS, days_per_step.value, page=page)
         day = explorer.days if target.value is None else target.value
         explorer.run_to(day)
         with holder.lock:
-            holder.explorer = explorer
+            # a build for an older setting, still running when a newer one started, never
+            # replaces the newer one
+            if (file.value, setting.value, resets.value) == wanted and not cancel.is_set():
+                holder.explorer = explorer
         return explorer
 
     result = solara.use_thread(
@@ -344,12 +353,13 @@ def Page() -> None:
     )
     explorer = holder.explorer
     solara.Title("munsim: the war with and without DPRK supply")
+    solara.Style(STYLE)
     with solara.Sidebar():
         Controls(holder, page)
-    with solara.Column(style={"padding": "0 1em"}):
+    with solara.Column(style={"padding": "0 1em 3em 1em"}):  # clear of Solara's footer
         _text(f"## {page.base.scenario.name}: *{page.pair[0]}* beside *{page.pair[1]}*")
-        if result.state == solara.ResultState.RUNNING or explorer is None:
-            solara.ProgressLinear(True)
+        # always there, so the page does not move when a run starts or ends
+        solara.ProgressLinear(result.state == solara.ResultState.RUNNING or explorer is None)
         if result.error:
             solara.Error(str(result.error))
         if explorer is None:

@@ -73,16 +73,17 @@ def advance(first_day, last_day, regime, producers, stockpiles, importers, route
     depot_work = depot.workspace(depots, units)
     shipment_work = np.zeros((2, n_munitions), np.int64)
     fire_work = np.zeros((4, n_munitions), np.int64)
+    ramp_work = np.zeros(max(producers.ramp_days.shape[2], importers.ramp_days.shape[2]))
     for day in range(first_day, last_day):
         flows[:] = 0
         gun_flows[:] = 0
         front_flows[:] = 0
         payment_flows[:] = 0
         sanctions.adapt(regime)
-        producer.produce(producers, regime, depots, transit, day, flows)
+        producer.produce(producers, regime, depots, transit, day, flows, ramp_work)
         stockpile.refurbish(stockpiles, sides, depots, transit, day, flows)
         importer.dispatch_all(importers, routes, paid, regime, sides, depots, transit, day,
-                              flows, shipment_work)  # fmt: skip
+                              flows, shipment_work, ramp_work)  # fmt: skip
         importer.deliver(deliveries, importers, day)
         payments.pay(paid, importers, regime, day, payment_flows)
         arrive(transit, day, depots.stock, depots.duds, stockpiles.queue, flows,

@@ -10,6 +10,7 @@ show it. Run as a script, it writes the README's screenshot::
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import os
@@ -25,6 +26,14 @@ ROOT = Path(__file__).resolve().parents[2]
 WAR = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
 LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(blob|data):")
 SETTLED_S = 60  # a first page builds and runs both variants
+FETCH_IMAGE = """async (img) => {
+    const blob = await (await fetch(img.src)).blob();
+    return await new Promise(done => {
+        const reader = new FileReader();
+        reader.onload = () => done(reader.result);
+        reader.readAsDataURL(blob);
+    });
+}"""
 
 
 def chromium() -> str | None:
@@ -98,11 +107,13 @@ class Session:
             route.abort()
 
     def chart(self, timeout_s: float = SETTLED_S) -> bytes:
-        """The chart in view, as the browser shows it (PNG)."""
+        """The chart in view: the PNG the page shows (its bytes, not a screenshot, so a
+        chart moved on the page by something else is still the same chart)."""
         deadline = time.monotonic() + timeout_s
         while True:
             try:
-                return self.page.locator("img").first.screenshot()
+                data = self.page.locator("img").first.evaluate(FETCH_IMAGE)
+                return base64.b64decode(data.split(",", 1)[1])
             except Exception:  # the image is being replaced
                 if time.monotonic() > deadline:
                     raise

@@ -245,31 +245,35 @@ def refit(g, imports, suppliers, day, books):
                 books[m, SALVAGED, side, t] += stripped
                 books[m, NEW, side, t] += new
                 books[m, BARRELS_NEW, side, t] += barrels
-                # spare barrels to worn tubes, up to each unit's establishment
-                for u in range(n_units):
-                    gap = g.establishment[m, u, t] - g.serviceable[m, u, t]
-                    mine = g.unit_park[u] == p
-                    w[0, u] = min(g.worn[m, u, t], max(gap, 0)) if mine else 0
+                # spare barrels to worn tubes, up to each unit's establishment (none
+                # without barrels or a line to fit them: most types of most parks)
                 capacity = whole_cap(g.rebarrel_tubes_per_day[m, p, t])
                 budget = min(capacity, g.barrels[m, p, t])
-                share_out_rows(budget, w, 0, 1, n_units)
                 fitted = np.int64(0)
-                for u in range(n_units):
-                    g.worn[m, u, t] -= w[1, u]
-                    g.serviceable[m, u, t] += w[1, u]
-                    fitted += w[1, u]
+                if budget != 0:
+                    for u in range(n_units):
+                        gap = g.establishment[m, u, t] - g.serviceable[m, u, t]
+                        mine = g.unit_park[u] == p
+                        w[0, u] = min(g.worn[m, u, t], max(gap, 0)) if mine else 0
+                    share_out_rows(budget, w, 0, 1, n_units)
+                    for u in range(n_units):
+                        g.worn[m, u, t] -= w[1, u]
+                        g.serviceable[m, u, t] += w[1, u]
+                        fitted += w[1, u]
                 g.barrels[m, p, t] -= fitted
                 books[m, REBARRELLED, side, t] += fitted
                 books[m, FITTED, side, t] += fitted
-                # reserve tubes to units still short of their establishment
-                for u in range(n_units):
-                    gap = g.establishment[m, u, t] - g.serviceable[m, u, t]
-                    w[0, u] = max(gap, 0) if g.unit_park[u] == p else 0
-                share_out_rows(g.reserve[m, p, t], w, 0, 1, n_units)
+                # reserve tubes to units still short of their establishment (none
+                # from an empty reserve)
                 issued = np.int64(0)
-                for u in range(n_units):
-                    g.serviceable[m, u, t] += w[1, u]
-                    issued += w[1, u]
+                if g.reserve[m, p, t] != 0:
+                    for u in range(n_units):
+                        gap = g.establishment[m, u, t] - g.serviceable[m, u, t]
+                        w[0, u] = max(gap, 0) if g.unit_park[u] == p else 0
+                    share_out_rows(g.reserve[m, p, t], w, 0, 1, n_units)
+                    for u in range(n_units):
+                        g.serviceable[m, u, t] += w[1, u]
+                        issued += w[1, u]
                 g.reserve[m, p, t] -= issued
                 books[m, ISSUED, side, t] += issued
 
@@ -303,15 +307,17 @@ def lose(g, units, sides, day, books):
         for p in range(g.side.shape[0]):
             side, key = g.side[p], g.loss_keys[m, p]
             for t in range(n_types):
-                held = np.int64(0)
-                for u in range(n_units):
-                    w[0, u] = g.serviceable[m, u, t] if g.unit_park[u] == p else 0
-                    held += w[0, u]
-                rate = g.tubes_lost_per_day[m, p, t]
-                lost = min(round_drawn(rate, key, day, n_types, t), held)
-                share_out_rows(lost, w, 0, 1, n_units)
-                for u in range(n_units):
-                    g.serviceable[m, u, t] -= w[1, u]
+                drawn = round_drawn(g.tubes_lost_per_day[m, p, t], key, day, n_types, t)
+                lost = np.int64(0)
+                if drawn != 0:  # most parks lose none of most types (tubes held are >= 0)
+                    held = np.int64(0)
+                    for u in range(n_units):
+                        w[0, u] = g.serviceable[m, u, t] if g.unit_park[u] == p else 0
+                        held += w[0, u]
+                    lost = min(drawn, held)
+                    share_out_rows(lost, w, 0, 1, n_units)
+                    for u in range(n_units):
+                        g.serviceable[m, u, t] -= w[1, u]
                 books[m, LOST, side, t] += lost
 
 
@@ -334,12 +340,15 @@ def counter_battery(g, units, sides, day, books):
                 for f in range(first, last):
                     incoming[units.faced[f]] += share
         for v in range(n_units):
+            drawn = np.int64(0)
             if incoming[v] > 0.0:  # most units of most scenarios face no fire
+                drawn = round_drawn(incoming[v], g.hit_keys[m, v], day, 1, 0)
+            if drawn != 0:  # most days' fire destroys no tube (tubes held are >= 0)
                 held = np.int64(0)
                 for t in range(n_types):
                     w[0, t] = g.serviceable[m, v, t]
                     held += w[0, t]
-                lost = min(round_drawn(incoming[v], g.hit_keys[m, v], day, 1, 0), held)
+                lost = min(drawn, held)
                 share_out_rows(lost, w, 0, 1, n_types)
                 for t in range(n_types):
                     g.serviceable[m, v, t] -= w[1, t]

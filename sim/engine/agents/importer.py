@@ -18,7 +18,7 @@ from sim.engine.agents import payments
 from sim.engine.agents.base import SupplyAgent, positions, sides_of, stack_keys, willing
 from sim.engine.agents.depot import extra_transit_days
 from sim.engine.agents.payments import PaymentArrays, paid_enough
-from sim.engine.agents.producer import ramp_arrays, ramp_rate
+from sim.engine.agents.producer import ramp_arrays, ramp_progresses, ramp_rate
 from sim.engine.arithmetic import MAX_ROUNDS, share_out_rows
 from sim.engine.compiled import kernel
 from sim.engine.network import dispatch, today
@@ -236,12 +236,12 @@ def rounds_per_shipment(routes, m, r, n_munitions, work):
 
 
 @kernel
-def dispatch_all(a, routes, paid, regime, sides, depots, transit, day, books, work):
+def dispatch_all(a, routes, paid, regime, sides, depots, transit, day, books, work, progress):
     """Every supplier adds today's production to its stock and sends what is due.
 
     ``paid`` are the payment streams (``sim.engine.agents.payments``): a supplier owed
     more than its credit sends nothing. ``work`` is work space, ``[2, K]``: a shipment's
-    munition weights, then its split.
+    munition weights, then its split; ``progress`` too, at least as long as a ramp.
     """
     n_munitions = a.stock.shape[2]
     draws = 2 + n_munitions
@@ -250,13 +250,13 @@ def dispatch_all(a, routes, paid, regime, sides, depots, transit, day, books, wo
         for i in range(a.side.shape[0]):
             side = a.side[i]
             on = willing(a.enabled[m, i], a.start_date[m, i], a.end_date[m, i], day)
-            for k in range(n_munitions):
+            if on:  # an idle supplier makes nothing
+                ramp_progresses(a.ramp_days, m, i, day, progress)
+            for k in range(n_munitions * on):
                 # output now: its first rate (which events may set), moved along its ramp
-                ramped = (
-                    ramp_rate(a.ramp_days, a.ramp_rates, m, i, k, day) - a.ramp_rates[m, i, 0, k]
-                )
-                rate = (a.production_rounds_per_day[m, i, k] + ramped) * on
-                if rate > 0.0:  # most suppliers make few of the munitions, and none when idle
+                ramped = ramp_rate(a.ramp_rates, m, i, k, progress) - a.ramp_rates[m, i, 0, k]
+                rate = a.production_rounds_per_day[m, i, k] + ramped
+                if rate > 0.0:  # most suppliers make few of the munitions
                     made = round_drawn(rate, a.production_keys[m, i], day, n_munitions, k)
                     a.stock[m, i, k] += made
                     a.counts[day, m, i, 3] += made

@@ -104,12 +104,20 @@ def ramp_arrays(
 
 
 @kernel
-def ramp_rate(ramp_days, ramp_rates, m, e, k, day):
-    """Entity ``e``'s rate of munition ``k`` on ``day``: linear between its ramp's points."""
-    rate = ramp_rates[m, e, 0, k]
+def ramp_progresses(ramp_days, m, e, day, progress):
+    """How far along each segment of entity ``e``'s ramp ``day`` is, into ``progress``:
+    the same for every munition, so a rule works it out once an entity and day."""
     for j in range(ramp_days.shape[2] - 1):
-        progress = ramp_progress(ramp_days[m, e, j], ramp_days[m, e, j + 1], day)
-        rate += (ramp_rates[m, e, j + 1, k] - ramp_rates[m, e, j, k]) * progress
+        progress[j] = ramp_progress(ramp_days[m, e, j], ramp_days[m, e, j + 1], day)
+
+
+@kernel
+def ramp_rate(ramp_rates, m, e, k, progress):
+    """Entity ``e``'s rate of munition ``k``: linear between its ramp's points, at
+    ``progress`` along each segment (``ramp_progresses``)."""
+    rate = ramp_rates[m, e, 0, k]
+    for j in range(ramp_rates.shape[2] - 1):
+        rate += (ramp_rates[m, e, j + 1, k] - ramp_rates[m, e, j, k]) * progress[j]
     return rate
 
 
@@ -123,10 +131,11 @@ def ramp_progress(start_day, end_day, day):
 
 
 @kernel
-def produce(a, regime, depots, transit, day, books):
+def produce(a, regime, depots, transit, day, books, progress):
     """Every producer makes today's output and puts it on the way to its depot.
 
-    Capacity is linear between the points of its ramp.
+    Capacity is linear between the points of its ramp. ``progress`` is work space, at
+    least as long as a ramp.
     """
     n_munitions = a.ramp_rates.shape[3]
     draws = 3 * n_munitions
@@ -142,8 +151,9 @@ def produce(a, regime, depots, transit, day, books):
             transit_days = a.transit_days[m, p] + extra_transit_days(
                 depots.dispersal_extra_transit_days[m, d], depots.dispersal[m, d]
             )
+            ramp_progresses(a.ramp_days, m, p, day, progress)
             for k in range(n_munitions):
-                capacity = ramp_rate(a.ramp_days, a.ramp_rates, m, p, k, day)
+                capacity = ramp_rate(a.ramp_rates, m, p, k, progress)
                 if capacity > 0.0:  # a munition it does not make draws no noise
                     noise = noise_drawn(
                         a.noise_distribution[m, p], a.noise_cv[m, p], key, day, draws, k
