@@ -26,13 +26,15 @@ ROOT = Path(__file__).resolve().parents[2]
 WAR = ROOT / "scenarios" / "ukraine_war_2022_2025.toml"
 LOCAL = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]|^(blob|data):")
 SETTLED_S = 60  # a first page builds and runs both variants
-FETCH_IMAGE = """async (img) => {
-    const blob = await (await fetch(img.src)).blob();
-    return await new Promise(done => {
-        const reader = new FileReader();
-        reader.onload = () => done(reader.result);
-        reader.readAsDataURL(blob);
-    });
+FETCH_IMAGE = """(img) => {
+    // the pixels the page shows, copied on a canvas: fetching the image's blob again
+    // could find it already released, and the browser would log that as an error
+    if (!img.complete || img.naturalWidth === 0) throw new Error("not loaded yet");
+    const canvas = document.createElement("canvas");
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    canvas.getContext("2d").drawImage(img, 0, 0);
+    return canvas.toDataURL("image/png");
 }"""
 
 
@@ -107,8 +109,8 @@ class Session:
             route.abort()
 
     def chart(self, timeout_s: float = SETTLED_S) -> bytes:
-        """The chart in view: the PNG the page shows (its bytes, not a screenshot, so a
-        chart moved on the page by something else is still the same chart)."""
+        """The chart in view: the image the page shows (its pixels, not a screenshot of
+        the page, so a chart moved on the page by something else is the same chart)."""
         deadline = time.monotonic() + timeout_s
         while True:
             try:
