@@ -3,7 +3,9 @@ and each moves the model it drives."""
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import ipyvuetify as v
 import ipywidgets
@@ -11,7 +13,7 @@ import pytest
 import solara
 
 from sim.app import page
-from sim.app.explorer import PageFile, Setting
+from sim.app.explorer import Explorer, PageFile, Setting
 from tests.support import TUTORIAL
 
 TIMEOUT_S = 60
@@ -95,3 +97,18 @@ def test_a_new_setting_is_run_to_the_date_reached(rendered):
 def _command_has(rc, text: str) -> bool:
     """The page's command line (of the run shown) mentions ``text``."""
     return any(text in (w.unsafe_innerHTML or "") for w in rc.find(solara.widgets.HTML).widgets)
+
+
+def test_save_writes_the_run_folder_the_command_names(tmp_path, monkeypatch):
+    monkeypatch.setenv(page.ENV_OUT, str(tmp_path))
+    page.saved.set("")
+    scenario = PageFile.read(str(TUTORIAL))
+    explorer = Explorer(str(TUTORIAL), Setting(seed=3), members=3, page=scenario)
+    box, rc = solara.render(page.Save(explorer, scenario), handle_error=False)
+    _widgets(rc, v.Btn, "munsim-save")[0].click()
+    folder = Path(_wait(lambda: page.saved.value))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert folder.parent == tmp_path and (folder / "report.html").exists()
+    assert manifest["command"] == scenario.command(Setting(seed=3), 3)
+    assert "--reps 3 --seed 3" in manifest["command"]
+    rc.close()
