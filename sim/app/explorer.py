@@ -373,15 +373,9 @@ def daily(
     raise KeyError(account)
 
 
-def band(values: np.ndarray) -> np.ndarray:
-    """5 %, median and 95 % over members, ``[3, days]``."""
-    if values.shape[0] == 0:
-        return np.zeros((3, 0))
-    return np.quantile(values, [0.05, 0.5, 0.95], axis=1)
-
-
 def trailing(values: np.ndarray, days: int = 7) -> np.ndarray:
-    """The mean of the last ``days`` days (fewer at the start), per member."""
+    """The mean of the last ``days`` days (fewer at the start), per member: the
+    report's ``trailing_mean`` on an array, without a DataFrame per redraw."""
     total = np.cumsum(values, axis=0)
     shifted = np.zeros_like(total)
     shifted[days:] = total[:-days]

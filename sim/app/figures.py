@@ -16,14 +16,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedFormatter, FixedLocator
 
-from sim.app.explorer import Explorer, band, daily, munitions_fired_by_guns, trailing
+from sim.app.explorer import Explorer, daily, munitions_fired_by_guns, trailing
 from sim.engine.agents.exchange import HECTARES_PER_KM2
 from sim.outputs.plotting import (
     DIFFERENCE_STYLE,
     TIERS,
     VARIANT_STYLES,
+    compact,
     draw_band,
     new_figure,
+    replication_band,
     style_axes,
 )
 
@@ -42,10 +44,8 @@ def _dates(explorer: Explorer, days: int) -> pd.DatetimeIndex:
 
 
 def _frame(explorer: Explorer, values: np.ndarray) -> pd.DataFrame:
-    low, median, high = band(values)
-    return pd.DataFrame(
-        {"low": low, "median": median, "high": high}, index=_dates(explorer, len(median))
-    )
+    """Median and 5–95 % over the members (columns) of ``[days, members]``, by date."""
+    return replication_band(pd.DataFrame(values, index=_dates(explorer, len(values))))
 
 
 def _axes_for_time(explorer: Explorer, axes: Axes, unit: str) -> None:
@@ -199,13 +199,6 @@ def supply_figure(explorer: Explorer, side: str) -> Figure:
     return figure
 
 
-def _compact(value: float) -> str:
-    for scale, suffix in ((1e6, " M"), (1e3, " k")):
-        if abs(value) >= scale:
-            return f"{value / scale:.3g}{suffix}"
-    return f"{value:.0f}"
-
-
 def network_figure(explorer: Explorer, variant: str) -> Figure:
     """The supply network of one run today (member medians): suppliers, plants and
     reserves on the left, then rear and forward depots, then the front units; a node's
@@ -287,7 +280,7 @@ def network_figure(explorer: Explorer, variant: str) -> Figure:
             zorder=3,
             edgecolors="white",
         )
-        label = node if held[node] == 0 else f"{node}\n{_compact(held[node])}"
+        label = node if held[node] == 0 else f"{node}\n{compact(held[node])}"
         axes.annotate(
             label,
             (x, y),

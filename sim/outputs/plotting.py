@@ -113,7 +113,7 @@ def _thousands(value: float, _position: int) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 else f"{value:g}"
 
 
-def _compact(value: float, _position: int) -> str:
+def compact(value: float, _position: int = 0) -> str:
     """Short tick labels for narrow panels: 1.2M, 250k, 12."""
     for scale, suffix in ((1e6, "M"), (1e4, "k")):
         if abs(value) >= scale:
@@ -344,7 +344,7 @@ def plot_forest(
         axes.set_title(metric, fontsize="medium")
         axes.set_xlabel(f"{METRIC_UNITS.get(metric, '')}, {variant_a} − {variant_b}")
         axes.xaxis.set_major_locator(MaxNLocator(nbins=6))
-        axes.xaxis.set_major_formatter(FuncFormatter(_compact))
+        axes.xaxis.set_major_formatter(FuncFormatter(compact))
         axes.grid(True, axis="x", color="#dddddd", linewidth=0.6)
         axes.set_ylim(-0.7, len(labels) - 0.3)
     for axes in list(grid.flat)[len(metrics) :]:
