@@ -42,8 +42,10 @@ WHAT = """
 **What you are looking at.** Each chart shows {members} runs ("members") of the war
 with the same random draws in both variants, so the difference between them is the
 variants' difference, not luck. Lines are medians; bands hold 90 % of the members
-(5–95 %). The dotted line is today; grey ticks along the top mark the scenario's dated
-events (offensives, sanctions, deliveries), listed under *Dated events*.
+(5–95 %): the model's own chance at this setting, not what the sources disagree on
+(move the sliders for that). The dotted line is today; grey ticks along the top mark
+the scenario's dated events (offensives, sanctions, deliveries), listed under *Dated
+events*.
 
 *{a}* and *{b}* are the scenario's two variants: in the shipped scenarios, with and
 without North Korean (DPRK) supply. The sliders set inputs whose published figures
