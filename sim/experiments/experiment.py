@@ -54,10 +54,11 @@ from sim.scenario.loader import (
     load_scenario,
     read_raw,
     relative,
+    variant_settings,
     with_overrides,
 )
 from sim.scenario.paths import PathError
-from sim.scenario.schema import Checkpoint, Identifier, Scalar, Scenario
+from sim.scenario.schema import Checkpoint, Finite, Identifier, Scalar, Scenario
 
 SAMPLERS = ("grid", "lhs", "sobol", "morris")
 DIFFERENCE = "diff."  # a paired difference's column: diff.OUTPUT = first variant − this one
@@ -71,7 +72,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-Bound = dt.date | float
+Bound = dt.date | Finite  # a bound is a date or a finite number (no inf, no nan)
 # A cross-field check says which key it is about as "KEY: message"; the loader moves KEY
 # into the error's key path.
 
@@ -468,7 +469,7 @@ def _kept(
     counterfactual) or the experiment fixes it (its ``set``, a command's ``--set``); a
     swept ``[[parameters]]`` value never does."""
     table = scenario.variants.get(scenario.source.variant, {})
-    own = [path for path in table if path != "events"] + list(fixed)
+    own = list(variant_settings(table)) + list(fixed)
 
     def plain(path: str) -> str:
         found = relative(path)

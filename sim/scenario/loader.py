@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
 import tomllib
 import warnings
@@ -25,9 +26,10 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.scenario.errors import ScenarioError
+from sim.scenario.magnitudes import check_magnitudes
 from sim.scenario.paths import PathError, get_path, set_path, split_path
 from sim.scenario.references import check_references
-from sim.scenario.schema import SCALED, Scenario
+from sim.scenario.schema import SCALED, VARIANT_RESERVED, Scenario
 
 BASELINE = "baseline"
 
@@ -126,6 +128,7 @@ def validate_raw(raw: dict[str, Any], file: str, checked: dict[str, Any] | None 
     except ValidationError as exc:
         raise input_error(exc, raw, file) from None
     check_references(scenario, file)
+    check_magnitudes(scenario, file)
     return scenario
 
 
@@ -144,12 +147,16 @@ def relative(path: str) -> tuple[str, dt.date | None] | None:
 def _number(value: Any, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise PathError(f"{path} holds {value!r}, not a number: a factor needs a number")
+    if not math.isfinite(value):
+        raise PathError(f"{path}: a factor must be a finite number, got {value!r}")
     return value
 
 
 def _times(value: Any, factor: float, path: str) -> Any:
     """``value × factor``, a whole number again where ``value`` was one."""
     scaled = _number(value, path) * factor
+    if not math.isfinite(scaled):
+        raise PathError(f"{path}: {value!r} × {factor:g} is too large a number")
     return int(round(scaled)) if isinstance(value, int) else float(scaled)
 
 
@@ -335,6 +342,22 @@ def _with_variant_events(raw: dict[str, Any], added: Any, file: str, name: str) 
     return {**raw, "events": [*raw.get("events", []), *added]}
 
 
+def variant_settings(table: dict[str, Any], file: str = "", name: str = "") -> dict[str, Any]:
+    """A ``[variants.NAME]`` table's dotted-path overrides: all but its reserved keys
+    (``events``, ``description``). A description that is not a string is an error.
+
+    Example:
+        >>> variant_settings({"description": "no DPRK", "importers.dprk.enabled": False})
+        {'importers.dprk.enabled': False}
+    """
+    description = table.get("description", "")
+    if not isinstance(description, str):
+        raise ScenarioError(
+            file, f"variants.{name}.description", "must be a string (a short text for figures)"
+        )
+    return {path: value for path, value in table.items() if path not in VARIANT_RESERVED}
+
+
 def build_scenario(
     raw: dict[str, Any],
     *,
@@ -353,7 +376,7 @@ def build_scenario(
     table = variants.get(name)
     settings: dict[str, Any] = {}
     if isinstance(table, dict):
-        settings = {path: value for path, value in table.items() if path != "events"}
+        settings = variant_settings(table, file, name)
         resolved = _with_variant_events(resolved, table.get("events"), file, name)
         resolved = apply_overrides(resolved, settings, file, f"variants.{name}.")
     if overrides:

@@ -23,6 +23,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
+from sim.scenario.magnitudes import (
+    COUNT_CEILING,
+    EARTH_KM2,
+    FACTOR_MAX,
+    FIRE_RATIO_RANGE,
+    MAX_DAYS,
+    PER_1000_MAX,
+    PRIORITY_MAX,
+    TUBE_RATIO_EXPONENT_MAX,
+    TUBES_MAX,
+)
+
 NEVER_DAYS = 10**9  # a day number beyond any horizon
 
 
@@ -53,16 +65,34 @@ Identifier = Annotated[
     ),
 ]
 Share = Annotated[float, Field(ge=0.0, le=1.0, description="A share or probability in [0, 1].")]
-NonNegative = Annotated[float, Field(ge=0.0)]
+# Every number is finite (no inf or nan); magnitudes: sim.scenario.magnitudes.
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 PositiveRate = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-Rounds = Annotated[int, Field(ge=0, le=10**12, description="Whole rounds.")]
-PerMunitionRate = dict[Identifier, NonNegative]
+Rounds = Annotated[
+    int, Field(ge=0, le=COUNT_CEILING, description="Whole rounds, at most 2**31 (2,147,483,648).")
+]
+RoundsPerDay = Annotated[
+    float,
+    Field(
+        ge=0.0,
+        le=COUNT_CEILING,
+        allow_inf_nan=False,
+        description="Rounds a day, at most 2**31; a run's stocks and days of its rates "
+        "together stay below 2**31 too.",
+    ),
+]
+Factor = Annotated[
+    float,
+    Field(ge=0.0, le=FACTOR_MAX, allow_inf_nan=False, description="A multiplier, at most 1,000."),
+]
+PerMunitionRate = dict[Identifier, RoundsPerDay]
 PerMunitionRounds = dict[Identifier, Rounds]
 Posture = Literal["offensive", "defensive", "holding"]
 Targeting = Literal["random", "largest", "nearest"]
 Mode = Literal["rail", "sea", "road", "air"]
 Noise = Literal["lognormal", "uniform"]
-Scalar = bool | int | float | str | dt.date
+Scalar = bool | int | Finite | str | dt.date
 
 FROM_START = WhenAbsent(-NEVER_DAYS, "from the start")
 NO_END = WhenAbsent(NEVER_DAYS, "never ends")
@@ -71,9 +101,14 @@ StartDate = Annotated[dt.date | None, FROM_START]
 EndDate = Annotated[dt.date | None, NO_END]
 Limit = Annotated[NonNegative | None, UNLIMITED]
 PerMunitionLimit = Annotated[PerMunitionRate, UNLIMITED]
-Tubes = Annotated[int, Field(ge=0, le=10**7, description="Whole tubes (guns or launchers).")]
+Tubes = Annotated[
+    int, Field(ge=0, le=TUBES_MAX, description="Whole tubes (guns or launchers), at most 10**7.")
+]
 PerTubeTypeCount = dict[Identifier, Tubes]
-FiniteRate = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
+FiniteRate = Annotated[float, Field(ge=0.0, le=COUNT_CEILING, allow_inf_nan=False)]
+TubesPerDay = Annotated[
+    float, Field(ge=0.0, le=TUBES_MAX, allow_inf_nan=False, description="At most 10**7 a day.")
+]
 ShortBelow = Annotated[
     NonNegative,
     Field(
@@ -84,7 +119,7 @@ ShortBelow = Annotated[
 SurgeFrom = Annotated[
     StartDate, Field(description="The surge answers shortage from this date (default: start).")
 ]
-PerTubeTypeRate = dict[Identifier, FiniteRate]
+PerTubeTypeRate = dict[Identifier, TubesPerDay]
 PerTubeTypeLimit = Annotated[dict[Identifier, NonNegative], UNLIMITED]
 
 
@@ -99,7 +134,7 @@ class ScenarioInfo(Strict):
 
     name: Identifier = Field(description="Short name, used in run folder names.")
     start_date: dt.date = Field(description="Calendar date of day 0.")
-    days: int = Field(ge=1, le=20_000, description="Number of simulated days.")
+    days: int = Field(ge=1, le=MAX_DAYS, description="Number of simulated days (at most 20,000).")
     seed: int = Field(default=0, ge=0, le=2**63 - 1, description="Default master seed.")
     description: str = ""
     sources: list[str] = Field(default_factory=list, description="Main sources, cited.")
@@ -115,7 +150,7 @@ class Munition(Strict):
 
     id: Identifier
     name: str = ""
-    calibre_mm: float | None = Field(default=None, gt=0)
+    calibre_mm: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     tube_type: Identifier | None = Field(
         default=None,
         description="Tube type that fires it (``[[tube_types]]``); none: its fire is "
@@ -170,9 +205,9 @@ class Side(Strict):
 
     id: Identifier
     name: str = ""
-    posture_multipliers: dict[Posture, NonNegative] = Field(
+    posture_multipliers: dict[Posture, Factor] = Field(
         default_factory=lambda: dict(_POSTURE_MULTIPLIERS),
-        description="Demand multiplier of a front unit in each posture.",
+        description="Demand multiplier of a front unit in each posture (at most 1,000).",
     )
     reserve_days_of_supply: NonNegative = Field(
         default=0.0,
@@ -192,8 +227,9 @@ class Side(Strict):
     )
     tubes_destroyed_per_1000_rounds: FiniteRate = Field(
         default=0.0,
+        le=PER_1000_MAX,
         description="Counter-battery: enemy tubes its units destroy per 1,000 effective "
-        "rounds (fired less duds) they fire at the units they face.",
+        "rounds (fired less duds) they fire at the units they face (at most 1,000).",
     )
     offensive_launch_days_of_supply: NonNegative = Field(
         default=0.0,
@@ -209,19 +245,23 @@ class Side(Strict):
     )
     ground_held_km2: NonNegative = Field(
         default=0.0,
+        le=EARTH_KM2,
         description="Ground the side holds at the start, km² (a stock of the front's books; "
-        "not set by events).",
+        "not set by events; at most the Earth's 510,072,000 km²).",
     )
     ground_km2_per_day: FiniteRate = Field(
         default=0.0,
+        le=EARTH_KM2,
         description="Exchange: km² a day one of its units on the offensive takes from an "
         "enemy unit it faces, per unit of the log fire ratio above the breakeven (0: it "
-        "takes no ground).",
+        "takes no ground; at most the Earth's 510,072,000 km²).",
     )
     breakeven_fire_ratio: PositiveRate = Field(
         default=1.0,
+        ge=FIRE_RATIO_RANGE[0],
+        le=FIRE_RATIO_RANGE[1],
         description="Exchange: the fire ratio (its unit's effective fire at the enemy unit "
-        "over the enemy's back) below which its attacks take no ground.",
+        "over the enemy's back) below which its attacks take no ground (1e-6 to 1e6).",
     )
     ground_share_in_defence: Share = Field(
         default=0.0,
@@ -230,10 +270,11 @@ class Side(Strict):
     )
     tube_ratio_exponent: FiniteRate = Field(
         default=0.0,
+        le=TUBE_RATIO_EXPONENT_MAX,
         description="Exchange: weight of the ratio of serviceable tubes beside the fire "
-        "ratio (0: fire alone).",
+        "ratio (0: fire alone; at most 10).",
     )
-    fire_response_share: NonNegative = Field(
+    fire_response_share: Factor = Field(
         default=0.0,
         description="Tempo that answers the enemy: rounds its units add to their demand, "
         "as a share of the enemy's effective fire at them the day before (counter-battery "
@@ -241,10 +282,11 @@ class Side(Strict):
     )
     casualties_per_1000_rounds: FiniteRate = Field(
         default=0.0,
+        le=PER_1000_MAX,
         description="Casualties its units' effective fire causes the enemy units they "
-        "face, per 1,000 rounds.",
+        "face, per 1,000 rounds (at most 1,000).",
     )
-    offensive_casualty_factor: NonNegative = Field(
+    offensive_casualty_factor: Factor = Field(
         default=1.0,
         description="Multiplier of the casualties its units suffer from enemy fire while on "
         "the offensive (attackers are exposed).",
@@ -274,7 +316,7 @@ class Producer(Strict):
     ramp: list[RampPoint] = Field(
         default_factory=list, description="Later capacities; linear between points."
     )
-    capacity_scale: NonNegative = Field(default=1.0, description="Multiplier on capacity.")
+    capacity_scale: Factor = Field(default=1.0, description="Multiplier on capacity.")
     noise_cv: float = Field(default=0.0, ge=0.0, le=2.0, description="Daily output noise (CV).")
     noise_distribution: Noise = Field(
         default="lognormal",
@@ -356,7 +398,11 @@ class Route(Strict):
     start_date: StartDate = Field(default=None, description="First shipment (default: start).")
     end_date: EndDate = Field(default=None, description="Last shipment (default: none).")
     cadence_days: int = Field(ge=1, le=3650, description="Days between shipments.")
-    containers_per_shipment: NonNegative
+    containers_per_shipment: NonNegative = Field(
+        le=COUNT_CEILING,
+        description="Containers a shipment carries; the rounds of the largest shipment "
+        "(with the importer's scales) stay below 2**31.",
+    )
     capacity_share: Share = Field(
         default=1.0,
         description="Share of the route's capacity in service (a designated vessel or a "
@@ -456,8 +502,8 @@ class Importer(Strict):
     contract_rounds: Limit = Field(
         default=None, description="Most rounds it will ever dispatch (default: unlimited)."
     )
-    supply_scale: NonNegative = Field(default=1.0, description="Multiplier on shipment size.")
-    surge_scale: NonNegative = Field(
+    supply_scale: Factor = Field(default=1.0, description="Multiplier on shipment size.")
+    surge_scale: Factor = Field(
         default=1.0,
         description="Multiplier on shipment size while the receiving side is short "
         "(within its stock and contract; a response to shortage; 1: none).",
@@ -552,7 +598,7 @@ class Link(Strict):
     capacity_rounds_per_day: Limit = Field(
         default=None, description="Most rounds sent along it per day (default: unlimited)."
     )
-    priority: int = Field(default=1, ge=1, description="1 is served first.")
+    priority: int = Field(default=1, ge=1, le=PRIORITY_MAX, description="1 is served first.")
 
 
 class FrontUnit(Strict):
@@ -569,13 +615,15 @@ class FrontUnit(Strict):
     depot: Identifier = Field(description="Depot it orders from.")
     base_rounds_per_day: PerMunitionRate
     posture: Posture = "defensive"
-    intensity: NonNegative = 1.0
+    intensity: Factor = 1.0
     demand_noise_cv: float = Field(default=0.0, ge=0.0, le=2.0)
     stock_rounds: PerMunitionRounds = Field(default_factory=dict)
     target_days_of_supply: NonNegative = 5.0
     rationing_threshold_days: NonNegative = 1.0
     ration_share: Share = 0.5
-    priority: int = Field(default=1, ge=1, description="1 is served first by its depot.")
+    priority: int = Field(
+        default=1, ge=1, le=PRIORITY_MAX, description="1 is served first by its depot."
+    )
     tubes: Annotated[PerTubeTypeCount, KeyedByTubeType()] = Field(
         default_factory=dict,
         description="Serviceable tubes at the start, by tube type.",
@@ -737,12 +785,21 @@ class StrikeCampaign(Strict):
         return self
 
 
+VARIANT_RESERVED = frozenset({"events", "description"})
+"""Keys of a ``[variants.NAME]`` table that are not dotted-path overrides: its own
+``[[variants.NAME.events]]`` and ``description`` (a short text shown on figures)."""
+
+
 class Event(Strict):
     """``[[events]]``: on ``date``, set parameters by their dotted paths."""
 
     id: Identifier
     date: dt.date
     description: str = ""
+    label: str = Field(
+        default="",
+        description="Short text shown on figures; events without a label are not marked.",
+    )
     source: str = ""
     set: dict[str, Scalar] = Field(min_length=1)
 
@@ -765,9 +822,9 @@ class Uncertainty(Strict):
     id: Identifier
     paths: list[str] = Field(min_length=1, description="Dotted paths, as in --set.")
     distribution: Distribution
-    low: float | None = Field(default=None, description="Lower bound (not for choice).")
-    high: float | None = Field(default=None, description="Upper bound (not for choice).")
-    mode: float | None = Field(default=None, description="Most likely value (triangular).")
+    low: Finite | None = Field(default=None, description="Lower bound (not for choice).")
+    high: Finite | None = Field(default=None, description="Upper bound (not for choice).")
+    mode: Finite | None = Field(default=None, description="Most likely value (triangular).")
     choices: list[Scalar] | None = Field(
         default=None, min_length=2, description="The values a choice takes, equally likely."
     )
@@ -877,8 +934,8 @@ class Checkpoint(Strict):
     )
     start_date: dt.date
     end_date: dt.date
-    low: float
-    high: float
+    low: Finite
+    high: Finite
     source: str
     kind: CheckpointKind | None = Field(
         default=None,

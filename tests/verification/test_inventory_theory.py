@@ -30,7 +30,7 @@ REPLICATIONS = 20
 DAYS = 4000
 WARM_UP_DAYS = 60
 STANDARD_ERRORS = 4.0
-SOURCE_ROUNDS = 10**12  # the source depot never runs out
+SOURCE_ROUNDS = 10**9  # the source depot never runs out (100 a day for 4,000 days)
 TAIL_PROBABILITY = 1e-15  # daily demands less likely than this are dropped
 
 
