@@ -7,7 +7,7 @@ SCENARIO ?= scenarios/ukraine_war_2022_2025.toml
 REPS ?= 20
 UNCERTAINTY ?= 200
 
-.PHONY: run test test-fast lint format bench env clean app screenshot chromium
+.PHONY: run test test-fast lint format bench env clean app screenshot chromium fuzz
 
 env: $(STAMP)
 
@@ -47,6 +47,21 @@ test-fast: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2 -m "not slow"
+
+# The input fuzzer at scale: mutated scenario and experiment files and --set values,
+# FUZZ_EXAMPLES of each of its three tests (make test runs 100 of each).
+FUZZ_EXAMPLES ?= 3400
+
+fuzz: $(STAMP)
+	MUNSIM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -s -n 0 -m fuzz -p no:cacheprovider tests/fuzz
+
+# kill -9 of run, compare and check at FAULT_KILLS random moments (make test: 10), full
+# disks, read-only folders and killed Dask workers (tests/hardening).
+FAULT_KILLS ?= 60
+
+.PHONY: faults
+faults: $(STAMP)
+	MUNSIM_KILLS=$(FAULT_KILLS) $(BIN)/python -m pytest -q -s -n 0 -p no:cacheprovider tests/hardening
 
 # The students' page on http://127.0.0.1:8765/ (SCENARIO=... for another scenario).
 app: $(STAMP)

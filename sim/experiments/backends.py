@@ -23,7 +23,7 @@ import os
 import signal
 import threading
 from collections.abc import Generator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, ProcessPoolExecutor, wait
 from typing import Any
 
 import pyarrow as pa
@@ -127,12 +127,21 @@ class LocalBackend:
 
 
 class DaskBackend:
-    """An existing Dask ``distributed`` cluster, reached through its scheduler."""
+    """An existing Dask ``distributed`` cluster, reached through its scheduler.
 
-    def __init__(self, address: str, file: str = "", timeout_seconds: float = 10.0) -> None:
+    A worker that dies (killed, out of memory, its machine gone) loses only time: the
+    scheduler runs its batches elsewhere, and a batch that has killed as many workers as
+    ``distributed`` allows (``KilledWorker``) is submitted again, up to ``resubmits``
+    times in a sweep. Each batch's table is yielded once, so no row is doubled.
+    """
+
+    def __init__(
+        self, address: str, file: str = "", timeout_seconds: float = 10.0, resubmits: int = 100
+    ) -> None:
         self.address = address
         self.file = file
         self.timeout_seconds = timeout_seconds
+        self.resubmits = resubmits  # of batches lost with their workers, over a sweep
         self.client: Any = None
 
     def __enter__(self) -> DaskBackend:
@@ -163,6 +172,7 @@ class DaskBackend:
     ) -> Generator[tuple[BatchJob, pa.Table]]:
         """Send ``jobs`` to the cluster; yield each with its table as it finishes."""
         from distributed import as_completed
+        from distributed.scheduler import KilledWorker
 
         if not jobs:
             return
@@ -172,10 +182,27 @@ class DaskBackend:
             self.client.submit(run_batch, shared, job, key=key, retries=1)
             for key, job in by_key.items()
         ]
+        resubmitted = 0
         try:
-            finished = as_completed(futures, loop=self.client.loop, with_results=True)
-            for future, table in finished:
-                yield by_key[future.key], table
+            finished = as_completed(futures, loop=self.client.loop)
+            for future in finished:
+                job = by_key[future.key]
+                try:
+                    table = future.result()
+                except (CancelledError, KilledWorker):
+                    # its workers died under it, or with its table before it came back:
+                    # run it again under a new key (its table depends only on the batch)
+                    if resubmitted >= self.resubmits:
+                        raise
+                    resubmitted += 1
+                    shared = self.client.scatter(context, broadcast=True, hash=False)
+                    key = f"munsim-batch-{job.key}-again-{resubmitted}"
+                    by_key[key] = job
+                    again = self.client.submit(run_batch, shared, job, key=key, retries=1)
+                    futures.append(again)
+                    finished.add(again)
+                    continue
+                yield job, table
                 future.release()
         finally:
             self.client.cancel(futures)
