@@ -1,12 +1,15 @@
 """The ``munsim`` command: parse, call the Python API, print. No model logic here.
 
-Exit codes: 0 success; 2 bad input (one line on stderr, ``error: FILE: KEY: problem``);
+Exit codes: 0 success; 2 bad input (one line on stderr, ``error: FILE: KEY: problem``),
+or an output folder that cannot be written, full, read-only or not a folder (``error:
+FOLDER: problem``; what was half-written is removed);
 1 an internal error (a bug), with a message that says so.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import os
@@ -62,6 +65,7 @@ def _overrides(file: str, assignments: Sequence[str]) -> dict[str, Any]:
 def cmd_validate(args: argparse.Namespace) -> str | None:
     from sim.engine.model import SupplyModel
     from sim.experiments.parameters import uncertain_parameters
+    from sim.experiments.wording import counted
     from sim.scenario.loader import check_variants
     from sim.scenario.references import ENTITY_LISTS
 
@@ -71,7 +75,7 @@ def cmd_validate(args: argparse.Namespace) -> str | None:
     base = scenarios[0]
     columns, _ = uncertain_parameters(base, args.scenario)  # each at its extremes
     counts = ", ".join(
-        f"{len(getattr(base, name))} {name.replace('_', ' ')}" for name in ENTITY_LISTS
+        counted(len(getattr(base, name)), name.replace("_", " ")) for name in ENTITY_LISTS
     )
     print(
         f"{args.scenario}: ok — {base.scenario.name}, {base.scenario.days} days from "
@@ -85,13 +89,16 @@ def cmd_validate(args: argparse.Namespace) -> str | None:
 
 
 def _scenario_and_replications(args: argparse.Namespace):
-    """The scenario (variant and ``--set`` applied), replications and seed of a command."""
+    """The scenario (variant and ``--set`` applied), replications and seed of a command;
+    a run too large for this machine's memory is refused here."""
+    from sim.experiments.memory import require_memory
     from sim.scenario.loader import load_scenario
 
     reps = whole_number(args.scenario, "--reps", args.reps, 1)
     seed = None if args.seed is None else whole_number(args.scenario, "--seed", args.seed, 0)
     overrides = _overrides(args.scenario, args.set or [])
     scenario = load_scenario(args.scenario, variant=args.variant, overrides=overrides)
+    require_memory(scenario, reps, args.scenario)
     return scenario, reps, seed
 
 
@@ -117,14 +124,14 @@ def _print_summary(summary) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> str:
-    from sim.engine.metrics import ALL_MUNITIONS, HEADLINE_METRICS
+    from sim.engine.metrics import HEADLINE_METRICS
     from sim.experiments.compare import (
         compare,
         parse_variants,
         parse_window,
         require_replications,
     )
-    from sim.experiments.runner import utc_now
+    from sim.experiments.runner import aggregate_rows, utc_now
     from sim.outputs.report import (
         comparison_headline,
         consequences_for_display,
@@ -140,6 +147,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
     started = utc_now()
     window = parse_window(args.window, args.scenario) if args.window else None
     overrides = _overrides(args.scenario, args.set or [])
+    _require_compare_memory(args.scenario, variants, reps, overrides)
     label = _label(args)
     across: dict[str, Any] = {}
     if args.uncertainty is not None:
@@ -167,7 +175,7 @@ def cmd_compare(args: argparse.Namespace) -> str:
             print(f"== {result.variant_a} − {b} ==")
         against = {"variant_a": result.variant_a, "variant_b": b}
         paired = result.paired[result.paired["variant_b"] == b]
-        totals = paired[paired["munition"] == ALL_MUNITIONS]
+        totals = paired[aggregate_rows(paired)]
         shown = paired_for_display(totals, list(HEADLINE_METRICS)).drop(columns=["munition"])
         print(shown.to_string(index=False))
         if result.decomposition is not None:
@@ -181,6 +189,17 @@ def cmd_compare(args: argparse.Namespace) -> str:
     _print_bargain(Path(folder), result.variants)
     print(f"report: {folder / 'report.html'}")
     return str(folder)
+
+
+def _require_compare_memory(
+    file: str, variants: list[str] | None, reps: int, overrides: dict[str, Any]
+) -> None:
+    """Refuse a comparison too large for this machine's memory, before it starts."""
+    from sim.experiments.memory import require_memory
+    from sim.scenario.loader import load_scenario
+
+    scenario = load_scenario(file, overrides=overrides)  # the variants share its structure
+    require_memory(scenario, reps, file, variants=len(variants) if variants else 2)
 
 
 def _across_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -217,7 +236,7 @@ def cmd_plot(args: argparse.Namespace) -> str:
     from sim.outputs.report import redraw
 
     folder = redraw(args.run_dir)
-    print(f"report: {folder / 'report.html'}")
+    print(f"redrew figures and report in place (tables untouched): {folder / 'report.html'}")
     return str(folder)
 
 
@@ -437,6 +456,8 @@ def _label(args: argparse.Namespace) -> str | None:
 def build_parser() -> argparse.ArgumentParser:
     from importlib.metadata import version
 
+    from sim.experiments.runner import DEFAULT_REPS
+
     parser = _Parser(prog="munsim", description="Artillery-munitions supply under sanctions.")
     parser.add_argument("--version", action="version", version=f"munsim {version('munsim')}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -446,13 +467,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("run", help="run replications of a scenario and write a run folder")
-    _scenario_run_options(p, reps=10)
+    _scenario_run_options(p, reps=DEFAULT_REPS)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
         "check", help="score replications of a scenario against its dated public checkpoints"
     )
-    _scenario_run_options(p, reps=20)
+    _scenario_run_options(p, reps=DEFAULT_REPS)
     p.add_argument(
         "--uncertainty", default=None, metavar="N",
         help="also score each checkpoint against the model's 90 %% band over N samples of "
@@ -482,7 +503,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the variants to compare, each against the first, A − B (default: the "
         "scenario's first two)",
     )
-    p.add_argument("--reps", default="20", help="paired replications (default: 20)")
+    p.add_argument(
+        "--reps", default=str(DEFAULT_REPS), help=f"paired replications (default: {DEFAULT_REPS})"
+    )
     p.add_argument("--seed", default=None, help="master seed (default: the scenario's)")
     p.add_argument(
         "--window",
@@ -519,7 +542,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", default=None, help="the variant's rows (default: as discover)")
     p.set_defaults(func=cmd_discover)
 
-    p = sub.add_parser("plot", help="draw a run folder's figures and report again from its tables")
+    p = sub.add_parser(
+        "plot",
+        help="redraw a run folder's figures and report in place, from its tables (the tables "
+        "are not touched)",
+    )
     p.add_argument("run_dir")
     p.set_defaults(func=cmd_plot)
 
@@ -572,6 +599,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return SIGPIPE_EXIT
 
 
+UNWRITABLE = {
+    errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM,
+    errno.ENOTDIR, errno.EEXIST,
+}  # fmt: skip
+"""What an ``OSError`` of a folder the user named says is wrong with it, not with munsim."""
+
+
+def _unwritable(args: argparse.Namespace, exc: OSError) -> str:
+    """The folder the user gave that ``exc`` is about: ``--out`` (or the run folder of
+    ``plot``) where the error's file lies in it, on the way to it or names none, else
+    the file."""
+    given = getattr(args, "out", None) or getattr(args, "run_dir", None)
+    if given is None:
+        return os.fsdecode(exc.filename) if exc.filename else "munsim"
+    if exc.filename is None:
+        return str(given)
+    named, out = Path(os.path.abspath(os.fsdecode(exc.filename))), Path(os.path.abspath(given))
+    return str(given) if named.is_relative_to(out) or out.is_relative_to(named) else str(named)
+
+
+def _cannot_make_out(args: argparse.Namespace, exc: OSError) -> bool:
+    """Whether ``exc`` says ``--out`` cannot be made where it is (under ``/proc``, say)."""
+    out = getattr(args, "out", None)
+    if exc.errno != errno.ENOENT or out is None or exc.filename is None:
+        return False
+    return os.path.abspath(os.fsdecode(exc.filename)) == os.path.abspath(out)
+
+
+def _internal_error(exc: Exception) -> int:
+    sys.stderr.write(
+        f"internal error (a bug in munsim): {type(exc).__name__}: {exc} "
+        "(set MUNSIM_DEBUG=1 for the traceback)\n"
+    )
+    return 1
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -594,14 +657,18 @@ def _main(argv: Sequence[str] | None) -> int:
         return 130
     except BrokenPipeError:
         raise  # the reader went away: main ends quietly
+    except OSError as exc:
+        if exc.errno is not None and (exc.errno in UNWRITABLE or _cannot_make_out(args, exc)):
+            # a full disk, a read-only folder, a folder under /proc: the user's to fix
+            sys.stderr.write(f"error: {_unwritable(args, exc)}: {os.strerror(exc.errno)}\n")
+            return 2
+        if os.environ.get("MUNSIM_DEBUG"):
+            raise
+        return _internal_error(exc)
     except Exception as exc:  # a bug: say so, in one line unless asked for more
         if os.environ.get("MUNSIM_DEBUG"):
             raise
-        sys.stderr.write(
-            f"internal error (a bug in munsim): {type(exc).__name__}: {exc} "
-            "(set MUNSIM_DEBUG=1 for the traceback)\n"
-        )
-        return 1
+        return _internal_error(exc)
     if folder:
         print(Path(folder))
     return 0

@@ -8,7 +8,7 @@ variant B. The effect of the change is then measured replication by replication
 Example:
     >>> import sim
     >>> result = sim.compare("scenarios/tutorial.toml", reps=10, seed=1)
-    >>> row = result.paired.query("munition == 'all' and metric == 'mean_daily_fire'")
+    >>> row = result.paired.query("aggregate and metric == 'mean_daily_fire'")
     >>> bool((row["ci_low"] > 0).all())  # DPRK supply raises fire, interval above zero
     True
 """
@@ -24,19 +24,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.engine.metrics import ALL_MUNITIONS, DAY_METRICS, METRICS, NEVER, side_totals
+from sim.engine.metrics import DAY_METRICS, METRICS, NEVER
 from sim.engine.structure import StructureError, side_munition_pairs, structure
 from sim.experiments.outcomes import OUTCOMES, Records, outcomes_table
-from sim.experiments.runner import RunTables, run_variants, summary_table
+from sim.experiments.runner import (
+    AGGREGATE,
+    DEFAULT_REPS,
+    RunTables,
+    aggregate_rows,
+    reserve_all_munitions,
+    run_variants,
+    summary_table,
+)
 from sim.experiments.statistics import CONFIDENCE, half_width, t_interval
 from sim.scenario.errors import ScenarioError
 from sim.scenario.loader import BASELINE, build_scenario, read_raw
 from sim.scenario.schema import Scenario
 
-DEFAULT_REPS = 20
 PAIRED_COLUMNS = (
     "side",
     "munition",
+    AGGREGATE,
     "metric",
     "variant_a",
     "variant_b",
@@ -47,14 +55,20 @@ PAIRED_COLUMNS = (
     "ci_low",
     "ci_high",
 )
+_INTERVAL = ("mean_a", "mean_b", "mean_diff", "ci_low", "ci_high")
+DECOMPOSITION_COLUMNS = (
+    "variant_a", "variant_b", "side", "term", "meaning", *_INTERVAL, "share_of_supplied_diff",
+)  # fmt: skip
+CONSEQUENCES_COLUMNS = ("variant_a", "variant_b", "side", "metric", "meaning", "unit", *_INTERVAL)
 
 
 @dataclass
 class Comparison:
     """A paired comparison: the run's tables and the paired differences A − B.
 
-    ``tables.summary`` also holds each side's totals over its munitions
-    (``munition == "all"``); ``paired`` has the columns of ``PAIRED_COLUMNS``.
+    ``tables.summary`` and ``paired`` hold each side's totals over its munitions
+    (``munition == "all"``, ``aggregate`` True) after its munitions' rows, as every
+    summary does; ``paired`` has the columns of ``PAIRED_COLUMNS``.
     """
 
     tables: RunTables
@@ -91,12 +105,13 @@ def paired_differences(
 ) -> pd.DataFrame:
     """The per-replication differences A − B, one row per replication × pair × metric.
 
-    Columns: ``replication, side, munition, metric, value_a, value_b, difference``.
-    A ``first_day_*`` metric that never happened (``NEVER``) is missing (NaN), and so is
-    its difference.
+    Columns: ``replication, side, munition, aggregate, metric, value_a, value_b,
+    difference``. A ``first_day_*`` metric that never happened (``NEVER``) is missing
+    (NaN), and so is its difference.
     """
     metrics = [m for m in (metrics or METRICS) if m in summary.columns]
-    keys = ["replication", "side", "munition"]
+    summary = summary.assign(**{AGGREGATE: aggregate_rows(summary)})
+    keys = ["replication", "side", "munition", AGGREGATE]
     sides = {}
     for label, variant in (("value_a", variant_a), ("value_b", variant_b)):
         rows = summary[summary["variant"] == variant]
@@ -130,7 +145,8 @@ def paired_table(
     """
     differences = paired_differences(summary, variant_a, variant_b, metrics)
     usable = differences.dropna(subset=["difference"])
-    grouped = usable.groupby(["side", "munition", "metric"], sort=False)
+    pair = ["side", "munition", AGGREGATE]
+    grouped = usable.groupby([*pair, "metric"], sort=False)
     table = grouped.agg(
         n=("difference", "size"),
         mean_a=("value_a", "mean"),
@@ -139,8 +155,8 @@ def paired_table(
         sd_diff=("difference", "std"),
     )
     # keep every side × munition × metric, in summary order, even when none is usable
-    order = differences[["side", "munition", "metric"]].drop_duplicates()
-    table = order.merge(table.reset_index(), on=["side", "munition", "metric"], how="left")
+    order = differences[[*pair, "metric"]].drop_duplicates()
+    table = order.merge(table.reset_index(), on=[*pair, "metric"], how="left")
     table["n"] = table["n"].fillna(0).astype(np.int64)
     half = half_width(table["sd_diff"].to_numpy(), table["n"].to_numpy(), confidence)
     table["ci_low"] = table["mean_diff"] - half
@@ -348,34 +364,6 @@ def _label(scenario: Scenario) -> str:
     return scenario.source.variant if scenario.source else BASELINE
 
 
-def with_side_totals(
-    tables: RunTables,
-    pairs: list[tuple[str, str]],
-    reps: int,
-    days: tuple[int, int | None] = (0, None),
-) -> pd.DataFrame:
-    """The summary over ``days`` (first, last) with each side's totals after its munitions."""
-    labels = list(tables.scenarios)
-    assert tables.record is not None, "a comparison keeps its record"
-    summary = summary_table(tables.record, pairs, labels, reps, *days)
-    totals, total_pairs = side_totals(tables.record, pairs)
-    extra = summary_table(totals, total_pairs, labels, reps, *days)
-    sides = list(dict.fromkeys(side for side, _ in pairs))
-
-    def keyed(frame: pd.DataFrame, per_block: int, rank: int) -> pd.DataFrame:
-        position = np.arange(len(frame))
-        return frame.assign(
-            _block=position // per_block,
-            _side=frame["side"].map(sides.index),
-            _rank=rank,
-            _position=position % per_block,
-        )
-
-    both = pd.concat([keyed(summary, len(pairs), 0), keyed(extra, len(sides), 1)])
-    both = both.sort_values(["_block", "_side", "_rank", "_position"], kind="stable")
-    return both.drop(columns=["_block", "_side", "_rank", "_position"]).reset_index(drop=True)
-
-
 def window_days(
     scenario: Scenario, window: tuple[dt.date, dt.date] | None, file: str, key: str = "window"
 ) -> tuple[int, int | None]:
@@ -463,10 +451,7 @@ def compare(
     labels = parse_variants([_label(s) for s in pair], file)
     others = labels[1:]
     require_replications(reps, file)
-    if any(m.id == ALL_MUNITIONS for m in pair[0].munitions):
-        raise ScenarioError(
-            file, f"munitions.{ALL_MUNITIONS}", "this id is kept for the totals of a side"
-        )
+    reserve_all_munitions(pair[0])
     master = pair[0].scenario.seed if seed is None else seed
     days = window_days(pair[0], window, file, "--window")
     prepared = None
@@ -496,12 +481,13 @@ def compare(
             f"changes the structure of {labels[0]!r} (ids, sides, links, dates); "
             "a paired comparison needs the same structure with other numbers",
         ) from None
-    tables.summary = with_side_totals(tables, side_munition_pairs(pair[0]), reps, days)
+    pairs = side_munition_pairs(pair[0])
+    assert tables.record is not None, "a comparison keeps its record"
+    tables.summary = summary_table(tables.record, pairs, labels, reps, *days)
     paired = pd.concat(
         [paired_table(tables.summary, labels[0], b, confidence=confidence) for b in others],
         ignore_index=True,
     )
-    pairs = side_munition_pairs(pair[0])
     parts = pd.concat(
         [
             _against(
@@ -510,8 +496,7 @@ def compare(
             for b in others
         ],
         ignore_index=True,
-    )
-    assert tables.record is not None, "a comparison keeps its record"
+    )[list(DECOMPOSITION_COLUMNS)]
     records = Records(tables.record, pairs, tables.gun_record or {}, tables.gun_pairs,
                   tables.front_record or {}, tables.front_pairs)  # fmt: skip
     outcomes = outcomes_table(records, [s.id for s in pair[0].sides], labels, days)
@@ -521,7 +506,7 @@ def compare(
             for b in others
         ],
         ignore_index=True,
-    )
+    )[list(CONSEQUENCES_COLUMNS)]
     if not tables.front_pairs:  # no unit faces an enemy: no ground, no casualties
         front = [name for name, (_, _, book, _) in OUTCOMES.items() if book == "front"]
         consequences = consequences[~consequences["metric"].isin(front)].reset_index(drop=True)
@@ -541,6 +526,7 @@ def compare(
                     if isinstance(value, list)
                     else value
                     for path, value in s.variants.get(label, {}).items()
+                    if path != "description"  # shown as the variant's name, not a setting
                 }
                 for label, s in zip(labels, pair, strict=True)
             },

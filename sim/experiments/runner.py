@@ -23,11 +23,19 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim.engine.accounts import ACCOUNTS, FRONT, GUNS, PAYMENTS
-from sim.engine.metrics import METRICS, summarise, with_derived
+from sim.engine.metrics import ALL_MUNITIONS, METRICS, side_totals, summarise, with_derived
 from sim.engine.model import SupplyModel
 from sim.engine.rng import member_seed
 from sim.experiments.outcomes import Records, outcomes_table
+from sim.scenario.errors import ScenarioError
 from sim.scenario.schema import Scenario
+
+DEFAULT_REPS = 20
+"""Replications of ``run``, ``compare`` and ``check`` (and the CLI's ``--reps``) unless
+asked for another number."""
+AGGREGATE = "aggregate"
+"""The column that marks a side's totals over all its munitions (``munition == "all"``)
+in the tables with a row per munition (``summary``, ``paired``)."""
 
 KEYS: dict[str, str] = {
     "replication": "replication number, 0-based; same number = same seed in every variant",
@@ -36,6 +44,9 @@ KEYS: dict[str, str] = {
     "date": "calendar date of the day",
     "side": "side id from the scenario",
     "munition": "munition id from the scenario",
+    "aggregate": f"True on the side's totals over all its munitions (`munition` = "
+    f"`{ALL_MUNITIONS}`), False on one munition's row: sum the False rows, or read the "
+    "True ones, never both",
     "tube_type": "tube type id from the scenario (the guns' table)",
     "front": "`front`: the side's whole front (the front's table)",
     "payment": "`supplier.kind`: a supplier and the kind of payment it takes (the payments' "
@@ -50,7 +61,8 @@ KEYS: dict[str, str] = {
 }
 """The key columns of the tables, and what each is."""
 KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "munition")
-SUMMARY_KEYS = ("replication", "variant", "side", "munition")
+SUMMARY_KEYS = ("replication", "variant", "side", "munition", AGGREGATE)
+SUMMARY_COLUMNS = SUMMARY_KEYS + tuple(METRICS)
 TIMESERIES_COLUMNS = KEY_COLUMNS + tuple(account.name for account in ACCOUNTS)
 GUN_KEY_COLUMNS = ("replication", "variant", "day", "date", "side", "tube_type")
 GUN_COLUMNS = GUN_KEY_COLUMNS + tuple(account.name for account in GUNS.accounts)
@@ -110,6 +122,23 @@ def simulate(
     return model
 
 
+def reserve_all_munitions(scenario: Scenario) -> None:
+    """No munition may be called ``"all"``: the tables keep that id for a side's totals."""
+    if any(m.id == ALL_MUNITIONS for m in scenario.munitions):
+        file = scenario.source.path if scenario.source else "<scenario>"
+        raise ScenarioError(
+            file, f"munitions.{ALL_MUNITIONS}", "this id is kept for the totals of a side"
+        )
+
+
+def aggregate_rows(table: pd.DataFrame) -> pd.Series:
+    """Which rows of a table with a row per munition are a side's totals over all its
+    munitions (the ``aggregate`` column; ``munition == "all"`` where it is missing)."""
+    if AGGREGATE in table.columns:
+        return table[AGGREGATE].astype(bool)
+    return table["munition"] == ALL_MUNITIONS
+
+
 def run_variants(
     variants: Sequence[Scenario],
     *,
@@ -127,6 +156,8 @@ def run_variants(
     """
     if reps < 1:
         raise ValueError("reps must be at least 1")
+    for scenario in variants:
+        reserve_all_munitions(scenario)
     if labels is None:
         labels = [s.source.variant if s.source else "baseline" for s in variants]
     if len(set(labels)) != len(labels) or len(labels) != len(variants):
@@ -175,7 +206,7 @@ def run_variants(
 def run(
     scenario: Scenario,
     *,
-    reps: int = 1,
+    reps: int = DEFAULT_REPS,
     seed: int | None = None,
     timeseries: bool = True,
     progress: bool | None = None,
@@ -184,7 +215,7 @@ def run(
 
     Args:
         scenario: from ``load_scenario`` (its variant and overrides already applied).
-        reps: number of replications.
+        reps: number of replications (default ``DEFAULT_REPS``).
         seed: master seed (default: the scenario's ``[scenario] seed``).
         timeseries: also build the daily table (large for long runs).
     """
@@ -202,22 +233,38 @@ def summary_table(
     first_day: int = 0,
     last_day: int | None = None,
 ) -> pd.DataFrame:
-    """One row per replication × variant × side × munition, with every metric.
+    """One row per replication × variant × side × munition, with every metric, and after
+    each side's munitions one row of its totals over them (munition ``"all"``, the
+    ``aggregate`` column True; ``side_totals``: computed from the summed record).
 
     The record's members are replication-major (member ``r * V + v`` is replication
     ``r`` of variant ``v``). Metrics cover days ``first_day`` to ``last_day``
     (inclusive; default: the whole run).
     """
-    metrics = summarise(record, first_day, last_day)
-    n_pairs = len(pairs)
+    totals, total_pairs = side_totals(record, pairs)
+    per_munition = summarise(record, first_day, last_day)
+    per_side = summarise(totals, first_day, last_day)
+    # each side's munitions in their order, then the side's totals
+    order = [
+        j
+        for k, (side, _) in enumerate(total_pairs)
+        for j in [*(i for i, (s, _) in enumerate(pairs) if s == side), len(pairs) + k]
+    ]
+    rows = [[*pairs, *total_pairs][j] for j in order]
     members = reps * len(labels)
     return pd.DataFrame(
         {
-            "replication": np.repeat(np.repeat(np.arange(reps), len(labels)), n_pairs),
-            "variant": np.repeat(np.tile(np.asarray(labels, dtype=str), reps), n_pairs),
-            "side": np.tile(np.asarray([s for s, _ in pairs], dtype=str), members),
-            "munition": np.tile(np.asarray([m for _, m in pairs], dtype=str), members),
-            **{name: metrics[name].reshape(-1) for name in METRICS},
+            "replication": np.repeat(np.repeat(np.arange(reps), len(labels)), len(rows)),
+            "variant": np.repeat(np.tile(np.asarray(labels, dtype=str), reps), len(rows)),
+            "side": np.tile(np.asarray([s for s, _ in rows], dtype=str), members),
+            "munition": np.tile(np.asarray([m for _, m in rows], dtype=str), members),
+            AGGREGATE: np.tile(np.asarray([j >= len(pairs) for j in order]), members),
+            **{
+                name: np.concatenate([per_munition[name], per_side[name]], axis=1)[
+                    :, order
+                ].reshape(-1)
+                for name in METRICS
+            },
         }
     )
 

@@ -27,6 +27,7 @@ from sim.experiments.shards import (
     shard_path,
     write_shard,
 )
+from sim.experiments.wording import counted
 
 
 def pending_jobs(plan: Plan, shards: Path) -> tuple[list[BatchJob], int]:
@@ -78,11 +79,11 @@ def run_pending(
     """
     experiment = plan.experiment
     pending, done = pending_jobs(plan, shards)
-    compared = f" × {plan.n_variants} variants" if experiment.variants else ""
+    compared = f" × {counted(plan.n_variants, 'variants')}" if experiment.variants else ""
     say(
-        f"{label}: {plan.n_samples} samples × {plan.reps} reps{compared} = {plan.members} "
-        f"members in "
-        f"{plan.n_batches} batches ({plan.members - done} to run); working in {where}"
+        f"{label}: {counted(plan.n_samples, 'samples')} × {counted(plan.reps, 'reps')}"
+        f"{compared} = {counted(plan.members, 'members')} in "
+        f"{counted(plan.n_batches, 'batches')} ({plan.members - done} to run); working in {where}"
     )
     context = SweepContext.of(experiment)
     show = sys.stderr.isatty() if progress is None else progress

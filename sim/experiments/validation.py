@@ -50,12 +50,15 @@ from sim.experiments.checkpoints import (
 from sim.experiments.outcomes import Records
 from sim.experiments.predictive import PredictiveCheck
 from sim.experiments.runner import (
+    DEFAULT_REPS,
     RunTables,
     replication_seeds,
+    reserve_all_munitions,
     simulate,
     summary_table,
     supplier_tables,
 )
+from sim.experiments.wording import counted
 from sim.scenario.errors import ScenarioError
 from sim.scenario.provenance import input_provenance
 from sim.scenario.schema import Checkpoint, Scenario
@@ -193,13 +196,17 @@ def scores(table: pd.DataFrame) -> dict[str, Any]:
 
 
 def check(
-    scenario: Scenario, *, reps: int, seed: int | None = None, progress: bool | None = None
+    scenario: Scenario,
+    *,
+    reps: int = DEFAULT_REPS,
+    seed: int | None = None,
+    progress: bool | None = None,
 ) -> CheckResult:
     """Run ``reps`` replications of ``scenario`` and score them against its checkpoints.
 
     Args:
         scenario: from ``load_scenario`` (variant and overrides applied).
-        reps: replications (the band is their 5–95 % range).
+        reps: replications (the band is their 5–95 % range; default ``DEFAULT_REPS``).
         seed: master seed (default: the scenario's own).
     """
     if not scenario.checkpoints:
@@ -208,6 +215,7 @@ def check(
         )
     if reps < 1:
         raise ValueError("reps must be at least 1")
+    reserve_all_munitions(scenario)
     master = scenario.scenario.seed if seed is None else seed
     seeds = replication_seeds(master, reps)
     model = simulate([scenario] * reps, seeds, progress=progress)
@@ -327,7 +335,8 @@ def score_lines(table: pd.DataFrame, calibration_end: str | None = None) -> list
     baselines = ", ".join(
         f"{BASELINES[name].split(':')[0]} {hits}" for name, hits in behaviour["baselines"].items()
     )
-    lines.append(f"baselines on the {behaviour['checkpoints']} behaviour checkpoints: {baselines}")
+    checked = counted(behaviour["checkpoints"], "behaviour checkpoints")
+    lines.append(f"baselines on the {checked}: {baselines}")
     best = behaviour["best_baseline"]
     lines.append(
         f"skill: {_signed(behaviour['skill'])} (behaviour hits less the best baseline's, "

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from sim.experiments.runner import RunTables
 from sim.experiments.validation import CheckResult
 from sim.outputs.bargain import bargain_by_year
+from sim.outputs.labels import variant_description
 
 
 def versions() -> dict[str, str]:
@@ -52,10 +53,16 @@ def json_default(value: Any) -> Any:
 
 
 def manifest(tables: RunTables, *, command: str, started: str, finished: str) -> dict[str, Any]:
-    """What produced a run: scenario and hash, resolved parameters, seeds, versions."""
+    """What produced a run: the output schema, scenario and hash, resolved parameters,
+    seeds, versions."""
+    # imported here: ``import sim`` loads this module, and ``python -m sim.outputs.columns``
+    # wants the registry not yet loaded when it runs
+    from sim.outputs.columns import OUTPUT_SCHEMA
+
     first = next(iter(tables.scenarios.values()))
     source = first.source
     return {
+        "output_schema": OUTPUT_SCHEMA,
         "scenario": first.scenario.name,
         "scenario_file": source.path if source else None,
         "scenario_sha256": source.sha256 if source else None,
@@ -63,6 +70,9 @@ def manifest(tables: RunTables, *, command: str, started: str, finished: str) ->
         "master_seed": tables.master_seed,
         "replication_seeds": tables.seeds,
         "variants": list(tables.scenarios),
+        "variant_descriptions": {
+            name: variant_description(s) for name, s in tables.scenarios.items()
+        },
         "overrides": {name: s.source.overrides for name, s in tables.scenarios.items() if s.source},
         "resolved_parameters": {
             name: s.model_dump(mode="json", by_alias=True, exclude={"variants"})
@@ -84,14 +94,59 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path)
 
 
+STAGING = re.compile(r"^\..+\.(?P<pid>\d+)@(?P<host>[A-Za-z0-9_-]*)\.[A-Za-z0-9_]+\.partial$")
+"""A run folder being written: ``.<name>.<pid>@<host>.<random>.partial`` (hidden, so
+nothing lists it as a run; a sweep's own ``.<name>.partial`` never matches)."""
+
+
+def host_name() -> str:
+    """This machine's name as a staging folder records it."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", platform.node())
+
+
+def _process_gone(pid: int) -> bool:
+    """Whether process ``pid`` of this machine has ended (a zombie has)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, another user's
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] == "Z"
+
+
+def remove_stale_staging(out_dir: str | Path) -> list[Path]:
+    """Remove the half-written run folders that killed processes of this machine left
+    in ``out_dir``; a live process's, or another machine's, are kept. Returns them."""
+    removed: list[Path] = []
+    try:
+        entries = list(Path(out_dir).iterdir())
+    except OSError:
+        return removed
+    host = host_name()
+    for entry in entries:
+        found = STAGING.match(entry.name)
+        if found and found["host"] == host and _process_gone(int(found["pid"])):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
+
+
 def new_run_folder(out_dir: str | Path, name: str, fill: Callable[[Path], None]) -> Path:
     """Create ``out_dir/name`` atomically: ``fill`` writes into a temporary sibling.
 
-    If ``fill`` fails, the temporary folder is removed and nothing appears.
+    If ``fill`` fails, the temporary folder is removed and nothing appears; one left by
+    a killed process is removed by the next run folder written into ``out_dir``.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=out))
+    remove_stale_staging(out)
+    prefix = f".{name}.{os.getpid()}@{host_name()}."
+    staging = Path(tempfile.mkdtemp(prefix=prefix, suffix=".partial", dir=out))
     try:
         fill(staging)
         final = out / name
@@ -235,21 +290,25 @@ def write_check(
     """Write the run folder of a check: manifest, summary, ``check.csv`` and the
     validation figure (and, where suppliers are paid, their tables and ``bargain.csv``;
     across the uncertainty, the predictive tables and the samples)."""
-    from sim.outputs.validation_report import plot_validation, write_predictive
+    from sim.outputs.validation_report import draw_check, write_predictive
 
     predictive = result.predictive
-    cutoff = result.tables.extra["check"]["calibration_end"]
+    command = " ".join(sys.argv)
+    info = manifest(result.tables, command=command, started=started, finished=finished)
 
     def extra(folder: Path) -> None:
         result.table.to_csv(folder / "check.csv", index=False)
-        bands = predictive.bands if predictive is not None else None
-        variant = next(iter(result.tables.scenarios))
-        figure = plot_validation(result.table, bands, cutoff, variant)
-        figure.savefig(folder / "validation.png")
         if predictive is not None:
             write_predictive(folder, predictive)
         if result.provenance is not None:
             result.provenance.to_csv(folder / "provenance.csv", index=False)
+        # drawn from the tables as written, as `munsim plot` draws them again
+        contents = {"manifest": info} | {
+            name: pd.read_csv(folder / f"{name}.csv")
+            for name in ("check", "predictive", "effects", "posterior", "provenance")
+            if (folder / f"{name}.csv").is_file()
+        }
+        draw_check(folder, contents)  # figures/validation.* and report.html
 
     return write_run(
         result.tables,
@@ -259,4 +318,5 @@ def write_check(
         finished=finished,
         extra=extra,
         label=label,
+        command=command,
     )

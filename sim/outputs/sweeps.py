@@ -39,7 +39,8 @@ from sim.experiments.runner import utc_now
 from sim.experiments.samplers import derived_seed
 from sim.experiments.sensitivity import analyse, analysis_settings
 from sim.experiments.sweep import assemble, run_pending
-from sim.outputs.results import json_default, run_folder_name, versions
+from sim.outputs.columns import OUTPUT_SCHEMA
+from sim.outputs.results import json_default, remove_stale_staging, run_folder_name, versions
 from sim.outputs.sweep_report import draw_figures, write_report
 from sim.scenario.errors import ScenarioError
 
@@ -78,6 +79,7 @@ class Workspace:
     def create(cls, out_dir: str | Path, plan: Plan) -> Workspace:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(out)  # a sweep's own folder is kept: --resume finishes it
         name = run_folder_name(plan.experiment.scenario.scenario.name, "sweep")
         for suffix in range(1, 1000):
             final = name if suffix == 1 else f"{name}-{suffix}"
@@ -198,6 +200,7 @@ def _manifest(
     analysis = analysis_settings(plan)
     analysis["notes"] = notes
     return {
+        "output_schema": OUTPUT_SCHEMA,
         "command": "sweep",
         "command_line": command,
         "experiment": experiment.name,

@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.engine.metrics import METRICS
-from sim.experiments.runner import GUN_COLUMNS, TIMESERIES_COLUMNS
+from sim.experiments.runner import GUN_COLUMNS, SUMMARY_COLUMNS, TIMESERIES_COLUMNS
 from tests.support import munsim
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +21,8 @@ def test_validate_prints_a_summary():
     done = munsim("validate", str(TUTORIAL))
     assert done.returncode == 0, done.stderr
     assert "ok" in done.stdout and "no_dprk" in done.stdout
+    assert "2 munitions, 1 side, 1 producer," in done.stdout  # a count of one is singular
+    assert "1 gun park," in done.stdout and " 1 sides" not in done.stdout
 
 
 def test_run_writes_a_whole_run_folder(tmp_path):
@@ -66,7 +67,7 @@ def test_run_writes_a_whole_run_folder(tmp_path):
     assert tuple(guns.columns) == GUN_COLUMNS and len(guns) == 2 * 365 * 2
     assert set(guns["tube_type"]) == {"gun_152", "howitzer_122"}
     summary = pd.read_csv(folder / "summary.csv")
-    assert list(summary.columns) == ["replication", "variant", "side", "munition", *METRICS]
+    assert tuple(summary.columns) == SUMMARY_COLUMNS
     assert not list(tmp_path.glob(".*"))  # no staging folder left
 
 

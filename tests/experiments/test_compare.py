@@ -135,8 +135,9 @@ def test_paired_table_agrees_with_a_recomputation_from_the_summary(tutorial):
 def test_side_totals_add_up_the_munitions(tutorial):
     summary = tutorial.summary
     keys = ["replication", "variant", "side"]
-    totals = summary[summary["munition"] == ALL_MUNITIONS].set_index(keys)
-    parts = summary[summary["munition"] != ALL_MUNITIONS].groupby(keys).sum(numeric_only=True)
+    totals = summary[summary["aggregate"]].set_index(keys)
+    parts = summary[~summary["aggregate"]].groupby(keys).sum(numeric_only=True)
+    assert (summary["aggregate"] == (summary["munition"] == ALL_MUNITIONS)).all()
     for metric in ("fired_total", "imports_arrived_total", "shortfall_total", "final_stock"):
         pd.testing.assert_series_equal(totals[metric], parts[metric], check_dtype=False)
     # a lowest total is at least the sum of each munition's lowest
@@ -155,7 +156,7 @@ def test_same_seed_gives_bit_identical_results(tutorial):
 def test_each_variant_equals_a_plain_run_with_the_same_seed(tutorial, variant):
     plain = sim.run(sim.load_scenario(TUTORIAL, variant=variant), reps=REPS, seed=SEED)
     summary = tutorial.summary
-    mine = summary[(summary["variant"] == variant) & (summary["munition"] != ALL_MUNITIONS)]
+    mine = summary[summary["variant"] == variant]  # totals and all: a run has them too
     pd.testing.assert_frame_equal(
         mine.reset_index(drop=True), plain.summary.reset_index(drop=True), check_exact=True
     )
@@ -223,7 +224,11 @@ def test_one_replication_cannot_make_an_interval():
 
 
 def test_a_file_with_one_variant_table_needs_them_named(tmp_path):
-    text = TUTORIAL.read_text().replace('[variants.no_dprk]\n"importers.dprk.enabled" = false', "")
+    lonely_table = (
+        '[variants.no_dprk]\ndescription = "without DPRK shells"\n"importers.dprk.enabled" = false'
+    )
+    assert lonely_table in TUTORIAL.read_text()
+    text = TUTORIAL.read_text().replace(lonely_table, "")
     lonely = tmp_path / "lonely.toml"
     lonely.write_text(text)
     _expect_error("two \\[variants.NAME\\] tables, found only 'baseline'", lonely, reps=2)
@@ -243,8 +248,7 @@ def test_a_variant_that_changes_the_structure_is_refused(tmp_path):
 
 def test_side_totals_follow_each_sides_munitions_with_two_sides():
     from sim.engine.accounts import RECORDED
-    from sim.experiments.compare import with_side_totals
-    from sim.experiments.runner import RunTables, summary_table
+    from sim.experiments.runner import summary_table
 
     rng = np.random.default_rng(0)
     pairs = [("RU", "a"), ("RU", "b"), ("UA", "a")]
@@ -253,12 +257,11 @@ def test_side_totals_follow_each_sides_munitions_with_two_sides():
         name: rng.integers(0, 100, size=(5, reps * len(labels), len(pairs))).astype(np.int64)
         for name in RECORDED
     }
-    summary = summary_table(record, pairs, labels, reps)
-    tables = RunTables(summary, None, [1, 2], dict.fromkeys(labels), 0, record)
-    combined = with_side_totals(tables, pairs, reps)
+    combined = summary_table(record, pairs, labels, reps)
     block = list(zip(combined["side"], combined["munition"], strict=True))[:5]
     assert block == [("RU", "a"), ("RU", "b"), ("RU", "all"), ("UA", "a"), ("UA", "all")]
     assert len(combined) == reps * len(labels) * 5
+    assert combined["aggregate"].tolist()[:5] == [False, False, True, False, True]
     keys = ["replication", "variant", "side"]
     totals = combined[combined["munition"] == "all"].set_index(keys)["fired_total"]
     parts = combined[combined["munition"] != "all"].groupby(keys)["fired_total"].sum()

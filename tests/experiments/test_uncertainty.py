@@ -305,7 +305,7 @@ def test_a_variant_or_set_keeps_its_own_value_and_its_cell_is_empty(tmp_path):
         reps=1, seed=fixed.seed, timeseries=False,  # replication 0's seed, as the sample's
     )  # fmt: skip
     assert plain.seeds == [int(base["seed"].iloc[0])]
-    fired = plain.summary.query("side == 'RU'")["mean_daily_effective_fire"].sum()
+    fired = plain.summary.query("side == 'RU' and aggregate")["mean_daily_effective_fire"].sum()
     assert base["effective_fire_per_day.RU"].iloc[0] == pytest.approx(fired)
 
 

@@ -80,7 +80,9 @@ def test_bad_factors_are_one_clear_error(key, value, message):
 
 
 def test_the_command_line_takes_a_factor_and_refuses_a_bad_one(tmp_path):
-    done = munsim("run", TUTORIAL, "--set", "sanctions.pressure*=0.5", "--out", tmp_path)
+    done = munsim(
+        "run", TUTORIAL, "--reps", 2, "--set", "sanctions.pressure*=0.5", "--out", tmp_path
+    )
     assert done.returncode == 0, done.stderr
     assert "warning" not in done.stderr
     bad = munsim("run", TUTORIAL, "--set", "importers.dprk.enabled*=2", "--out", tmp_path / "b")

@@ -50,8 +50,8 @@ def test_values_no_event_touches_during_the_run_are_not_said():
 def test_the_cli_warns_on_one_line_of_stderr_and_carries_on(tmp_path):
     done = munsim("validate", "scenarios/tutorial.toml")
     assert done.returncode == 0 and "warning" not in done.stderr
-    done = munsim("run", "scenarios/tutorial.toml", "--set", "sanctions.pressure=0.9",
-                  "--out", tmp_path)  # fmt: skip
+    done = munsim("run", "scenarios/tutorial.toml", "--reps", 2, "--set",
+                  "sanctions.pressure=0.9", "--out", tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     lines = done.stderr.strip().splitlines()
     shadowing = [line for line in lines if line.startswith("warning: ")]
