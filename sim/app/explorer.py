@@ -43,7 +43,7 @@ from sim.experiments.compare import default_variants
 from sim.experiments.parameters import Parameter, group_of, uncertain_parameters
 from sim.experiments.runner import replication_seeds
 from sim.scenario.errors import ScenarioError
-from sim.scenario.loader import build_scenario, read_raw, with_overrides
+from sim.scenario.loader import build_scenario, read_raw, variant_settings, with_overrides
 from sim.scenario.paths import get_path
 from sim.scenario.schema import Scenario
 
@@ -245,7 +245,7 @@ class PageFile:
         for name in setting.extras:
             if name not in self.extras:
                 raise ScenarioError(self.file, "variants", f"no variant {name!r} to switch on")
-            overrides.update(self.base.variants[name])
+            overrides.update(variant_settings(self.base.variants[name]))
         by_key = {k.key: k for k in self.knobs}
         for key, value in setting.values:
             overrides.update(by_key[key].overrides(value))

@@ -3,7 +3,7 @@
 Every time axis spans the whole scenario, so a run being stepped fills it from the
 left; a dotted line marks today and grey ticks along the top mark the scenario's dated
 events. Bands are 5–95 % of the members, lines their medians, in the report's styles
-(``sim.outputs.plotting``), so a student's page and an analyst's report read alike.
+(``sim.outputs.style``), so a student's page and an analyst's report read alike.
 """
 
 from __future__ import annotations
@@ -18,15 +18,17 @@ from matplotlib.ticker import FixedFormatter, FixedLocator
 
 from sim.app.explorer import Explorer, daily, munitions_fired_by_guns, trailing
 from sim.engine.agents.exchange import HECTARES_PER_KM2
-from sim.outputs.plotting import (
+from sim.outputs.plotting import TIERS, replication_band
+from sim.outputs.style import (
     DIFFERENCE_STYLE,
-    TIERS,
+    EVENT,
     VARIANT_STYLES,
     compact,
     draw_band,
+    mark_events,
     new_figure,
-    replication_band,
     style_axes,
+    styled,
 )
 
 ROLLING = 7
@@ -62,10 +64,8 @@ def _axes_for_time(explorer: Explorer, axes: Axes, unit: str) -> None:
     )
     today = explorer.start_date + pd.Timedelta(days=max(explorer.day - 1, 0))
     axes.axvline(pd.Timestamp(today), color="#555555", linewidth=0.9, linestyle=":")
-    events = [pd.Timestamp(e.date) for e in explorer.base.events]
-    axes.vlines(
-        events, 0.96, 1.0, transform=axes.get_xaxis_transform(), color="#999999", linewidth=0.8
-    )
+    events = [(e.date, e.label) for e in explorer.base.events]
+    mark_events(axes, events, labelled=False, tick=True)
 
 
 def _variants(explorer: Explorer) -> list[tuple[str, dict]]:
@@ -86,7 +86,7 @@ def _legend(figure: Figure, explorer: Explorer, *, difference: bool = False) -> 
     if difference:
         pair = " − ".join(explorer.page.pair)
         handles.append(Line2D([], [], color=str(DIFFERENCE_STYLE["color"]), label=pair))
-    handles.append(Line2D([], [], color="#999999", linewidth=0.8, label="dated event"))
+    handles.append(Line2D([], [], color=EVENT, linewidth=0.8, label="dated event"))
     figure.legend(
         handles=handles,
         loc="outside lower center",
@@ -96,6 +96,7 @@ def _legend(figure: Figure, explorer: Explorer, *, difference: bool = False) -> 
     )
 
 
+@styled
 def fire_figure(explorer: Explorer) -> Figure:
     """Each side's guns' fire per day, per variant, and the pair's paired difference for
     the side they differ for most."""
@@ -152,6 +153,7 @@ def effect_side(explorer: Explorer) -> str:
     return max(gaps, key=lambda s: gaps[s]) if any(gaps.values()) else explorer.base.sides[0].id
 
 
+@styled
 def stocks_figure(explorer: Explorer, side: str) -> Figure:
     """A side's rounds held in each tier at the end of each day, per variant."""
     figure = new_figure(10, 5.2)
@@ -168,6 +170,7 @@ def stocks_figure(explorer: Explorer, side: str) -> Figure:
     return figure
 
 
+@styled
 def supply_figure(explorer: Explorer, side: str) -> Figure:
     """Imports arrived since the start, serviceable guns, and the ground the first side
     took, per variant."""
@@ -199,6 +202,7 @@ def supply_figure(explorer: Explorer, side: str) -> Figure:
     return figure
 
 
+@styled
 def network_figure(explorer: Explorer, variant: str) -> Figure:
     """The supply network of one run today (member medians): suppliers, plants and
     reserves on the left, then rear and forward depots, then the front units; a node's

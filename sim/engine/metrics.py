@@ -154,7 +154,18 @@ HEADLINE_METRICS = (
     "min_days_of_supply",
     "days_below_3_dos",
 )
-"""The metrics a comparison's report and forest plot lead with."""
+"""The metrics a comparison's full tables lead with."""
+
+BRIEF_METRICS = (
+    "mean_daily_fire",
+    "mean_daily_effective_fire",
+    "shortfall_days",
+    "destroyed_total",
+    "min_days_of_supply",
+)
+"""The few a brief leads with (the short table and the forest plot): how much each side
+fires, how much of it works, how often it goes short, what strikes take, and how close
+it comes to running dry."""
 
 DAY_METRICS = ("first_day_below_3_dos",)
 """Metrics that are a day number, ``NEVER`` when the event does not happen."""

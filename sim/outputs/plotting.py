@@ -1,51 +1,73 @@
-"""Figures from a run's tables: each function takes DataFrames and returns a Figure.
+"""Figures over time from a run's tables: each function takes DataFrames, returns a Figure.
 
-The functions read the tidy tables of a run folder (``timeseries``, ``paired``), never a
-live model, so a script can draw them for any run. Figures are drawn on matplotlib's Agg
-canvas (no display needed) and stay readable in grey: variants differ by line style and
-band hatching, not by colour alone.
+The functions read the tidy tables of a run folder (``timeseries``, ``front``), never a
+live model, so a script can draw them for any run. They take readable names from a
+``Labels`` (the scenario's munition, side and variant names) and mark the scenario's
+labelled events; the look is ``sim.outputs.style``'s. Figures stay readable in grey:
+variants differ by line style and band hatching, not by colour alone. The figures of
+paired differences (the forest plot, the effect by year) are in
+``sim.outputs.difference_plots``.
 
 Example:
     >>> import sim
     >>> from sim.outputs.plotting import plot_stocks_by_tier
     >>> tables = sim.read_run("runs/tutorial-compare-20260101T000000Z")  # doctest: +SKIP
     >>> figure = plot_stocks_by_tier(tables["timeseries"], side="RU")  # doctest: +SKIP
-    >>> figure.savefig("stocks.png")  # doctest: +SKIP
+    >>> save(figure, "figures", "stocks")  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FuncFormatter
 
 from sim.engine.agents.exchange import HECTARES_PER_KM2
-from sim.engine.metrics import ALL_MUNITIONS, HEADLINE_METRICS, METRIC_UNITS
+from sim.engine.metrics import ALL_MUNITIONS
+from sim.outputs.labels import IDENTICAL, EventMarker, Labels
+from sim.outputs.style import (
+    DIFFERENCE_STYLE,
+    VARIANT_STYLES,
+    compact,
+    draw_band,
+    draw_range,
+    mark_events,
+    new_figure,
+    save,
+    style_axes,
+    styled,
+    thousands,
+)
+
+__all__ = [
+    "DIFFERENCE_STYLE",
+    "VARIANT_STYLES",
+    "compact",
+    "draw_band",
+    "new_figure",
+    "save",
+    "style_axes",
+    "thousands",
+]
 
 BAND = (0.05, 0.95)
 ROLLING_DAYS = 7
+WEEK = "7D"
 TIERS = {
     "stock_legacy": "legacy reserve",
     "stock_depot": "depots",
     "stock_unit": "front units",
     "in_transit": "in transit",
 }
-# Dark blue vs orange also differ in lightness, so they part in grey; line style and
-# hatching carry the distinction on their own.
-VARIANT_STYLES = (
-    {"color": "#1f3b73", "linestyle": "-", "hatch": None, "alpha": 0.25},
-    {"color": "#d9862b", "linestyle": "--", "hatch": "////", "alpha": 0.15},
-    {"color": "#2e7d32", "linestyle": "-.", "hatch": "\\\\", "alpha": 0.15},
-    {"color": "#8e24aa", "linestyle": ":", "hatch": "....", "alpha": 0.15},
-    {"color": "#6d4c41", "linestyle": (0, (5, 1)), "hatch": "xx", "alpha": 0.15},
-)
-DIFFERENCE_STYLE = {"color": "#333333", "linestyle": "-", "hatch": "\\\\\\\\", "alpha": 0.2}
+DRAWN_COLUMNS = ("fired", *TIERS, "imports_arrived")
+"""The daily series the figures of a side draw (fire, stocks by tier, imports)."""
+WEEKLY = "5–95 % of replications' weekly means"
 
 
 # -- tables → the numbers drawn -------------------------------------------------------
@@ -91,6 +113,31 @@ def replication_band(wide: pd.DataFrame, band: tuple[float, float] = BAND) -> pd
     return pd.DataFrame({"median": median, "low": low, "high": high}, index=wide.index)
 
 
+def weekly_band(wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each replication's weekly means, and the daily range behind them.
+
+    Returns ``(weekly, daily)``: ``weekly`` is ``replication_band`` of each column's mean
+    over seven-day weeks from the first date (dated mid-week); ``daily`` holds, per
+    week, the lowest ``low`` and highest ``high`` of the daily band, the range a day
+    can take.
+
+    Example:
+        >>> days = pd.date_range("2023-01-02", periods=14)
+        >>> wide = pd.DataFrame({0: np.r_[np.zeros(7), np.ones(7)], 1: np.full(14, 2.0)}, days)
+        >>> weekly, daily = weekly_band(wide)
+        >>> weekly["median"].tolist(), [str(d.date()) for d in weekly.index]
+        ([1.0, 1.5], ['2023-01-05', '2023-01-12'])
+    """
+    means = wide.resample(WEEK, origin="start").mean()
+    weekly = replication_band(means)
+    daily = replication_band(wide)
+    weeks = daily.resample(WEEK, origin="start")
+    ranges = pd.DataFrame({"low": weeks["low"].min(), "high": weeks["high"].max()})
+    middle = pd.Timedelta(days=3)
+    weekly.index, ranges.index = weekly.index + middle, ranges.index + middle
+    return weekly, ranges
+
+
 def paired_difference(wide: pd.DataFrame, variant_a: str, variant_b: str) -> pd.DataFrame:
     """A − B replication by replication (columns: replication)."""
     a, b = wide[variant_a], wide[variant_b]
@@ -99,145 +146,185 @@ def paired_difference(wide: pd.DataFrame, variant_a: str, variant_b: str) -> pd.
     return a - b
 
 
+def identical_across_variants(
+    timeseries: pd.DataFrame,
+    side: str,
+    a: str,
+    b: str,
+    columns: Sequence[str] = DRAWN_COLUMNS,
+) -> bool:
+    """Whether variants ``a`` and ``b`` are exactly equal for ``side``: every
+    replication's daily series of each munition, in every column the figures draw.
+
+    Example:
+        >>> rows = pd.DataFrame({"side": "RU", "variant": ["A", "B"], "replication": 0,
+        ...                      "date": "2023-01-01", "munition": "m", "fired": [5, 5]})
+        >>> identical_across_variants(rows, "RU", "A", "B")
+        True
+    """
+    rows = timeseries[timeseries["side"] == side]
+    keys = ["replication", "date", *(k for k in ("munition", "front") if k in rows.columns)]
+    drawn = [c for c in columns if c in rows.columns]
+
+    def series(variant: str) -> pd.DataFrame:
+        mine = rows.loc[rows["variant"] == variant, keys + drawn]
+        return mine.sort_values(keys, kind="stable").reset_index(drop=True)
+
+    first, second = series(a), series(b)
+    return not first.empty and first.equals(second)
+
+
+def all_identical(timeseries: pd.DataFrame, side: str, variants: Sequence[str]) -> bool:
+    """Whether every variant equals the first for ``side`` (False for one variant)."""
+    return len(variants) > 1 and all(
+        identical_across_variants(timeseries, side, variants[0], v) for v in variants[1:]
+    )
+
+
 # -- drawing helpers ------------------------------------------------------------------
 
 
-def new_figure(width: float, height: float) -> Figure:
-    """A figure on the Agg canvas (no display, no global pyplot state)."""
-    figure = Figure(figsize=(width, height), layout="constrained", dpi=110)
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _thousands(value: float, _position: int) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 else f"{value:g}"
-
-
-def compact(value: float, _position: int = 0) -> str:
-    """Short tick labels for narrow panels: 1.2M, 250k, 12."""
-    for scale, suffix in ((1e6, "M"), (1e4, "k")):
-        if abs(value) >= scale:
-            divisor = 1e3 if suffix == "k" else scale
-            return f"{value / divisor:,.4g}{suffix}"
-    return f"{value:,.4g}"
-
-
-def style_axes(axes: Axes, unit: str) -> None:
-    """Thousands on y, calendar dates on x (labelled on the bottom panels only)."""
-    axes.set_ylabel(unit)
-    axes.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    axes.grid(True, color="#dddddd", linewidth=0.6)
-    locator = AutoDateLocator()
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    spec = axes.get_subplotspec()
-    if spec is None or spec.is_last_row():
-        axes.set_xlabel("date")
-
-
-def draw_band(axes: Axes, band: pd.DataFrame, label: str, style: dict) -> None:
-    """A median line over a shaded (and, for the second variant, hatched) 5–95 % band."""
-    axes.fill_between(
-        band.index,
-        band["low"],
-        band["high"],
-        facecolor=style["color"],
-        alpha=style["alpha"],
-        edgecolor=style["color"] if style["hatch"] else "none",
-        hatch=style["hatch"],
-        linewidth=0.0,
-        label=f"{label}: 5–95 % of replications",
-    )
-    axes.plot(
-        band.index,
-        band["median"],
-        color=style["color"],
-        linestyle=style["linestyle"],
-        linewidth=1.8,
-        label=f"{label}: median",
-    )
-
-
-def _styles(variants: Sequence[str]) -> list[tuple[str, dict]]:
+def _styles(
+    variants: Sequence[str], labels: Labels, identical: bool = False
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(variant, its legend name, its style) per variant drawn; one if all are identical."""
+    if identical:
+        return [(variants[0], IDENTICAL, VARIANT_STYLES[0])]
     if len(variants) > len(VARIANT_STYLES):
         raise ValueError(f"at most {len(VARIANT_STYLES)} variants per figure, got {variants}")
-    return list(zip(variants, VARIANT_STYLES, strict=False))
+    return [
+        (v, labels.variant(v), style) for v, style in zip(variants, VARIANT_STYLES, strict=False)
+    ]
 
 
-def _finish(figure: Figure, legend_axes: Axes, title: str, timeseries: pd.DataFrame) -> Figure:
-    """Legend on one panel; a title that says what is drawn and over how many replications."""
-    legend_axes.legend(loc="best", fontsize="small")
+def _mark(axes: Axes, events: Sequence[EventMarker]) -> None:
+    """Events on a panel; their labels on the top row only."""
+    spec = axes.get_subplotspec()
+    mark_events(axes, events, labelled=spec is None or spec.is_first_row())
+
+
+def _finish(figure: Figure, title: str, timeseries: pd.DataFrame, columns: int = 2) -> Figure:
+    """The legend below the panels; a title that says what is drawn and over how many
+    replications."""
+    handles, names = figure.axes[0].get_legend_handles_labels()
+    if handles:
+        figure.legend(handles, names, loc="outside lower center", ncols=columns, frameon=False)
     replications = int(timeseries["replication"].nunique())
-    figure.suptitle(f"{title} (median and 5–95 % of {replications} replications)")
+    figure.suptitle(f"{title}\n(median and 5–95 % of {replications} replications)")
     return figure
 
 
-def _what(munition: str | None) -> str:
-    return "all munitions" if munition in (None, ALL_MUNITIONS) else munition
+def _versus(variants: Sequence[str], labels: Labels, identical: bool) -> str:
+    if identical:
+        return IDENTICAL
+    return " vs ".join(labels.variant(v) for v in variants)
+
+
+def _wrapped(text: str, width: int = 70) -> str:
+    return "\n".join(textwrap.wrap(text, width))
 
 
 # -- the figures ----------------------------------------------------------------------
 
 
+@styled
 def plot_stocks_by_tier(
     timeseries: pd.DataFrame,
     side: str,
     variants: Sequence[str] | None = None,
     munition: str | None = None,
+    *,
+    labels: Labels | None = None,
+    events: Sequence[EventMarker] = (),
+    identical: bool | None = None,
 ) -> Figure:
-    """End-of-day stock in each tier (legacy, depots, units, in transit), per variant."""
+    """End-of-day stock in each tier (legacy, depots, units, in transit), per variant:
+    the median of each replication's weekly mean over a band holding 90 % of them, and
+    faintly behind, the range of the daily values."""
+    labels = labels or Labels()
     variants = list(variants or variants_of(timeseries))
-    figure = new_figure(11, 7.5)
+    if identical is None:
+        identical = all_identical(timeseries, side, variants)
+    figure = new_figure(11, 7.2)
     grid = figure.subplots(2, 2, sharex=True)
     for axes, (column, tier) in zip(grid.flat, TIERS.items(), strict=True):
         wide = daily_by_replication(timeseries, column, side=side, munition=munition)
-        for variant, style in _styles(variants):
-            draw_band(axes, replication_band(wide[variant]), variant, style)
+        for variant, name, style in _styles(variants, labels, identical):
+            weekly, daily = weekly_band(wide[variant])
+            draw_range(axes, daily["low"], daily["high"], style)
+            draw_band(axes, weekly, name, style, what=WEEKLY)
         axes.set_title(tier)
-        style_axes(axes, "rounds held at end of day")
+        style_axes(axes, "rounds held (weekly mean)")
+        axes.yaxis.set_major_formatter(FuncFormatter(compact))
         axes.set_ylim(bottom=0)
-    title = f"{side} stocks by tier, {_what(munition)}: {' vs '.join(variants)}"
-    return _finish(figure, grid.flat[0], title, timeseries)
+        _mark(axes, events)
+    what = labels.munition(munition or ALL_MUNITIONS, width=40)
+    title = f"{labels.side(side)}: stocks by tier, {what}: {_versus(variants, labels, identical)}"
+    return _finish(figure, title, timeseries)
 
 
+def _fired_munitions(timeseries: pd.DataFrame, side: str) -> list[str]:
+    """The side's munitions that are fired at all, in order."""
+    rows = timeseries[timeseries["side"] == side]
+    fired = rows.groupby("munition", sort=False)["fired"].sum()
+    return [m for m in fired.index if fired[m] > 0] or list(fired.index[:1])
+
+
+@styled
 def plot_fire_per_day(
     timeseries: pd.DataFrame,
     side: str,
     variants: Sequence[str] | None = None,
     window_days: int = ROLLING_DAYS,
+    *,
+    labels: Labels | None = None,
+    events: Sequence[EventMarker] = (),
+    identical: bool | None = None,
 ) -> Figure:
-    """Rounds fired per day (trailing mean), per munition and in all, per variant."""
+    """Rounds fired per day (trailing mean), per munition fired and in all, per variant."""
+    labels = labels or Labels()
     variants = list(variants or variants_of(timeseries))
-    munitions = list(dict.fromkeys(timeseries.loc[timeseries["side"] == side, "munition"]))
+    if identical is None:
+        identical = all_identical(timeseries, side, variants)
+    munitions = _fired_munitions(timeseries, side)
     panels = [*munitions, ALL_MUNITIONS] if len(munitions) > 1 else munitions
-    figure = new_figure(11, 2.6 * len(panels) + 0.8)
+    figure = new_figure(11, 2.1 * len(panels) + 1.4)
     grid = np.atleast_1d(figure.subplots(len(panels), 1, sharex=True))
     for axes, munition in zip(grid, panels, strict=True):
         wide = trailing_mean(
             daily_by_replication(timeseries, "fired", side=side, munition=munition), window_days
         )
-        for variant, style in _styles(variants):
-            draw_band(axes, replication_band(wide[variant]), variant, style)
-        axes.set_title(_what(munition))
-        style_axes(axes, f"rounds fired per day\n({window_days}-day mean)")
+        for variant, name, style in _styles(variants, labels, identical):
+            draw_band(axes, replication_band(wide[variant]), name, style)
+        axes.set_title(labels.munition(munition, width=60))
+        style_axes(axes, f"rounds per day\n({window_days}-day mean)")
         axes.set_ylim(bottom=0)
-    title = f"{side} fire per day, {window_days}-day trailing mean: {' vs '.join(variants)}"
-    return _finish(figure, grid[0], title, timeseries)
+        _mark(axes, events)
+    title = (
+        f"{labels.side(side)}: rounds fired per day, {window_days}-day trailing mean: "
+        f"{_versus(variants, labels, identical)}"
+    )
+    return _finish(figure, _wrapped(title, 110), timeseries)
 
 
+@styled
 def plot_paired_difference(
     timeseries: pd.DataFrame,
     side: str,
     variant_a: str,
     variant_b: str,
     window_days: int = ROLLING_DAYS,
+    *,
+    labels: Labels | None = None,
+    events: Sequence[EventMarker] = (),
 ) -> Figure:
     """A − B by replication over time: fire per day and front stock, median and band."""
+    labels = labels or Labels()
     panels = {
         "fired": (f"fire per day ({window_days}-day mean)", "rounds per day", window_days),
         "front": ("front stock (depots + units, end of day)", "rounds", None),
     }
-    figure = new_figure(11, 6.5)
+    figure = new_figure(11, 6.2)
     grid = figure.subplots(len(panels), 1, sharex=True)
     for axes, (column, (title, unit, window)) in zip(grid, panels.items(), strict=True):
         if column == "front":
@@ -255,102 +342,102 @@ def plot_paired_difference(
         )
         axes.axhline(0, color="black", linewidth=0.8, linestyle=":")
         axes.set_title(title)
-        style_axes(axes, f"{unit}, {variant_a} − {variant_b}")
-    title = f"{side}, all munitions: paired difference {variant_a} − {variant_b} on the same seeds"
-    return _finish(figure, grid[0], title, timeseries)
+        style_axes(axes, f"{unit},\n{variant_a} − {variant_b}")
+        _mark(axes, events)
+    title = (
+        f"{labels.side(side)}, all munitions: {labels.pair(variant_a, variant_b)}, "
+        "replication by replication on the same seeds"
+    )
+    return _finish(figure, _wrapped(title, 110), timeseries)
 
 
+@styled
 def plot_cumulative_imports(
-    timeseries: pd.DataFrame, side: str, variants: Sequence[str] | None = None
+    timeseries: pd.DataFrame,
+    side: str,
+    variants: Sequence[str] | None = None,
+    *,
+    labels: Labels | None = None,
+    events: Sequence[EventMarker] = (),
+    identical: bool | None = None,
 ) -> Figure:
     """Imported rounds that reached a depot, cumulated from the start, per variant."""
+    labels = labels or Labels()
     variants = list(variants or variants_of(timeseries))
-    figure = new_figure(11, 4.5)
+    if identical is None:
+        identical = all_identical(timeseries, side, variants)
+    figure = new_figure(11, 4.6)
     axes = figure.subplots()
     wide = daily_by_replication(timeseries, "imports_arrived", side=side).cumsum()
-    for variant, style in _styles(variants):
-        draw_band(axes, replication_band(wide[variant]), variant, style)
+    for variant, name, style in _styles(variants, labels, identical):
+        draw_band(axes, replication_band(wide[variant]), name, style)
     style_axes(axes, "imported rounds arrived, cumulative")
+    axes.yaxis.set_major_formatter(FuncFormatter(compact))
     axes.set_ylim(bottom=0)
-    title = f"{side} imports arrived since the start, all munitions: {' vs '.join(variants)}"
-    return _finish(figure, axes, title, timeseries)
+    _mark(axes, events)
+    title = (
+        f"{labels.side(side)}: imports arrived since the start, all munitions: "
+        f"{_versus(variants, labels, identical)}"
+    )
+    return _finish(figure, _wrapped(title, 110), timeseries)
 
 
+FRONT_COLUMNS = ("ground_gained", "ground_lost", "casualties_suffered")
+
+
+@styled
 def plot_front(
-    front: pd.DataFrame, variants: Sequence[str] | None = None, window_days: int = 30
+    front: pd.DataFrame,
+    variants: Sequence[str] | None = None,
+    window_days: int = 30,
+    *,
+    labels: Labels | None = None,
+    events: Sequence[EventMarker] = (),
 ) -> Figure:
     """What the fire bought: the first side's ground taken, net, since the start, and
     each side's casualties per day (trailing mean), per variant (the exchange model)."""
+    labels = labels or Labels()
     variants = list(variants or variants_of(front))
     sides = list(dict.fromkeys(front["side"]))
-    figure = new_figure(11, 2.6 * (1 + len(sides)) + 0.8)
+    same = len(variants) > 1 and all(
+        identical_across_variants(front, s, variants[0], v, FRONT_COLUMNS)
+        for s in sides
+        for v in variants[1:]
+    )
+    drawn = _styles(variants, labels, same)
+    figure = new_figure(11, 2.3 * (1 + len(sides)) + 1.4)
     grid = figure.subplots(1 + len(sides), 1, sharex=True)
     gained = daily_by_replication(front, "ground_gained", side=sides[0])
     lost = daily_by_replication(front, "ground_lost", side=sides[0])
     net = (gained - lost).cumsum() / HECTARES_PER_KM2
-    for variant, style in _styles(variants):
-        draw_band(grid[0], replication_band(net[variant]), variant, style)
+    for variant, name, style in drawn:
+        draw_band(grid[0], replication_band(net[variant]), name, style)
     grid[0].axhline(0, color="black", linewidth=0.8, linestyle=":")
-    grid[0].set_title(f"{sides[0]}: ground taken less ground lost since the start")
+    grid[0].set_title(f"{labels.side(sides[0])}: ground taken less ground lost since the start")
     style_axes(grid[0], "km²")
     for axes, side in zip(grid[1:], sides, strict=True):
         hurt = trailing_mean(
             daily_by_replication(front, "casualties_suffered", side=side), window_days
         )
-        for variant, style in _styles(variants):
-            draw_band(axes, replication_band(hurt[variant]), variant, style)
-        axes.set_title(f"{side}: casualties suffered from the enemy's modelled fire")
+        for variant, name, style in drawn:
+            draw_band(axes, replication_band(hurt[variant]), name, style)
+        axes.set_title(f"{labels.side(side)}: casualties suffered from the enemy's modelled fire")
         style_axes(axes, f"people per day\n({window_days}-day mean)")
         axes.set_ylim(bottom=0)
-    title = f"The front (exchange model, a reduced form): {' vs '.join(variants)}"
-    return _finish(figure, grid[0], title, front)
+    for axes in grid:
+        _mark(axes, events)
+    title = f"The front (exchange model, a reduced form): {_versus(variants, labels, same)}"
+    return _finish(figure, _wrapped(title, 110), front)
 
 
-def plot_forest(
-    paired: pd.DataFrame, metrics: Sequence[str] = HEADLINE_METRICS, columns: int = 2
-) -> Figure:
-    """Mean paired difference A − B and its interval, one panel per metric.
+_DIFFERENCE_FIGURES = {"plot_forest", "effect_by_year", "plot_effect_by_year"}
 
-    Each panel has its own unit; rows are side × munition (``all`` = the side's total).
-    """
-    metrics = [m for m in metrics if m in set(paired["metric"])]
-    variant_a, variant_b = paired["variant_a"].iloc[0], paired["variant_b"].iloc[0]
-    n = int(paired["n"].max())
-    rows = -(-len(metrics) // columns)
-    labels = list(dict.fromkeys(zip(paired["side"], paired["munition"], strict=True)))
-    figure = new_figure(11, 0.9 + rows * (0.45 * len(labels) + 1.1))
-    grid = np.atleast_2d(figure.subplots(rows, columns, squeeze=False))
-    for axes, metric in zip(grid.flat, metrics, strict=False):
-        table = paired[paired["metric"] == metric].set_index(["side", "munition"])
-        table = table.reindex(labels)
-        position = np.arange(len(labels))[::-1]
-        totals = np.array([m == ALL_MUNITIONS for _, m in labels])
-        error = np.vstack(
-            [table["mean_diff"] - table["ci_low"], table["ci_high"] - table["mean_diff"]]
-        )
-        for selected, marker in ((~totals, "o"), (totals, "D")):
-            axes.errorbar(
-                table["mean_diff"].to_numpy()[selected],
-                position[selected],
-                xerr=error[:, selected],
-                fmt=marker,
-                color="black",
-                markerfacecolor="white" if marker == "o" else "black",
-                capsize=3,
-                linewidth=1.2,
-            )
-        axes.axvline(0, color="black", linewidth=0.8, linestyle=":")
-        axes.set_yticks(position, [f"{side} {munition}" for side, munition in labels])
-        axes.set_title(metric, fontsize="medium")
-        axes.set_xlabel(f"{METRIC_UNITS.get(metric, '')}, {variant_a} − {variant_b}")
-        axes.xaxis.set_major_locator(MaxNLocator(nbins=6))
-        axes.xaxis.set_major_formatter(FuncFormatter(compact))
-        axes.grid(True, axis="x", color="#dddddd", linewidth=0.6)
-        axes.set_ylim(-0.7, len(labels) - 0.3)
-    for axes in list(grid.flat)[len(metrics) :]:
-        axes.set_visible(False)
-    figure.suptitle(
-        f"Paired difference {variant_a} − {variant_b}: mean and 95 % interval over "
-        f"{n} replications (diamond: all munitions; dotted line: no difference)"
-    )
-    return figure
+
+def __getattr__(name: str) -> Any:
+    """The figures of paired differences, where scripts found them before
+    (``sim.outputs.difference_plots``)."""
+    if name in _DIFFERENCE_FIGURES:
+        from sim.outputs import difference_plots
+
+        return getattr(difference_plots, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,9 +1,12 @@
-"""A run's figures and its self-contained ``report.html``, drawn from the tables alone.
+"""A comparison's self-contained ``report.html``, drawn from the tables alone.
 
-``draw_run`` takes the tables of a run folder (as ``sim.read_run`` returns them) and
-writes ``figures/*.png`` and ``report.html`` (figures embedded as base64 PNG, no
-external assets, so it opens offline and can be mailed on). ``write_comparison`` writes
-a whole comparison folder; ``redraw`` draws an existing folder again.
+The report leads with the answer (the headline, where the difference went, what it
+buys), then says what shapes it (the mechanics on and off, what each variant changes,
+what the intervals cover), then the figures (``sim.outputs.figure_plan``), short
+tables, and an appendix of the long ones. ``draw_run`` writes ``figures/`` (PNG, SVG,
+PDF) and ``report.html`` from a folder's tables; ``write_comparison`` writes a whole
+comparison folder; ``redraw`` draws an existing folder (a comparison, a run or a check)
+again. The page is a ``sim.outputs.document.Document``, as the sweep's and the check's.
 
 Example:
     >>> import sim
@@ -14,38 +17,36 @@ Example:
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
-import io
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from tqdm import tqdm
 
-from sim.engine.metrics import ALL_MUNITIONS, HEADLINE_METRICS, METRIC_UNITS, METRICS, NEVER
-from sim.experiments.compare import Comparison
-from sim.outputs.bargain import bargain_by_year, bargain_for_display
-from sim.outputs.plotting import (
-    plot_cumulative_imports,
-    plot_fire_per_day,
-    plot_forest,
-    plot_front,
-    plot_paired_difference,
-    plot_stocks_by_tier,
+from sim.engine.metrics import (
+    ALL_MUNITIONS,
+    BRIEF_METRICS,
+    METRIC_UNITS,
+    METRICS,
+    NEVER,
 )
+from sim.experiments.compare import BALANCE, Comparison
+from sim.outputs import style
+from sim.outputs.assumptions import assumptions
+from sim.outputs.bargain import bargain_by_year, bargain_for_display
+from sim.outputs.document import Document, escape, provenance, table_html
+from sim.outputs.document import number as format_number
+from sim.outputs.figure_plan import compared_variants, comparison_info, each_figure, folded
+from sim.outputs.labels import Labels
 from sim.outputs.results import manifest, read_run, write_run
-from sim.outputs.uncertainty_report import across_headline, across_html, write_across
-from sim.outputs.uncertainty_report import figure_plan as across_figures
+from sim.outputs.uncertainty_report import across_headline, across_tables_html, write_across
+from sim.outputs.validation_report import draw_check
 from sim.scenario.errors import ScenarioError
 
 HEADLINE_METRIC = "mean_daily_fire"
@@ -53,35 +54,6 @@ FIRST_DAY_METRIC = "first_day_below_3_dos"
 
 
 # -- what the report says ---------------------------------------------------------------
-
-
-def format_number(value: float) -> str:
-    """A number for a table: thousands separators, few decimals (none for a whole
-    number), a dash when missing.
-
-    Example:
-        >>> format_number(1234567.8), format_number(-3.14159), format_number(float("nan"))
-        ('1,234,568', '-3.14', '—')
-        >>> format_number(0.0), format_number(7.0)
-        ('0', '7')
-    """
-    if value is None or not np.isfinite(value):
-        return "—"
-    if abs(value) >= 100 or float(value).is_integer():
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:,.2f}"
-    return f"{value:.3g}"
-
-
-def comparison_info(tables: dict[str, Any]) -> dict[str, Any]:
-    """The ``comparison`` block of the manifest (variants, reps), or ``{}`` for a run."""
-    return tables["manifest"].get("comparison") or {}
-
-
-def compared_variants(comparison: dict[str, Any]) -> list[str]:
-    """The variants a comparison compared, the first (A) first."""
-    return list(comparison.get("variants") or [comparison["variant_a"], comparison["variant_b"]])
 
 
 def _rows_against(table: pd.DataFrame | None, b: str) -> pd.DataFrame | None:
@@ -113,6 +85,7 @@ def comparison_headline(comparison: Comparison) -> list[str]:
     window = comparison.tables.extra["comparison"].get("window")
     info = {"comparison": {"window": window}} if window else None
     start, days = metric_dates(info) if info else (scenario.start_date, scenario.days)
+    labels = Labels.from_run(comparison.tables)
     first: list[str] = []
     if comparison.across is not None:
         first = across_headline(
@@ -123,16 +96,40 @@ def comparison_headline(comparison: Comparison) -> list[str]:
             }
         )
         start_sentence = "At the scenario's own values: "
-        return first + [start_sentence + s for s in headline(comparison.paired, start, days)]
-    return headline(comparison.paired, start, days)
+        own = headline(comparison.paired, start, days, labels)
+        return first + [start_sentence + s for s in own]
+    return headline(comparison.paired, start, days, labels)
 
 
-def headline(paired: pd.DataFrame, start: dt.date, days: int) -> list[str]:
-    """One sentence per side: the effect of A rather than B on fire per day, with its CI."""
+def condition(labels: Labels, variant: str) -> str:
+    """A variant as the condition a sentence compares: its description where it says
+    "with ..." or "without ...", else the variant in quotes.
+
+    Example:
+        >>> condition(Labels(variants={"a": "with DPRK supply"}), "a")
+        'with DPRK supply'
+        >>> condition(Labels(), "no_strikes")
+        "in variant 'no_strikes'"
+    """
+    text = labels.variant(variant)
+    if text != variant and text.split(" ", 1)[0] in ("with", "without"):
+        return text
+    return f"in variant '{text}'"
+
+
+def headline(
+    paired: pd.DataFrame, start: dt.date, days: int, labels: Labels | None = None
+) -> list[str]:
+    """One sentence per side: the effect of A rather than B on fire per day, with its CI,
+    in the scenario's names where ``labels`` has them."""
+    labels = labels or Labels()
     end = start + dt.timedelta(days=days - 1)
     rows = paired[(paired["metric"] == HEADLINE_METRIC) & (paired["munition"] == ALL_MUNITIONS)]
     sentences = []
     for row in rows.itertuples():
+        side, a, b = labels.side(row.side), condition(labels, row.variant_a), condition(
+            labels, row.variant_b
+        )  # fmt: skip
         span = f"{row.n} paired replications, {start:%d %b %Y} to {end:%d %b %Y}"
         interval = (
             f"95 % CI {format_number(row.ci_low)} to {format_number(row.ci_high)} rounds per day; "
@@ -140,23 +137,23 @@ def headline(paired: pd.DataFrame, start: dt.date, days: int) -> list[str]:
         )
         if row.ci_low == row.ci_high == row.mean_diff == 0:
             sentences.append(
-                f"{row.side} fires the same with {row.variant_a} and {row.variant_b}, "
-                f"{format_number(row.mean_a)} rounds per day, in every replication ({span})."
+                f"{side} fires the same {a} and {b}, {format_number(row.mean_a)} rounds per "
+                f"day, in every replication ({span})."
             )
             continue
         if not (row.ci_low > 0 or row.ci_high < 0):
             sentences.append(
-                f"{row.side} fires {format_number(row.mean_a)} rounds per day with "
-                f"{row.variant_a} and {format_number(row.mean_b)} with {row.variant_b}: the "
-                f"paired difference, {format_number(row.mean_diff)} rounds per day, is not "
-                f"distinguishable from zero ({interval})."
+                f"{side} fires {format_number(row.mean_a)} rounds per day {a} and "
+                f"{format_number(row.mean_b)} {b}: the paired difference, "
+                f"{format_number(row.mean_diff)} rounds per day, is not distinguishable from "
+                f"zero ({interval})."
             )
             continue
         more = "more" if row.mean_diff > 0 else "fewer"
         sentences.append(
-            f"With {row.variant_a} rather than {row.variant_b}, {row.side} fires "
-            f"{format_number(abs(row.mean_diff))} {more} rounds per day on average "
-            f"({format_number(row.mean_a)} against {format_number(row.mean_b)}; {interval})."
+            f"{side} fires {format_number(abs(row.mean_diff))} {more} rounds per day on "
+            f"average {a} than {b} ({format_number(row.mean_a)} against "
+            f"{format_number(row.mean_b)}; {interval})."
         )
     return sentences
 
@@ -203,7 +200,7 @@ def decomposition_for_display(parts: pd.DataFrame) -> pd.DataFrame:
                 for low, high in zip(parts["ci_low"], parts["ci_high"], strict=True)
             ],
             "share of the supply difference": [
-                "" if np.isnan(v) else f"{100 * v:.0f} %" for v in share
+                "" if np.isnan(v) else f"{round(100 * v):d} %" for v in share
             ],
             "meaning": parts["meaning"],
         }
@@ -236,13 +233,6 @@ BARGAIN_TEXT = (
     "<code>payments.parquet</code> and <code>suppliers.parquet</code>; the rules in "
     "<code>docs/scenario.md</code>.</p>"
 )
-
-
-def _formatted(table: pd.DataFrame) -> pd.DataFrame:
-    """A table's numeric columns as the report writes numbers."""
-    return table.assign(
-        **{c: table[c].map(format_number) for c in table.columns if table[c].dtype.kind == "f"}
-    )
 
 
 def _paired_columns(table: pd.DataFrame, a: str, b: str) -> dict[str, Any]:
@@ -294,165 +284,105 @@ def paired_for_display(paired: pd.DataFrame, metrics: list[str] | None = None) -
     )
 
 
-# -- the figures ------------------------------------------------------------------------
-
-
-def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Callable[[], Figure]]]:
-    """File stem → (caption, function drawing it), for the tables a run folder has."""
-    info = comparison_info(tables)
-    paired = tables.get("paired")
-    series = tables.get("timeseries")
-    plan: dict[str, tuple[str, Callable[[], Figure]]] = {}
-    variants = compared_variants(info) if info else tables["manifest"]["variants"]
-    others = variants[1:] if info else []
-    if paired is not None and not paired.empty:
-        for b in others:
-            mine = paired[paired["variant_b"] == b]
-            plan["forest" if len(others) == 1 else f"forest_{b}"] = (
-                f"Mean paired difference {variants[0]} − {b} and its 95 % interval for the "
-                "headline metrics. A bar that crosses the dotted zero line means no clear "
-                "difference.",
-                partial(plot_forest, mine),
-            )
-    plan |= across_figures(tables)
-    if series is None:
-        return plan
-    front = tables.get("front")
-    if front is not None and not front.empty:
-        plan["front"] = (
-            "What the fire bought, in the exchange model (a reduced form of the fire ratio, "
-            "not a tactical model): ground taken, net, since the start, and casualties "
-            "per day (30-day trailing mean) from the enemy's modelled fire.",
-            partial(plot_front, front, variants),
-        )
-    for side in dict.fromkeys(series["side"]):
-        plan[f"fire_per_day_{side}"] = (
-            f"{side}: rounds fired per day (7-day trailing mean), median line and band holding "
-            "90 % of replications, for each variant.",
-            partial(plot_fire_per_day, series, side, variants),
-        )
-        for b in others:
-            stem = f"paired_difference_{side}" + ("" if len(others) == 1 else f"_{b}")
-            plan[stem] = (
-                f"{side}: the difference {variants[0]} − {b} computed replication by "
-                "replication on the same seeds, then summarised across replications. Above "
-                "the dotted line, the first variant has more.",
-                partial(plot_paired_difference, series, side, variants[0], b),
-            )
-        plan[f"stocks_by_tier_{side}"] = (
-            f"{side}: rounds held at the end of each day in each tier of the supply chain.",
-            partial(plot_stocks_by_tier, series, side, variants),
-        )
-        if series.loc[series["side"] == side, "imports_arrived"].any():
-            plan[f"cumulative_imports_{side}"] = (
-                f"{side}: imported rounds that have reached a depot since the start.",
-                partial(plot_cumulative_imports, series, side, variants),
-            )
-    return plan
-
-
-def png_bytes(figure: Figure) -> bytes:
-    """A figure as PNG."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def draw_figures(
-    tables: dict[str, Any], progress: bool | None = None
-) -> dict[str, tuple[str, bytes]]:
-    """Every figure of the plan as PNG bytes: stem → (caption, png)."""
-    plan = figure_plan(tables)
-    show = sys.stderr.isatty() if progress is None else progress
-    out = {}
-    for stem, (caption, draw) in tqdm(
-        plan.items(), desc="figures", unit="figure", disable=not show, leave=False
-    ):
-        out[stem] = (caption, png_bytes(draw()))
-    return out
-
-
 # -- the page ---------------------------------------------------------------------------
 
-_CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; max-width: 1100px; margin: 2em auto;
-       padding: 0 1em; color: #111; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-h2 { margin-top: 1.8em; border-bottom: 1px solid #999; }
-p.headline { font-size: 1.15em; border-left: 4px solid #111; padding: 0.4em 0.8em;
-             background: #f3f3f3; }
-table { border-collapse: collapse; font-family: Helvetica, Arial, sans-serif; font-size: 0.82em; }
-th, td { border: 1px solid #bbb; padding: 0.25em 0.5em; text-align: right; }
-th { background: #eee; } td:nth-child(-n+4), th:nth-child(-n+4) { text-align: left; }
-figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
-figcaption { font-size: 0.9em; color: #333; } code { font-size: 0.9em; }
-dl { display: grid; grid-template-columns: max-content auto; gap: 0.2em 1em; }
-dt { font-weight: bold; } dd { margin: 0; word-break: break-all; }
-"""
+
+def where_it_went(parts: pd.DataFrame | None, labels: Labels | None = None) -> list[str]:
+    """One sentence per side whose supply differs: where the difference in rounds that
+    entered its books went (fired, destroyed, left in stock...), largest share first."""
+    if parts is None or parts.empty:
+        return []
+    sentences = []
+    for side, rows in parts.groupby("side", sort=False):
+        by_term = rows.set_index("term")
+        supplied = by_term.loc["supplied", "mean_diff"] if "supplied" in by_term.index else 0
+        if not supplied:
+            continue
+        shares = by_term.loc[[t for t in BALANCE if t in by_term.index], "share_of_supplied_diff"]
+        shown = shares[shares.abs() >= 0.01].sort_values(key=abs, ascending=False)
+        more = "more" if supplied > 0 else "fewer"
+        listed = "; ".join(f"{_TERMS[t]} {100 * share:+.0f} %" for t, share in shown.items())
+        sentences.append(
+            f"{(labels or Labels()).side(side)}: {format_number(abs(supplied))} {more} rounds "
+            "entered its books over the "
+            f"window; as shares of that difference: {listed}."
+        )
+    return sentences
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value))
+_TERMS = {
+    "fired": "fired",
+    "launched": "launched at enemy depots",
+    "destroyed": "destroyed in depots",
+    "interdicted": "seized on the way",
+    "discarded": "discarded from the legacy reserve",
+    "rework_discarded": "discarded in rework",
+    "stock_built": "left in stock",
+}
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, border=0, na_rep="—")
+BOUGHT = ("ground_net_km2", "casualties_inflicted", "casualties_suffered", "tubes_lost")
+"""The outcomes the answer names (the rest are in the table): ground, people, guns."""
 
 
-def _settings(settings: dict[str, Any]) -> str:
-    if not settings:
-        return "the scenario as written"
-    return ", ".join(f"<code>{_e(path)} = {_e(value)}</code>" for path, value in settings.items())
+def what_it_buys(consequences: pd.DataFrame | None, labels: Labels | None = None) -> list[str]:
+    """The outcomes of ``BOUGHT`` whose paired interval excludes zero, one clause each,
+    per side."""
+    if consequences is None or consequences.empty:
+        return []
+    clear = consequences[
+        consequences["metric"].isin(BOUGHT)
+        & ((consequences["ci_low"] > 0) | (consequences["ci_high"] < 0))
+    ]
+    sentences = []
+    for side, rows in clear.groupby("side", sort=False):
+        clauses = [
+            f"{row.meaning} {'+' if row.mean_diff > 0 else '−'}"
+            f"{format_number(abs(row.mean_diff))} {row.unit}".rstrip()
+            for row in rows.itertuples()
+        ]
+        sentences.append(f"{(labels or Labels()).side(side)}: " + "; ".join(clauses) + ".")
+    return sentences
 
 
-def _compared(tables: dict[str, Any]) -> str:
+APPENDIX_FIGURE = "forest_by_munition"  # the long forest: every headline metric by munition
+
+INTERVALS_SEEDS = (
+    "The intervals measure run-to-run randomness only (strikes, demand, production noise, "
+    "seizures, drawn alike in both variants). They do not cover what the sources disagree "
+    "on, such as rounds per container or dud rates: munsim compare --uncertainty N samples "
+    "the scenario's [[uncertainties]] for that. Neither covers the model's structure."
+)
+INTERVALS_ACROSS = (
+    "The 90 % ranges across the samples cover the scenario's declared uncertain inputs over "
+    "their sourced ranges; the 95 % intervals at the scenario's own values cover "
+    "run-to-run randomness only. Neither covers the model's structure."
+)
+
+
+def _compared(tables: dict[str, Any]) -> list[str]:
+    """What was run, in plain words: scenario, dates, variants, replications."""
     info = tables["manifest"]
     comparison = comparison_info(tables)
     start, days = run_dates(info)
     scenario = next(iter(info["resolved_parameters"].values()))["scenario"]
-    parts = [
-        f"<p>Scenario <b>{_e(info['scenario'])}</b> ({_e(scenario.get('description', ''))}), "
-        f"{days} days from {start:%d %B %Y}.</p>"
-    ]
+    described = scenario.get("description", "").rstrip(".")
+    lines = [f"Scenario {info['scenario']}" + (f" ({described})" if described else "")
+             + f": {days} days from {start:%d %B %Y}."]  # fmt: skip
     if comparison:
-        names = compared_variants(comparison)
-        settings = comparison.get("settings", {})
-        letters = "ABCDEFGH"
-        items = "".join(
-            f"<li>Variant {letters[i] if i < len(letters) else i + 1}, <b>{_e(name)}</b>: "
-            f"{_settings(settings.get(name, {}))}</li>"
-            for i, name in enumerate(names)
-        )
-        parts.append(
-            f"<ul>{items}</ul>"
-            f"<p>{comparison['reps']} replications of each variant, run in one batch. "
-            "Replication <i>r</i> of A and of B use the same random seed (common random "
+        window = comparison.get("window")
+        if window:
+            lines.append(f"The metrics cover {window[0]} to {window[1]}.")
+        lines.append(
+            f"{comparison['reps']} replications of each variant, run in one batch. "
+            "Replication r of every variant uses the same random seed (common random "
             "numbers), so each difference A − B is measured replication by replication; "
-            "the intervals are 95 % t-intervals of the mean of those differences.</p>"
+            "the intervals are 95 % t-intervals of the mean of those differences."
         )
     else:
         reps = len(info.get("replication_seeds", []))
-        parts.append(f"<p>Variant(s) {_e(', '.join(info['variants']))}; {reps} replications.</p>")
-    return "\n".join(parts)
-
-
-def _provenance(info: dict[str, Any]) -> str:
-    seeds = info.get("replication_seeds", [])
-    versions = ", ".join(f"{_e(k)} {_e(v)}" for k, v in info.get("versions", {}).items())
-    items = {
-        "scenario file": f"<code>{_e(info.get('scenario_file'))}</code>",
-        "SHA-256": f"<code>{_e(info.get('scenario_sha256'))}</code>",
-        "command": f"<code>{_e(info.get('command'))}</code>",
-        "master seed": _e(info.get("master_seed")),
-        "replication seeds": (
-            f"<details><summary>{len(seeds)} seeds, derived from the master seed</summary>"
-            f"<code>{_e(', '.join(map(str, seeds)))}</code></details>"
-        ),
-        "versions": versions,
-        "started (UTC)": _e(info.get("started_utc")),
-        "finished (UTC)": _e(info.get("finished_utc")),
-    }
-    return "<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items.items()) + "</dl>"
+        lines.append(f"Variant(s) {', '.join(info['variants'])}; {reps} replications.")
+    return lines
 
 
 def _definitions() -> str:
@@ -463,122 +393,122 @@ def _definitions() -> str:
             "meaning": list(METRICS.values()),
         }
     )
-    return _table(rows)
+    return table_html(rows)
 
 
-def report_html(tables: dict[str, Any], figures: dict[str, tuple[str, bytes]]) -> str:
-    """The whole report as one HTML page (figures embedded)."""
+def _blocks(
+    names: list[str], table: pd.DataFrame | None, show: Callable[[pd.DataFrame, str], str]
+) -> str:
+    """``show`` of each comparison's rows (``A − B`` headed where several are compared)."""
+    if table is None or table.empty:
+        return ""
+    several = len(names) > 2
+    parts = []
+    for b in names[1:]:
+        mine = _rows_against(table, b)
+        assert mine is not None
+        heading = f"<h3>{escape(names[0])} − {escape(b)}</h3>" if several else ""
+        parts.append(heading + show(mine, b))
+    return "".join(parts)
+
+
+def report_html(
+    tables: dict[str, Any],
+    figures: dict[str, tuple[str, bytes]],
+    folded: list[str] | None = None,
+    vectors: tuple[str, ...] = (),
+) -> str:
+    """The whole report as one HTML page: the answer and what drives it first, then what
+    shapes it, the figures, short tables, and an appendix of long tables and provenance."""
     info = tables["manifest"]
     comparison = comparison_info(tables)
     paired = tables.get("paired")
-    start, _ = run_dates(info)
-    names = compared_variants(comparison) if comparison else []
-    others = names[1:]
-
-    def heading(b: str) -> str:  # one block a variant compared with the first
-        return f"<h3>{_e(names[0])} − {_e(b)}</h3>" if len(others) > 1 else ""
-
-    if comparison:
-        title = f"{info['scenario']}: {names[0]} vs {', '.join(others)}"
-    else:
-        title = f"{info['scenario']}: {', '.join(info['variants'])}"
-    body = [f"<h1>{_e(title)}</h1>", "<h2>What was compared</h2>", _compared(tables)]
-    if comparison and paired is not None and not paired.empty:
-        body.append("<h2>The answer</h2>")
-        across = across_html(tables)
+    names = compared_variants(comparison) if comparison else list(info["variants"])
+    labels = Labels.from_manifest(info)
+    named = [labels.variant(name) for name in names]
+    title = f"{info['scenario']}: {named[0]} vs {', '.join(named[1:])}" if comparison else (
+        f"{info['scenario']}: {', '.join(named)}"
+    )  # fmt: skip
+    page = Document(title)
+    compared = comparison and paired is not None and not paired.empty
+    parts, consequences = tables.get("decomposition"), tables.get("consequences")
+    if compared:
+        page.section("The answer")
+        across = across_headline(tables)
+        page.headline(across)
+        own = headline(paired, *metric_dates(info), labels)
         if across:
-            body.append(across)
-            body.append("<h3>At the scenario's own values</h3>")
-        body += [f'<p class="headline">{_e(s)}</p>' for s in headline(paired, *metric_dates(info))]
-        body.append("<h2>Paired differences, headline metrics</h2>")
-        for b in others:
-            mine = _rows_against(paired, b)
-            assert mine is not None
-            body.append(heading(b) + _table(paired_for_display(mine, list(HEADLINE_METRICS))))
-        body.append(
-            "<p>A − B per replication, averaged; <i>all</i> = the side's munitions added "
-            "together. Every metric is in <code>paired.csv</code> and below.</p>"
-            "<p>The intervals measure run-to-run randomness only (strikes, demand, "
-            "production noise, seizures, drawn alike in both variants). They do not cover "
-            "uncertainty in the scenario's parameters, such as rounds per container or dud "
-            "rates: for that, <code>munsim compare --uncertainty N</code> samples the "
-            "scenario's <code>[[uncertainties]]</code>.</p>"
+            own = ["At the scenario's own values: " + s for s in own]
+        page.headline(own)
+        went = where_it_went(_rows_against(parts, names[1]), labels)
+        bought = what_it_buys(_rows_against(consequences, names[1]), labels)
+        if went or bought:
+            page.section(f"What drives it ({labels.pair(names[0], names[1])})", 3)
+            page.items(went + [f"What it buys, {s}" for s in bought])
+    page.section("What shapes it").items(_compared(tables) + assumptions(info))
+    if compared:
+        page.text(INTERVALS_ACROSS if across else INTERVALS_SEEDS)
+    page.section("Figures").items(folded or [])
+    for stem, (caption, png) in figures.items():
+        if not stem.startswith(APPENDIX_FIGURE):
+            page.figure(stem, caption, png, vectors)
+    if compared:
+        page.section("Tables")
+        page.section("Paired differences, the brief's metrics", 3)
+        page.markup(_blocks(names, paired, lambda t, _: table_html(paired_for_display(
+            t[t["munition"] == ALL_MUNITIONS], list(BRIEF_METRICS)))))  # fmt: skip
+        page.text(
+            "A − B per replication, averaged, for each side's munitions together. Every "
+            "metric, by munition, is in paired.csv and in the appendix."
         )
-    parts = tables.get("decomposition")
     if comparison and parts is not None and not parts.empty:
-        body.append(
-            "<h2>Where the difference went</h2>"
-            "<p>Per side over the metrics' window: the difference in rounds that entered "
-            "the side's books (produced, or handed over by foreign suppliers) equals, in "
-            "every replication, the differences in rounds fired, destroyed, interdicted, "
-            "discarded (from legacy stock and in rework) and in stock built. Then the "
-            "guns: rounds the tubes could not fire, the days they limited fire, and tubes "
-            "worn out. Also in <code>decomposition.csv</code>.</p>"
+        page.section("Where the difference went", 3).text(
+            "Per side over the metrics' window: the difference in rounds that entered the "
+            "side's books (produced, or handed over by foreign suppliers) equals, in every "
+            "replication, the differences in rounds fired, destroyed, interdicted, "
+            "discarded and in stock built. Then the guns. Also in decomposition.csv."
         )
-        for b in others:
-            mine = _rows_against(parts, b)
-            assert mine is not None
-            body.append(heading(b) + _table(decomposition_for_display(mine)))
-    consequences = tables.get("consequences")
+        page.markup(_blocks(names, parts, lambda t, _: table_html(decomposition_for_display(t))))
     if comparison and consequences is not None and not consequences.empty:
-        body.append("<h2>What the difference buys, on both sides</h2>")
-        for b in others:
-            mine = _rows_against(consequences, b)
-            assert mine is not None
-            against = {"variant_a": names[0], "variant_b": b}
-            body.append(heading(b) + _table(consequences_for_display(mine, against)))
-        body.append(OUTCOME_MODEL)
+        page.section("What the difference buys, on both sides", 3)
+        page.markup(_blocks(names, consequences, lambda t, b: table_html(
+            consequences_for_display(t, {"variant_a": names[0], "variant_b": b}))))  # fmt: skip
+        page.markup(OUTCOME_MODEL)
     bargain = tables.get("bargain")
     if bargain is not None and not bargain.empty:
-        shown = names or None
-        body.append(
-            "<h2>The bargain: what the suppliers were paid, by year</h2>"
-            + _table(_formatted(bargain_for_display(bargain, shown or list(info["variants"]))))
-            + BARGAIN_TEXT
-        )
-    crossings = first_crossings(tables["summary"], start)
+        page.section("The bargain: what the suppliers were paid, by year", 3)
+        page.table(bargain_for_display(bargain, names)).markup(BARGAIN_TEXT)
+    crossings = first_crossings(tables["summary"], run_dates(info)[0])
     if not crossings.empty:
-        body.append(
-            "<h2>When the front first falls below 3 days of supply</h2>" + _table(crossings)
-        )
-    body.append("<h2>Figures</h2>")
+        page.section("When the front first falls below 3 days of supply", 3).table(crossings)
+    page.section("Appendix")
     for stem, (caption, png) in figures.items():
-        encoded = base64.b64encode(png).decode("ascii")
-        body.append(
-            f'<figure><img alt="{_e(stem)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption><b>{_e(stem)}.png</b> — {_e(caption)}</figcaption></figure>"
+        if stem.startswith(APPENDIX_FIGURE):
+            page.figure(stem, caption, png, vectors)
+    page.markup(across_tables_html(tables))
+    if compared and paired is not None:
+        page.appendix(
+            f"All paired differences ({len(paired)} rows, also in paired.csv)",
+            _blocks(names, paired, lambda t, _: table_html(paired_for_display(t))),
         )
-    if comparison and paired is not None and not paired.empty:
-        body.append(
-            "<h2>All paired differences</h2><details><summary>show the full table "
-            f"({len(paired)} rows)</summary>"
-        )
-        for b in others:
-            mine = _rows_against(paired, b)
-            assert mine is not None
-            body.append(heading(b) + _table(paired_for_display(mine)))
-        body.append("</details>")
-    body.append("<h2>Metric definitions</h2><details><summary>show</summary>")
-    body.append(_definitions() + "</details>")
-    body.append("<h2>Provenance</h2>" + _provenance(info))
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head>"
-        f"<body>\n{chr(10).join(body)}\n</body></html>\n"
-    )
+    page.appendix("Metric definitions", _definitions())
+    page.section("Provenance", 3).facts(provenance(info))
+    return page.render()
 
 
 # -- writing ----------------------------------------------------------------------------
 
 
 def draw_run(folder: str | Path, tables: dict[str, Any], progress: bool | None = None) -> None:
-    """Write ``figures/*.png`` and ``report.html`` into ``folder`` from the tables."""
+    """Write ``figures/`` (each figure as PNG, SVG and PDF) and ``report.html`` into
+    ``folder`` from the tables."""
     folder = Path(folder)
-    figures = draw_figures(tables, progress)
-    (folder / "figures").mkdir(exist_ok=True)
-    for stem, (_, png) in figures.items():
-        (folder / "figures" / f"{stem}.png").write_bytes(png)
-    (folder / "report.html").write_text(report_html(tables, figures), encoding="utf-8")
+    figures = {}
+    for stem, caption, figure in each_figure(tables, progress):
+        png, *_ = style.save(figure, folder / "figures", stem)
+        figures[stem] = (caption, png.read_bytes())
+    page = report_html(tables, figures, folded(tables), style.VECTOR_FORMATS)
+    (folder / "report.html").write_text(page, encoding="utf-8")
 
 
 def write_comparison(
@@ -646,11 +576,16 @@ def redraw(folder: str | Path, progress: bool | None = None) -> Path:
         tables = read_run(folder)
     except FileNotFoundError:
         raise ScenarioError(str(folder), "", "not a run folder (no manifest.json)") from None
-    if "timeseries" not in tables and "paired" not in tables:
-        raise ScenarioError(str(folder), "", "nothing to draw: no timeseries.parquet or paired.csv")
+    if not {"timeseries", "paired", "check"} & set(tables):
+        raise ScenarioError(
+            str(folder), "", "nothing to draw: no timeseries.parquet, paired.csv or check.csv"
+        )
     staging = Path(tempfile.mkdtemp(prefix=".redraw.", dir=folder))
     try:
-        draw_run(staging, tables, progress)
+        if "check" in tables:
+            draw_check(staging, tables)
+        else:
+            draw_run(staging, tables, progress)
         old = folder / ".figures.old"
         if (folder / "figures").exists():
             os.rename(folder / "figures", old)

@@ -12,22 +12,21 @@ Example:
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
 import re
 import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import EngFormatter
 
 from sim.engine.metrics import METRIC_UNITS
 from sim.experiments.outcomes import OUTCOMES
 from sim.experiments.sensitivity import ranking
+from sim.outputs.document import Document, escape, number
+from sim.outputs.style import new_figure, place_labels, save, styled
 
 TOP = 3
 LABELLED = 6  # points named on the Morris plane
@@ -69,18 +68,10 @@ def _as_plotted(column: pd.Series) -> pd.Series:
     return column.astype(str)
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A figure on its own Agg canvas: the caller's backend (a notebook's) is left alone."""
-    figure = Figure(figsize=(width, height))
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _index_chart(
-    sensitivity: pd.DataFrame, output: str, method: str, path: Path, unit: str
-) -> None:
+@styled
+def _index_chart(sensitivity: pd.DataFrame, output: str, method: str, unit: str) -> Figure:
     rows = sensitivity[sensitivity["output"] == output]
-    fig = _figure(7.5, 4.8)
+    fig = new_figure(7.5, 4.8)
     ax = fig.subplots()
     if method == "morris":
         star = rows[rows["index"] == "mu_star"].set_index("parameter")
@@ -95,16 +86,8 @@ def _index_chart(
             capsize=3,
         )
         named = star["value"].nlargest(LABELLED).index  # the rest crowd the origin
-        low = 0.05 * sigma["value"].max()
-        for rank, name in enumerate(named):
-            ax.annotate(
-                _short(name),
-                (star.loc[name, "value"], sigma.loc[name, "value"]),
-                textcoords="offset points",
-                # neighbours above and below, but never below a point on the axis
-                xytext=(4, 4 if rank % 2 == 0 or sigma.loc[name, "value"] < low else -11),
-                fontsize=8,
-            )
+        ax.set_xlim(left=0)
+        ax.set_ylim(bottom=0)
         ax.set_xlabel(f"μ*: mean |elementary effect| ({unit} per parameter range)")
         ax.set_ylabel(f"σ of elementary effects ({unit})")
         ax.set_xlim(left=0)
@@ -115,6 +98,8 @@ def _index_chart(
             f"Morris screening (far right matters most; top {LABELLED} named)\n{output}",
             fontsize=10,
         )
+        points = [(star.loc[n, "value"], sigma.loc[n, "value"]) for n in named]
+        place_labels(ax, points, [_short(n) for n in named], fontsize=8)  # once laid out
     else:
         indices = [i for i in ("S1", "ST", "main_effect") if i in set(rows["index"])]
         names = list(dict.fromkeys(rows["parameter"]))
@@ -140,14 +125,12 @@ def _index_chart(
         ax.legend(loc="lower right")
         title = {"sobol": "Sobol indices", "rbd_fast": "RBD-FAST first-order indices"}
         ax.set_title(f"{title.get(method, 'Main-effect shares')}\n{output}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    return fig
 
 
-def _scatter(
-    results: pd.DataFrame, output: str, parameters: list[str], path: Path, unit: str
-) -> None:
-    fig = _figure(3.6 * len(parameters), 3.4)
+@styled
+def _scatter(results: pd.DataFrame, output: str, parameters: list[str], unit: str) -> Figure:
+    fig = new_figure(3.6 * len(parameters), 3.4)
     axes = np.atleast_2d(fig.subplots(1, len(parameters), squeeze=False))
     for ax, name in zip(axes[0], parameters, strict=True):
         ax.scatter(
@@ -166,8 +149,7 @@ def _scatter(
     fig.suptitle(
         f"{output} against its most influential parameters (one dot per member)", fontsize=10
     )
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    return fig
 
 
 def top_parameters(
@@ -180,7 +162,8 @@ def top_parameters(
 def draw_figures(
     results: pd.DataFrame, sensitivity: pd.DataFrame, manifest: dict, folder: Path
 ) -> list[Path]:
-    """Draw every figure into ``folder``; returns their paths in report order."""
+    """Draw every figure into ``folder`` (PNG, SVG and PDF); returns the PNGs' paths in
+    report order."""
     folder.mkdir(parents=True, exist_ok=True)
     analysis = manifest["analysis"]
     ok = results[results["error"].isna()] if "error" in results else results
@@ -193,15 +176,16 @@ def draw_figures(
         metric = spec.get("metric", "")
         unit = METRIC_UNITS.get(metric) or OUTCOMES.get(metric, ("", "output units"))[1]
         stem = _file_stem(output)
-        chart = folder / f"{analysis['method']}_{stem}.png"
-        _index_chart(sensitivity, output, analysis["method"], chart, unit)
-        scatter = folder / f"scatter_{stem}.png"
+        chart = _index_chart(sensitivity, output, analysis["method"], unit)
+        png, *_ = save(chart, folder, f"{analysis['method']}_{stem}")  # and svg, pdf
+        paths.append(png)
         top = top_parameters(sensitivity, output, analysis["headline_index"])
         rows = ok if spec.get("variant") is None else ok[ok["variant"] == spec["variant"]]
         shown = rows.rename(columns={spec["column"]: output})
         drawn = [columns.get(name, [name])[0] for name in top]
-        _scatter(shown, output, drawn, scatter, unit)
-        paths += [chart, scatter]
+        scatter = _scatter(shown, output, drawn, unit)
+        png, *_ = save(scatter, folder, f"scatter_{stem}")
+        paths.append(png)
     return paths
 
 
@@ -212,11 +196,6 @@ def analysed(manifest: dict) -> list[dict]:
     if found is not None:
         return list(found)
     return [{**o, "column": o["name"], "variant": None} for o in manifest["outputs"]]
-
-
-def number(value: float) -> str:
-    """A readable number: 702,350 or 0.0766."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def _with_interval(value: float, conf: float) -> str:
@@ -232,61 +211,64 @@ def index_table(sensitivity: pd.DataFrame, output: str, headline: str) -> pd.Dat
     table = cells.pivot(index="parameter", columns="index", values="cell")
     order = ranking(sensitivity, output, headline)["parameter"]
     table = table.reindex(order)[[i for i in _LABELS if i in table.columns]]
-    return table.rename(columns=_LABELS).reset_index()
+    # the pivot names the columns' axis "index", which would print as a header of its own
+    return table.rename(columns=_LABELS).rename_axis(columns=None).reset_index()
 
 
 def write_report(
     path: Path, manifest: dict, sensitivity: pd.DataFrame, figures: list[Path]
 ) -> None:
-    """A short self-contained HTML report: what was swept, what matters most, figures."""
+    """A short self-contained HTML report: what matters most first, then how the sweep
+    was made, the figures, the indices, provenance."""
     analysis = manifest["analysis"]
     index = analysis["headline_index"]
-    e = html.escape
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>Sweep {e(manifest['experiment'])}</title>",
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
-        "table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #ccc;"
-        "text-align:right}td:first-child,th:first-child{text-align:left}img{max-width:100%}"
-        "</style></head><body>",
-        f"<h1>Sweep: {e(manifest['experiment'])}</h1>",
-        f"<p>Scenario <b>{e(manifest['scenario'])}</b> (variant {e(manifest['variant'])}, "
-        f"SHA-256 <code>{e(manifest['scenario_sha256'][:16])}…</code>): "
-        f"{manifest['samples']} {e(manifest['sampler'])} samples × {manifest['reps']} "
-        f"replications = {manifest['members']} members, master seed {manifest['master_seed']}"
-        f"{' (common random numbers)' if manifest['common_random_numbers'] else ''}. "
-        f"{manifest['failed_members']} members failed.</p>",
-        "<h2>What matters most</h2><ul>",
-    ]
+    page = Document(f"Sweep {manifest['experiment']} of {manifest['scenario']}")
+    answer = []
     for output in [o["name"] for o in analysed(manifest)]:
         top = ranking(sensitivity, output, index).head(TOP)
-        if top.empty:
-            continue
-        named = ", ".join(
-            f"<code>{e(row.parameter)}</code> ({_LABELS[index]} "
-            f"{e(_with_interval(row.value, row.conf))})"
-            for row in top.itertuples()
-        )
-        parts.append(f"<li><b>{e(output)}</b>: {named}</li>")
-    parts.append("</ul>")
-    for note in analysis.get("notes", []):
-        parts.append(f"<p><i>{e(note)}</i></p>")
-    parts.append(
-        f"<p>Method: {e(analysis['method'])}; intervals are {analysis['conf_level']:.0%} "
-        f"bootstrap intervals ({analysis['num_resamples']} resamples) where shown; each "
-        "sample's output is the mean over its replications.</p>"
+        if not top.empty:
+            named = ", ".join(
+                f"{row.parameter} ({_LABELS[index]} {_with_interval(row.value, row.conf)})"
+                for row in top.itertuples()
+            )
+            answer.append(f"{output}: {named}")
+    page.section("What matters most").items(answer)
+    crn = " (common random numbers)" if manifest["common_random_numbers"] else ""
+    page.section("What shapes it").items(
+        [
+            f"Scenario {manifest['scenario']}, variant {manifest['variant']}: "
+            f"{manifest['samples']} {manifest['sampler']} samples × {manifest['reps']} "
+            f"replications = {manifest['members']} members, master seed "
+            f"{manifest['master_seed']}{crn}. {manifest['failed_members']} members failed.",
+            f"Method: {analysis['method']}; intervals are {analysis['conf_level']:.0%} "
+            f"bootstrap intervals ({analysis['num_resamples']} resamples) where shown; each "
+            "sample's output is the mean over its replications.",
+            *analysis.get("notes", []),
+        ]
     )
+    page.section("Figures")
     for figure in figures:
-        data = base64.b64encode(figure.read_bytes()).decode()
-        parts.append(f"<p><img alt='{e(figure.stem)}' src='data:image/png;base64,{data}'></p>")
-    parts.append("<h2>Indices</h2><p>Most influential first; 95 % intervals after ±.</p>")
+        vectors = tuple(ext for ext in ("svg", "pdf") if figure.with_suffix(f".{ext}").is_file())
+        page.figure(figure.stem, _caption(figure.stem), figure.read_bytes(), vectors)
+    page.section("Tables").text("Most influential first; 95 % intervals after ±.")
     for output in dict.fromkeys(sensitivity["output"]):
-        parts.append(f"<h3>{e(output)}</h3>")
-        parts.append(index_table(sensitivity, output, index).to_html(index=False, border=0))
-    parts.append(
-        f"<h2>Provenance</h2><p>munsim {e(manifest['versions'].get('munsim', '?'))}, "
-        f"experiment file <code>{e(str(manifest['experiment_file']))}</code>, started "
-        f"{e(manifest['started_utc'])}, finished {e(manifest['finished_utc'])}.</p>"
+        page.section(output, 3).table(index_table(sensitivity, output, index))
+    page.section("Provenance", 3).facts(
+        {
+            "experiment file": f"<code>{escape(manifest['experiment_file'])}</code>",
+            "scenario SHA-256": f"<code>{escape(manifest['scenario_sha256'])}</code>",
+            "output schema": escape(manifest.get("output_schema", "")),
+            "munsim": escape(manifest["versions"].get("munsim", "?")),
+            "started (UTC)": escape(manifest["started_utc"]),
+            "finished (UTC)": escape(manifest["finished_utc"]),
+        }
     )
-    parts.append("</body></html>")
-    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    page.write(path)
+
+
+def _caption(stem: str) -> str:
+    """What a sweep figure shows, from its file stem."""
+    kind, _, output = stem.partition("_")
+    if kind == "scatter":
+        return f"{output} against its most influential parameters, one dot per member."
+    return f"Sensitivity of {output} to each swept parameter ({kind})."

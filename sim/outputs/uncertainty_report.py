@@ -18,7 +18,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.experiments.sensitivity import ranking
-from sim.outputs.plotting import new_figure
+from sim.outputs.document import number
+from sim.outputs.labels import Labels
+from sim.outputs.style import GRID, PALETTE, date_axis, new_figure, styled
 
 TABLES = ("uncertainty", "drivers", "fan", "robustness", "discovery")
 DRIVER_LABELS = {"spearman": "ρ", "delta": "δ", "ST": "ST"}  # lhs: ρ (and δ); sobol: ST
@@ -53,10 +55,6 @@ def write_across(folder: Path, across: Any) -> dict[str, Any]:
 
 def _settings(tables: dict[str, Any]) -> dict[str, Any] | None:
     return (tables["manifest"].get("comparison") or {}).get("uncertainty")
-
-
-def _n(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
 
 def driver_index(settings: dict[str, Any]) -> str:
@@ -104,10 +102,10 @@ def across_headline(tables: dict[str, Any]) -> list[str]:
             f"inputs ({settings['reps']} replication{'s' if settings['reps'] > 1 else ''} "
             "each, paired by sample and seed), with "
             f"{row.variant_a} rather than {row.variant_b} {side} fires a median "
-            f"{_n(abs(row.diff_p50))} {more} rounds a day; in 90 % of the samples the "
-            f"difference lies between {_n(row.diff_p05)} and {_n(row.diff_p95)}"
+            f"{number(abs(row.diff_p50))} {more} rounds a day; in 90 % of the samples the "
+            f"difference lies between {number(row.diff_p05)} and {number(row.diff_p95)}"
             + (
-                f" (run-to-run randomness alone moves it by ±{_n(row.seed_half_width_median)} "
+                f" (run-to-run randomness alone moves it by ±{number(row.seed_half_width_median)} "
                 "within a sample)."
                 if np.isfinite(row.seed_half_width_median)
                 else "."
@@ -116,8 +114,8 @@ def across_headline(tables: dict[str, Any]) -> list[str]:
         if not effective.empty:
             e = effective.iloc[0]
             sentence += (
-                f" After duds: a median {_n(e['diff_p50'])} ({_n(e['diff_p05'])} to "
-                f"{_n(e['diff_p95'])})."
+                f" After duds: a median {number(e['diff_p50'])} ({number(e['diff_p05'])} to "
+                f"{number(e['diff_p95'])})."
             )
         if named:
             sentence += f" What moves it most: {named}."
@@ -135,13 +133,14 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Any]]:
         return {}
     plan: dict[str, tuple[str, Any]] = {}
     variants = settings["variants"]
+    labels = Labels.from_manifest(tables["manifest"])
     for side in dict.fromkeys(fan["side"]):
         plan[f"fan_fire_per_day_{side}"] = (
             f"{side}: fire per day, each month, across the {settings['samples']} samples of "
             "the uncertain inputs: median line, bands holding 50 % and 90 % of the samples "
             f"(each the mean of its replications). Right: the paired difference {variants[0]} "
             "less each other variant, sample by sample.",
-            partial(plot_fan, fan, side, "mean_daily_fire", variants),
+            partial(plot_fan, fan, side, "mean_daily_fire", variants, labels),
         )
         drivers = tables.get("drivers")
         if drivers is not None and not drivers.empty:
@@ -164,12 +163,20 @@ def figure_plan(tables: dict[str, Any]) -> dict[str, tuple[str, Any]]:
     return plan
 
 
-def plot_fan(fan: pd.DataFrame, side: str, metric: str, variants: list[str]) -> Figure:
+@styled
+def plot_fan(
+    fan: pd.DataFrame,
+    side: str,
+    metric: str,
+    variants: list[str],
+    labels: Labels | None = None,
+) -> Figure:
     """Two panels: each variant's monthly bands, and the paired difference's."""
-    figure = new_figure(11, 4)
+    labels = labels or Labels()
+    figure = new_figure(11, 4.2)
     left, right = figure.subplots(1, 2)
     rows = fan[(fan["side"] == side) & (fan["metric"] == metric)]
-    colours = ["#1f3b73", "#b5541b", "#2e7d32", "#6a1b9a"]
+    colours = PALETTE[:4]
     for axes, series in ((left, variants), (right, [f"diff.{v}" for v in variants[1:]])):
         for i, name in enumerate(series):
             band = rows[rows["series"] == name]
@@ -177,26 +184,29 @@ def plot_fan(fan: pd.DataFrame, side: str, metric: str, variants: list[str]) -> 
             colour = colours[i % len(colours)] if axes is left else colours[(i + 1) % 4]
             axes.fill_between(when, band["p05"], band["p95"], color=colour, alpha=0.15, lw=0)
             axes.fill_between(when, band["p25"], band["p75"], color=colour, alpha=0.3, lw=0)
-            label = name if axes is left else f"{variants[0]} − {name.removeprefix('diff.')}"
+            other = name.removeprefix("diff.")
+            label = labels.variant(name) if axes is left else labels.pair(variants[0], other)
             axes.plot(when, band["p50"], color=colour, lw=1.5, label=label)
-        axes.grid(alpha=0.3)
-        axes.legend(fontsize=8, loc="upper left")
+        axes.grid(color=GRID, linewidth=0.6)
+        axes.legend(loc="upper left")
         axes.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     right.axhline(0, color="black", lw=0.8, ls=":")
     left.set_ylabel("rounds per day (month's mean)")
-    left.set_title(f"{side}: fire per day across the uncertainty", fontsize=10)
-    right.set_title("paired difference", fontsize=10)
-    figure.autofmt_xdate()
+    left.set_title(f"{labels.side(side)}: fire per day across the uncertainty")
+    right.set_title("paired difference")
+    for axes in (left, right):
+        date_axis(axes)
     return figure
 
 
+@styled
 def plot_drivers(drivers: pd.DataFrame, output: str, index: str) -> Figure:
     """The inputs' ``index`` for ``output``, largest on top, with intervals."""
     rows = ranking(drivers, output, index).iloc[::-1]
     figure = new_figure(8, 0.3 * len(rows) + 1.2)
     axes = figure.subplots()
     place = np.arange(len(rows))
-    axes.barh(place, rows["value"], xerr=rows["conf"], color="#1f3b73", alpha=0.8)
+    axes.barh(place, rows["value"], xerr=rows["conf"], color=PALETTE[0], alpha=0.8)
     axes.set_yticks(place, rows["parameter"], fontsize=8)
     axes.set_xlabel(
         {
@@ -207,19 +217,20 @@ def plot_drivers(drivers: pd.DataFrame, output: str, index: str) -> Figure:
     if index == "spearman":
         axes.axvline(0, color="black", lw=0.8)
     axes.set_title(output, fontsize=10)
-    axes.grid(axis="x", alpha=0.3)
+    axes.grid(axis="x", color=GRID, linewidth=0.6)
     return figure
 
 
-def across_html(tables: dict[str, Any]) -> str:
-    """The report's section on the uncertainty."""
+def across_tables_html(tables: dict[str, Any]) -> str:
+    """The report's tables across the uncertainty: the effects' quantiles, robustness,
+    where a named case happens, and the uncertain inputs (its sentences are
+    ``across_headline``)."""
     settings = _settings(tables)
     effects = tables.get("uncertainty")
     if settings is None or effects is None:
         return ""
     e = html.escape
-    parts = ["<h2>Across the uncertainty</h2>"]
-    parts += [f'<p class="headline">{e(s)}</p>' for s in across_headline(tables)]
+    parts = ["<h3>Across the uncertainty</h3>"]
     shown = effects[["variant_a", "variant_b", "output", "a_p50", "b_p50", "diff_p05",
                      "diff_p25", "diff_p50", "diff_p75", "diff_p95",
                      "seed_half_width_median"]]  # fmt: skip
@@ -228,7 +239,7 @@ def across_html(tables: dict[str, Any]) -> str:
         "the samples. The seeds-only half-width is the median, over the samples, of the "
         "95 % interval's half-width from the replications of one sample. All in "
         "<code>uncertainty.csv</code>; every member in <code>samples.parquet</code>.</p>"
-        + shown.to_html(index=False, border=0, float_format=_n)
+        + shown.to_html(index=False, border=0, float_format=number)
     )
     robust = tables.get("robustness")
     if robust is not None and not robust.empty:
@@ -236,7 +247,7 @@ def across_html(tables: dict[str, Any]) -> str:
             "<h3>Robustness across variants</h3><p>Per variant, over the samples: the "
             "output's spread, and its regret, how far it falls short of the best variant of "
             "the same sample (<code>robustness.csv</code>).</p>"
-            + robust.to_html(index=False, border=0, float_format=_n)
+            + robust.to_html(index=False, border=0, float_format=number)
         )
     found = tables.get("discovery")
     if found is not None and not found.empty:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +61,19 @@ def test_check_prints_the_table_and_writes_check_csv(tmp_path):
     assert scores["skill"] == behaviour["sum"] - rows[f"{best}_hit"].sum()
     assert f"skill: {scores['skill']:+d}".replace("+0", "0").replace("-", "−") in done.stdout
     assert set(tables["summary"]["replication"]) == {0, 1}
-    assert (folder / "validation.png").stat().st_size > 10_000
+    for suffix in ("png", "svg", "pdf"):
+        assert (folder / "figures" / f"validation.{suffix}").stat().st_size > 10_000
+    # the report leads with the score the command printed, then draws the checkpoints
+    report = (folder / "report.html").read_text()
+    assert re.findall(r"<h2>([^<]*)</h2>", report)[0] == "The answer"
+    assert html.escape(score, quote=False) in report[: report.index("<h2>What shapes it</h2>")]
+    assert report.count('src="data:image/png;base64,') == 1
+    # the folder redraws from its tables alone
+    before = report
+    (folder / "report.html").unlink()
+    assert munsim("plot", folder).returncode == 0
+    strip = re.compile(r"base64,[^\"]*")
+    assert strip.sub("", (folder / "report.html").read_text()) == strip.sub("", before)
 
 
 def test_check_across_the_uncertainty_scores_bands_and_calibrates(tmp_path):

@@ -17,14 +17,19 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "scenarios" / "tutorial.toml"
-PAIRED_HEADER = "side,munition,metric,variant_a,variant_b,n,mean_a,mean_b,mean_diff,ci_low,ci_high"
-FIGURES = {
-    "cumulative_imports_RU.png",
-    "fire_per_day_RU.png",
-    "forest.png",
-    "paired_difference_RU.png",
-    "stocks_by_tier_RU.png",
+PAIRED_HEADER = (
+    "side,munition,aggregate,metric,variant_a,variant_b,n,mean_a,mean_b,mean_diff,ci_low,ci_high"
+)
+STEMS = {
+    "cumulative_imports_RU",
+    "effect_by_year",
+    "fire_per_day_RU",
+    "forest",
+    "forest_by_munition",
+    "paired_difference_RU",
+    "stocks_by_tier_RU",
 }
+FIGURES = {f"{stem}.{kind}" for stem in STEMS for kind in ("png", "svg", "pdf")}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +40,7 @@ def folder(tmp_path_factory) -> Path:
     assert done.stderr == ""  # no progress bars when stderr is not a terminal
     last = done.stdout.strip().splitlines()[-1]
     assert Path(last).parent == out
-    assert "RU fires" in done.stdout and "more rounds per day" in done.stdout
+    assert "Russia (illustrative) fires" in done.stdout and "more rounds per day" in done.stdout
     return Path(last)
 
 
@@ -98,7 +103,7 @@ def test_dprk_raises_imports_and_fire_in_the_written_table(folder):
 
 def test_report_embeds_the_figures(folder):
     page = (folder / "report.html").read_text()
-    assert page.count('src="data:image/png;base64,') == len(FIGURES)
+    assert page.count('src="data:image/png;base64,') == len(STEMS)
     assert "http:" not in page and "https:" not in page  # nothing fetched (":" is not base64)
 
 
@@ -107,9 +112,15 @@ def test_plot_redraws_figures_and_report_from_the_tables(folder):
     for png in (folder / "figures").iterdir():
         png.unlink()
     (folder / "report.html").unlink()
+    tables = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     done = munsim("plot", str(folder))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == str(folder)
+    said, last = done.stdout.strip().splitlines()[-2:]
+    assert last == str(folder)
+    assert said.startswith("redrew figures and report in place") and "report.html" in said
+    redrawn = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    assert redrawn.pop("report.html") and tables.keys() - {"report.html"} == redrawn.keys()
+    assert all(tables[name] == data for name, data in redrawn.items()), "a table changed"
     assert {p.name for p in (folder / "figures").iterdir()} == FIGURES
     headline = old_report.split('<p class="headline">')[1].split("</p>")[0]
     assert headline in (folder / "report.html").read_text()

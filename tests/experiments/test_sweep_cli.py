@@ -75,7 +75,10 @@ def test_the_run_folder_holds_results_indices_figures_and_report(reference):
     assert any(name.startswith("sobol_") for name in figures)
     assert any(name.startswith("scatter_") for name in figures)
     report = (folder / "report.html").read_text()
-    assert report.count("data:image/png;base64,") == len(figures)
+    assert report.count("data:image/png;base64,") == len([f for f in figures if f.endswith(".png")])
+    for name in figures:  # each figure as PNG, SVG and PDF
+        stem = name.rsplit(".", 1)[0]
+        assert {f"{stem}.{kind}" for kind in ("png", "svg", "pdf")} <= set(figures)
     assert "What matters most" in report
 
 

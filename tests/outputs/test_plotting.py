@@ -11,14 +11,15 @@ import pytest
 from matplotlib.figure import Figure
 
 import sim
-from sim.engine.metrics import HEADLINE_METRICS, METRIC_UNITS
+from sim.engine.metrics import BRIEF_METRICS, HEADLINE_METRICS, METRIC_UNITS
+from sim.outputs.difference_plots import metric_title, plot_forest
+from sim.outputs.labels import Labels
 from sim.outputs.plotting import (
     VARIANT_STYLES,
     daily_by_replication,
     paired_difference,
     plot_cumulative_imports,
     plot_fire_per_day,
-    plot_forest,
     plot_front,
     plot_paired_difference,
     plot_stocks_by_tier,
@@ -94,7 +95,7 @@ def _assert_readable(figure: Figure) -> None:
     assert figure.get_suptitle() or any(a.get_title() for a in figure.axes)
     for axes in _visible_axes(figure):
         assert axes.get_ylabel() or axes.get_yticklabels(), "a y axis without labels"
-    assert any(axes.get_legend() for axes in figure.axes)
+    assert figure.legends or any(axes.get_legend() for axes in figure.axes)
 
 
 def _bottom_xlabels(figure: Figure) -> set[str]:
@@ -110,19 +111,21 @@ def test_stocks_by_tier_has_one_panel_per_tier_and_both_variants(small):
     assert all("rounds" in axes.get_ylabel() for axes in figure.axes)
     labels = figure.axes[0].get_legend_handles_labels()[1]
     assert labels == [
-        "baseline: 5–95 % of replications",
+        "baseline: 5–95 % of replications' weekly means",
         "baseline: median",
-        "no_dprk: 5–95 % of replications",
+        "no_dprk: 5–95 % of replications' weekly means",
         "no_dprk: median",
     ]
     # in grey the variants part by line style, not by colour alone
     styles = [line.get_linestyle() for line in figure.axes[0].get_lines()]
     assert styles == ["-", "--"]
     assert VARIANT_STYLES[0]["hatch"] != VARIANT_STYLES[1]["hatch"]
-    # the median line of the depots panel is the median over replications
+    # the median line of the depots panel is the median over replications of each
+    # replication's weekly mean
     ts = small.timeseries
     depots = ts[ts["variant"] == "baseline"].groupby(["date", "replication"])["stock_depot"].sum()
-    expected = depots.groupby(level="date").median().to_numpy()
+    weekly = depots.unstack("replication").resample("7D", origin="start").mean()
+    expected = weekly.median(axis=1).to_numpy()
     assert figure.axes[1].get_lines()[0].get_ydata() == pytest.approx(expected)
 
 
@@ -134,10 +137,11 @@ def test_dates_on_the_x_axis(small):
 
 
 def test_fire_per_day_has_a_panel_per_munition_and_the_total(small):
-    figure = plot_fire_per_day(small.timeseries, "RU")
+    labels = Labels.from_run(small.tables)
+    figure = plot_fire_per_day(small.timeseries, "RU", labels=labels)
     _assert_readable(figure)
-    assert [a.get_title() for a in figure.axes] == ["shell_152", "shell_122", "all munitions"]
-    assert all("rounds fired per day" in a.get_ylabel() for a in figure.axes)
+    assert [a.get_title() for a in figure.axes] == ["152 mm shell", "122 mm shell", "all munitions"]
+    assert all("rounds per day" in a.get_ylabel() for a in figure.axes)
     assert "7-day" in figure.get_suptitle()
 
 
@@ -159,16 +163,35 @@ def test_cumulative_imports_rise_only_with_dprk(small):
     assert np.all(without == 0)
 
 
-def test_forest_has_a_panel_per_headline_metric_with_its_unit(small):
-    figure = plot_forest(small.paired)
-    visible = _visible_axes(figure)
-    assert [a.get_title() for a in visible] == list(HEADLINE_METRICS)
-    for axes in visible:
-        unit = METRIC_UNITS[axes.get_title()]
-        assert axes.get_xlabel() == f"{unit}, baseline − no_dprk"
-        ticks = sorted(axes.get_yticklabels(), key=lambda t: -t.get_position()[1])
-        assert [t.get_text() for t in ticks] == ["RU shell_152", "RU shell_122", "RU all"]
+def _titles(figure: Figure) -> list[str]:
+    return [a.get_title().replace("\n", " ") for a in _visible_axes(figure)]
+
+
+def test_forest_by_munition_has_a_panel_per_headline_metric_with_its_unit(small):
+    labels = Labels.from_run(small.tables)
+    figure = plot_forest(small.paired, HEADLINE_METRICS, by_munition=True, labels=labels)
+    assert _titles(figure) == [metric_title(m) for m in HEADLINE_METRICS]
+    for axes, metric in zip(_visible_axes(figure), HEADLINE_METRICS, strict=True):
+        assert axes.get_xlabel() == f"{METRIC_UNITS[metric]},\nbaseline − no_dprk"
+    ticks = sorted(figure.axes[0].get_yticklabels(), key=lambda t: -t.get_position()[1])
+    side = labels.side("RU")
+    assert [t.get_text() for t in ticks] == [
+        f"{side}: 152 mm shell",
+        f"{side}: 122 mm shell",
+        f"{side}: all munitions",
+    ]
     assert "95 % interval" in figure.get_suptitle()
+
+
+def test_the_short_forest_shows_the_brief_metrics_for_the_sides_totals(small):
+    figure = plot_forest(small.paired, labels=Labels(sides={"RU": "Russia"}))
+    assert _titles(figure) == [metric_title(m) for m in BRIEF_METRICS]
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert ticks == ["Russia"]
+    totals = small.paired[(small.paired["munition"] == "all")].set_index("metric")
+    for axes, metric in zip(_visible_axes(figure), BRIEF_METRICS, strict=True):
+        points = [x for found in axes.containers for x in found.lines[0].get_xdata()]
+        assert points == pytest.approx([totals.loc[metric, "mean_diff"]])
 
 
 def test_figures_render_to_png(small, tmp_path):

@@ -13,8 +13,9 @@ import pytest
 import sim
 from sim.experiments.compare import PAIRED_COLUMNS
 from sim.experiments.outcomes import OUTCOMES
+from sim.outputs.figure_plan import draw_figures
+from sim.outputs.labels import Labels
 from sim.outputs.report import (
-    draw_figures,
     first_crossings,
     format_number,
     headline,
@@ -29,7 +30,7 @@ START = dt.date(2023, 1, 1)
 
 
 def _paired_row(mean_a, mean_b, ci_low, ci_high, n=20) -> pd.DataFrame:
-    values = ["RU", "all", "mean_daily_fire", "with", "without", n, mean_a, mean_b]
+    values = ["RU", "all", True, "mean_daily_fire", "with", "without", n, mean_a, mean_b]
     values += [mean_a - mean_b, ci_low, ci_high]
     return pd.DataFrame([values], columns=list(PAIRED_COLUMNS))
 
@@ -44,7 +45,12 @@ def test_numbers_read_well():
 
 def test_headline_states_the_direction_and_the_interval():
     (more,) = headline(_paired_row(1200, 1000, 150, 250), START, 365)
-    assert more.startswith("With with rather than without, RU fires 200 more rounds per day")
+    assert more.startswith(
+        "RU fires 200 more rounds per day on average in variant 'with' than in variant 'without'"
+    )
+    named = Labels(sides={"RU": "Russia"}, variants={"with": "with DPRK supply"})
+    (more,) = headline(_paired_row(1200, 1000, 150, 250), START, 365, named)
+    assert more.startswith("Russia fires 200 more rounds per day on average with DPRK supply than")
     assert "95 % CI 150 to 250 rounds per day; 20 paired replications" in more
     assert "01 Jan 2023 to 31 Dec 2023" in more
     (fewer,) = headline(_paired_row(1000, 1200, -250, -150), START, 365)
@@ -53,7 +59,9 @@ def test_headline_states_the_direction_and_the_interval():
 
 def test_headline_says_when_two_variants_fire_the_same_in_every_replication():
     (same,) = headline(_paired_row(1000, 1000, 0, 0), START, 365)
-    assert same.startswith("RU fires the same with with and without, 1,000 rounds per day")
+    assert same.startswith(
+        "RU fires the same in variant 'with' and in variant 'without', 1,000 rounds per day"
+    )
     assert "CI" not in same
 
 
@@ -96,7 +104,8 @@ def written(tmp_path_factory) -> Path:
 def test_report_stands_alone_with_every_figure_embedded(written):
     page = (written / "report.html").read_text()
     figures = sorted(p.stem for p in (written / "figures").glob("*.png"))
-    assert figures == ["fire_per_day_RU", "forest", "paired_difference_RU", "stocks_by_tier_RU"]
+    # 60 days: no DPRK shipment has arrived, so the paired difference is folded
+    assert figures == ["fire_per_day_RU", "forest", "forest_by_munition", "stocks_by_tier_RU"]
     sources = re.findall(r'src="([^"]*)"', page)
     assert len(sources) == len(figures)
     for source in sources:
@@ -109,12 +118,26 @@ def test_report_says_what_was_compared_and_where_it_came_from(written):
     page = (written / "report.html").read_text()
     tables = sim.read_run(written)
     manifest = tables["manifest"]
-    assert "<code>importers.dprk.enabled = False</code>" in page
+    assert "Variant without DPRK shells (no_dprk) changes: importers.dprk.enabled = False." in page
     assert manifest["scenario_sha256"] in page
     assert str(manifest["replication_seeds"][0]) in page
     assert f"mesa {manifest['versions']['mesa']}" in page
-    (sentence,) = headline(tables["paired"], START, 60)
-    assert sentence.replace("'", "&#x27;") in page
+    (sentence,) = headline(tables["paired"], START, 60, Labels.from_manifest(manifest))
+    assert sentence in page
+
+
+def test_report_leads_with_the_answer_then_what_shapes_it(written):
+    page = (written / "report.html").read_text()
+    tables = sim.read_run(written)
+    sections = re.findall(r"<h2>([^<]*)</h2>", page)
+    assert sections == ["The answer", "What shapes it", "Figures", "Tables", "Appendix"]
+    (sentence,) = headline(tables["paired"], START, 60, Labels.from_manifest(tables["manifest"]))
+    first = page.index("<h2>The answer</h2>")
+    assert page.index('<p class="headline">', first) < page.index("<h2>What shapes it</h2>")
+    assert page.index(sentence) < page.index("<h2>What shapes it</h2>")
+    assert "No strikes" in page or "Depots are struck" in page
+    appendix = page[page.index("<h2>Appendix</h2>") :]
+    assert "All paired differences" in appendix and "Metric definitions" in appendix
 
 
 def test_redraw_from_the_tables_gives_the_same_report(written):
