@@ -40,7 +40,7 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/ruff format --check sim tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist worksteal
 
 # The inner loop: lint, types and every test not marked slow.
 test-fast: $(STAMP)
