@@ -123,19 +123,16 @@ def _side_figures(
     a, others = variants[0], variants[1:]
     same = all_identical(series, side, variants)
     once = " Its variants are identical in every replication, so it is drawn once." if same else ""
+
+    def over_time(plot: Callable[..., Figure]) -> Callable[[], Figure]:
+        """A figure of every variant over time, for this side."""
+        return partial(plot, series, side, variants, identical=same, labels=labels, events=events)
+
     plan: dict[str, tuple[str, Callable[[], Figure]]] = {
         f"fire_per_day_{side}": (
             f"{name}: rounds fired per day (7-day trailing mean), median line and band "
             f"holding 90 % of replications, for each variant.{once}",
-            partial(
-                plot_fire_per_day,
-                series,
-                side,
-                variants,
-                identical=same,
-                labels=labels,
-                events=events,
-            ),
+            over_time(plot_fire_per_day),
         )
     }
     for b in others:
@@ -151,28 +148,12 @@ def _side_figures(
         "Lines: the median over replications of each replication's weekly mean; dark band: "
         "90 % of those weekly means; faint band: the range the daily values take within "
         f"the week (5–95 % of replications), the daily deliveries' saw-tooth.{once}",
-        partial(
-            plot_stocks_by_tier,
-            series,
-            side,
-            variants,
-            identical=same,
-            labels=labels,
-            events=events,
-        ),
+        over_time(plot_stocks_by_tier),
     )
     if series.loc[series["side"] == side, "imports_arrived"].any():
         plan[f"cumulative_imports_{side}"] = (
             f"{name}: imported rounds that have reached a depot since the start.{once}",
-            partial(
-                plot_cumulative_imports,
-                series,
-                side,
-                variants,
-                identical=same,
-                labels=labels,
-                events=events,
-            ),
+            over_time(plot_cumulative_imports),
         )
     return plan
 
