@@ -111,17 +111,22 @@ def test_kill_9_at_random_moments_leaves_no_visible_partial_folder(whole, tmp_pa
     names = list(COMMANDS)
     moments: dict[str, int] = {}
     left_staging = 0
-    for i in range(KILLS):
-        rng = random.Random(f"kill-{i}")
-        command = names[i % len(names)]
+    scale = dict(durations)  # shortened for a command that finished before its kill
+    attempts = 0
+    while attempts - moments.get("finished", 0) < KILLS and attempts < 3 * KILLS:
+        rng = random.Random(f"kill-{attempts}")
+        command = names[attempts % len(names)]
         process = _start(command, out)
-        moment = _kill_at(process, out, rng, durations[command])
+        moment = _kill_at(process, out, rng, scale[command])
+        if moment == "finished":  # a loaded machine ran it faster than measured
+            scale[command] *= 0.7
         moments[moment] = moments.get(moment, 0) + 1
         left_staging += bool(_staging_of(out, process.pid))
         _assert_only_whole_folders(out, contents)
-    killed = KILLS - moments.get("finished", 0)
-    print(f"{KILLS} attempts: {moments}; {left_staging} left a hidden staging folder")
-    assert killed >= 0.8 * KILLS, f"too few kills landed: {moments}"
+        attempts += 1
+    killed = attempts - moments.get("finished", 0)
+    print(f"{attempts} attempts: {moments}; {left_staging} left a hidden staging folder")
+    assert killed >= KILLS, f"too few kills landed: {moments}"
     assert left_staging >= 1, "no kill fell while a run folder was being written"
 
     # the next command into the folder clears what the killed ones left, and only that
